@@ -1,0 +1,75 @@
+using MassTransit;
+using MassTransit.Mediator;
+using Microsoft.AspNetCore.Http;
+using Secrets.Audit.Contracts;
+using Secrets.Grants.Contracts;
+using Secrets.Providers.Kv;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Providers.Access;
+
+/// <summary>An operation that passed the URI grammar, the tenant guard, the capability check and the PEP.</summary>
+internal sealed record AuthorizedOperation(CanonicalSecretUri Uri, IKvStore Store, AccessDecision Decision, Caller Caller, AuditIntent Intent);
+
+/// <summary>
+/// The order every Providers slice follows (STYLE §3): parse, tenant guard, provider capability,
+/// resource attributes, PEP; then the slice calls the store and reports success here. A failure
+/// after <see cref="BeginAsync"/> is audited by the host from the <see cref="AuditIntent"/>.
+/// </summary>
+internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, TenantGuard guard)
+{
+    public async Task<AuthorizedOperation> BeginAsync(HttpContext http, string? rawUri, int? version, Purpose purpose, AuditType auditType,
+        KvCapabilities needed, UriAllowance allow = UriAllowance.None, bool fragmentAllowed = true)
+    {
+        var uri = guard.ParseAllowed(rawUri, version, allow);                     // 400 with the SPEC code, then tenant
+        if (!fragmentAllowed && uri.Fragment is not null)
+            throw new SecretsProblem(ErrorCode.FragmentNotAllowed);
+        if (uri.Version is not null)
+        {
+            if (purpose is not (Purpose.Read or Purpose.Execute))
+                throw new SecretsProblem(ErrorCode.AmbiguousQuery);               // only reads pin a version
+            needed |= KvCapabilities.PinnedRead;
+        }
+        var intent = new AuditIntent(auditType, uri, purpose);
+        http.Features.Set(intent);
+        var store = stores.Require(uri, needed);                                  // 501 before anything else is asked
+        var caller = http.Caller();
+        var attributes = await ReadAttributesAsync(store, uri, http.RequestAborted);
+        var decision = await mediator.SendRequest(new AuthorizeSecretUse(uri, purpose, caller, attributes), http.RequestAborted);
+        intent.DecisionId = decision.DecisionId;
+        if (!decision.Permitted)
+        {
+            intent.Audited = true;                                                // Grants audited its deny
+            throw new SecretsProblem(ErrorCode.FromValue(decision.DenyCode ?? ErrorCode.SecretAuthzFailed.Value));
+        }
+        return new AuthorizedOperation(uri, store, decision, caller, intent);
+    }
+
+    public Task SucceededAsync(AuthorizedOperation op, int? kvVersion = null, AuditType? type = null)
+    {
+        op.Intent.Audited = true;
+        return mediator.Publish(AuditRecord.Success(type ?? op.Intent.Type, op.Uri, op.Intent.Purpose!.Value, op.Caller, op.Decision.DecisionId, kvVersion));
+    }
+
+    /// <summary>Owner and creation stamps for the PDP; empty on a miss or any failure (never fails the request).</summary>
+    public static async Task<ResourceAttributes> ReadAttributesAsync(IKvStore store, CanonicalSecretUri uri, CancellationToken ct)
+    {
+        if ((store.Capabilities & KvCapabilities.CustomMetadata) == 0 || uri.IsPrefix)
+            return ResourceAttributes.None;
+        try
+        {
+            var metadata = await store.ReadMetadataAsync(KvPath.Of(uri), ct);
+            return metadata is null ? ResourceAttributes.None : ProviderMetadata.Attributes(metadata);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            return ResourceAttributes.None;
+        }
+    }
+}
+
+internal static class HttpContextCallerExtensions
+{
+    public static Caller Caller(this HttpContext http) =>
+        http.Features.Get<Caller>() ?? Shared.Kernel.Caller.Anonymous(http.TraceIdentifier);
+}

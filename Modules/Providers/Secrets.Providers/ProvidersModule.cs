@@ -1,0 +1,85 @@
+using System.Reflection;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Secrets.Providers.Access;
+using Secrets.Providers.Features.ProviderRequests;
+using Secrets.Providers.Kv;
+using Secrets.Providers.Kv.Yaml;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Providers;
+
+/// <summary>The Providers module: one versioned KV abstraction over OpenBao, HashiCorp Vault and YAML.</summary>
+public static class ProvidersModule
+{
+    public static Assembly Assembly => typeof(ProvidersModule).Assembly;
+
+    /// <summary>True when the YAML provider is on: <c>ENABLE_YAML_PROVIDER</c>, default on in dev and test, off in prod.</summary>
+    public static bool IsYamlEnabled(IConfiguration config)
+    {
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
+        return Settings.Bool(config["ENABLE_YAML_PROVIDER"], "ENABLE_YAML_PROVIDER", profile != DeploymentProfile.Prod);
+    }
+
+    public static IHostApplicationBuilder AddProvidersModule(this IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
+        if (IsYamlEnabled(config))
+        {
+            var file = new AtomicYamlFile(YamlPath(config, builder.Environment.ContentRootPath, profile));
+            if (string.IsNullOrWhiteSpace(config["YAML_VAULT_PATH"]))
+                file.EnsureExists(DevSecretsFile.Sample);
+            builder.Services.AddSingleton(file);
+            builder.Services.AddSingleton<IKvStore>(new YamlKvStore(file, profile));
+        }
+        builder.Services.AddSingleton(new ListingOptions(
+            Settings.Int(config["LIST_MAX_LIMIT"], "LIST_MAX_LIMIT", 1000, 1, 100_000),
+            Settings.Int(config["LIST_MAX_TRAVERSAL"], "LIST_MAX_TRAVERSAL", 10_000, 1, 1_000_000)));
+        builder.Services.AddSingleton<KvStoreRegistry>();
+        builder.Services.AddSingleton<SecretAccess>();
+        builder.Services.AddHealthChecks().AddCheck<ProvidersHealthCheck>("providers", tags: ["ready"]);
+        return builder;
+    }
+
+    public static void AddProvidersHandlers(this IMediatorRegistrationConfigurator cfg)
+    {
+        cfg.AddConsumer<ReadSecretHandler>();
+        cfg.AddConsumer<WriteSecretVersionHandler>();
+        cfg.AddConsumer<DeleteSecretHandler>();
+        cfg.AddConsumer<ChangeVersionsHandler>();
+        cfg.AddConsumer<ReadResourceAttributesHandler>();
+    }
+
+    private static string YamlPath(IConfiguration config, string contentRoot, DeploymentProfile profile)
+    {
+        var configured = config["YAML_VAULT_PATH"];
+        if (!string.IsNullOrWhiteSpace(configured))
+            return configured;
+        if (profile != DeploymentProfile.Dev)
+            throw new InvalidOperationException("YAML_VAULT_PATH must be set when the YAML provider is enabled outside dev");
+        return Path.Combine(contentRoot, DevSecretsFile.FileName);
+    }
+}
+
+internal sealed class ProvidersHealthCheck(KvStoreRegistry stores) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        foreach (var store in stores.All)
+        {
+            try
+            {
+                await store.ReadAsync(new KvPath("health", "probe"), null, cancellationToken);
+            }
+            catch (Exception)
+            {
+                return HealthCheckResult.Unhealthy($"provider {store.Scheme} is unavailable");
+            }
+        }
+        return HealthCheckResult.Healthy();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Secrets.Shared.Kernel;
+
+/// <summary>The deployment profile of SPEC §8, from <c>ENVIRONMENT</c> (default dev).</summary>
+public enum DeploymentProfile
+{
+    Dev,
+    Test,
+    Prod,
+}
+
+public static class DeploymentProfiles
+{
+    public static DeploymentProfile Parse(string? value) => (value ?? "dev").Trim().ToLowerInvariant() switch
+    {
+        "" or "dev" or "development" => DeploymentProfile.Dev,
+        "test" or "testing" => DeploymentProfile.Test,
+        "prod" or "production" => DeploymentProfile.Prod,
+        _ => throw new InvalidOperationException("ENVIRONMENT must be one of dev, test, prod"),
+    };
+
+    public static bool AllowsDevWrites(this DeploymentProfile profile) => profile is DeploymentProfile.Dev or DeploymentProfile.Test;
+}
+
+/// <summary>The tenant this process serves: <c>TENANT_ID</c>, <c>TENANT_ALLOWED_MOUNTS</c> and the salt of resource_ref.</summary>
+public sealed class TenantContext
+{
+    private readonly byte[] salt;
+    private readonly HashSet<string> allowedMounts;
+
+    public TenantContext(string tenantId, IEnumerable<string> allowedMounts, string salt, bool saltGenerated = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(salt);
+        TenantId = tenantId;
+        this.allowedMounts = new HashSet<string>(allowedMounts.Select(m => m.Trim()).Where(m => m.Length > 0), StringComparer.Ordinal);
+        this.salt = Encoding.UTF8.GetBytes(salt);
+        SaltGenerated = saltGenerated;
+    }
+
+    public string TenantId { get; }
+    public IReadOnlyCollection<string> AllowedMounts => allowedMounts;
+    public bool SaltGenerated { get; }
+
+    public bool IsMountAllowed(string mount) => allowedMounts.Contains(mount);
+
+    /// <summary>base64url(HMAC-SHA256(salt, canonical URI)) without padding.</summary>
+    public string ResourceRef(CanonicalSecretUri uri) => ResourceRef(uri.ToString());
+
+    public string ResourceRef(string canonicalUri)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(canonicalUri), mac);
+        return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+}
+
+/// <summary>Runs before the PDP and before any provider call; fails closed.</summary>
+public sealed class TenantGuard(TenantContext tenant)
+{
+    public const string MeterName = "Secrets";
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Violations = Meter.CreateCounter<long>("tenant_mount_violation_total");
+
+    public TenantContext Tenant => tenant;
+
+    public void EnsureMountAllowed(CanonicalSecretUri uri)
+    {
+        if (tenant.IsMountAllowed(uri.Mount))
+            return;
+        Violations.Add(1, new KeyValuePair<string, object?>("tenant", tenant.TenantId));
+        throw new SecretsProblem(ErrorCode.TenantMountMismatch);
+    }
+
+    /// <summary>Parses, then guards: the order every slice follows.</summary>
+    public CanonicalSecretUri ParseAllowed(string? input, int? version = null, UriAllowance allow = UriAllowance.None)
+    {
+        var uri = CanonicalSecretUri.Parse(input, version, allow);
+        EnsureMountAllowed(uri);
+        return uri;
+    }
+}
