@@ -142,6 +142,8 @@ public sealed record CanonicalSecretUri
         }
 
         var mount = decoded[0];
+        if (mount.Contains(':', StringComparison.Ordinal) || mount.Contains('@', StringComparison.Ordinal))
+            return ErrorCode.AmbiguousMount;
         var path = string.Join('/', decoded.Skip(1));
         if (path.Length == 0 && !isPrefix)
         {
@@ -177,7 +179,10 @@ public sealed record CanonicalSecretUri
         if (isPrefix && version is not null)
             return ErrorCode.AmbiguousQuery;
 
-        result = new CanonicalSecretUri(provider, engine, mount, path, fragment, version, isPrefix);
+        var parsed = new CanonicalSecretUri(provider, engine, mount, path, fragment, version, isPrefix);
+        if (parsed.canonical.Length > MaxLength)
+            return ErrorCode.MalformedUri;   // normalising may lengthen; the canonical form must parse again
+        result = parsed;
         return null;
     }
 
@@ -186,10 +191,12 @@ public sealed record CanonicalSecretUri
         provider = "";
         engine = null;
         var plus = scheme.IndexOf('+', StringComparison.Ordinal);
-        var p = (plus < 0 ? scheme : scheme[..plus]).ToLowerInvariant();
-        var e = plus < 0 ? null : scheme[(plus + 1)..].ToLowerInvariant();
+        var p = plus < 0 ? scheme : scheme[..plus];
+        var e = plus < 0 ? null : scheme[(plus + 1)..];
         if (!IsSchemeWord(p) || (e is not null && !IsSchemeWord(e)))
             return ErrorCode.MalformedUri;
+        p = p.ToLowerInvariant();
+        e = e?.ToLowerInvariant();
         if (!DefaultEngines.TryGetValue(p, out var defaultEngine))
             return ErrorCode.UnsupportedProvider;
         if (e is not null && e != defaultEngine)
@@ -236,6 +243,8 @@ public sealed record CanonicalSecretUri
         return null;
     }
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static ErrorCode? DecodeSegment(string raw, out string value)
     {
         value = "";
@@ -244,26 +253,52 @@ public sealed record CanonicalSecretUri
         var sb = new StringBuilder(raw.Length);
         for (var i = 0; i < raw.Length; i++)
         {
-            var c = raw[i];
-            if (c == '%')
+            if (raw[i] != '%')
             {
-                if (i + 2 >= raw.Length || !byte.TryParse(raw.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
-                    return ErrorCode.MalformedUri;
-                c = (char)b;
-                i += 2;
-                if (c is '/' or '\\' || char.IsControl(c))
-                    return ErrorCode.IllegalSegment;
+                var error = Check(raw[i]);
+                if (error is not null)
+                    return error;
+                sb.Append(raw[i]);
+                continue;
             }
-            if (c == '*')
-                return ErrorCode.InvalidWildcard;
-            if (c is '\\' or '/')
-                return ErrorCode.IllegalSegment;
-            if (!IsAllowed(c))
+            // a run of %XX escapes is one UTF-8 byte sequence
+            var bytes = new List<byte>();
+            while (i < raw.Length && raw[i] == '%')
+            {
+                if (i + 2 >= raw.Length || !char.IsAsciiHexDigit(raw[i + 1]) || !char.IsAsciiHexDigit(raw[i + 2]))
+                    return ErrorCode.MalformedUri;
+                bytes.Add(byte.Parse(raw.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                i += 3;
+            }
+            i--;
+            string decoded;
+            try
+            {
+                decoded = StrictUtf8.GetString(bytes.ToArray());
+            }
+            catch (DecoderFallbackException)
+            {
                 return ErrorCode.MalformedUri;
-            sb.Append(c);
+            }
+            foreach (var c in decoded)
+            {
+                var error = Check(c);
+                if (error is not null)
+                    return error;
+            }
+            sb.Append(decoded);
         }
         value = sb.ToString();
         return value is "." or ".." ? ErrorCode.IllegalSegment : null;
+    }
+
+    private static ErrorCode? Check(char c)
+    {
+        if (c is '/' or '\\' || char.IsControl(c))
+            return ErrorCode.IllegalSegment;
+        if (c == '*')
+            return ErrorCode.InvalidWildcard;
+        return IsAllowed(c) ? null : ErrorCode.MalformedUri;
     }
 
     private static bool IsAllowed(char c) =>
@@ -284,7 +319,7 @@ public sealed record CanonicalSecretUri
             var value = pair[(eq + 1)..];
             if (key != "version" || version is not null)
                 return ErrorCode.AmbiguousQuery;
-            if (value.Length is 0 or > 9 || !value.All(char.IsAsciiDigit) || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v <= 0)
+            if (value.Length == 0 || !value.All(char.IsAsciiDigit) || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v <= 0)
                 return ErrorCode.AmbiguousQuery;
             version = v;
         }

@@ -1,0 +1,93 @@
+using MassTransit;
+using MassTransit.Mediator;
+using Microsoft.AspNetCore.Http;
+using Secrets.Audit.Contracts;
+using Secrets.Grants.Contracts;
+using Secrets.Providers.Contracts;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Rotation.Access;
+
+/// <summary>
+/// What Rotation slices need from other modules, through their contracts only: the tenant guard,
+/// the PEP (Grants), the provider doors (Providers) and audit publishing. Provider failures arrive
+/// as values and are turned back into the typed problem here.
+/// </summary>
+internal sealed class RotationAccess(IMediator mediator, TenantGuard guard)
+{
+    public CanonicalSecretUri Parse(string? raw, bool fragmentAllowed = true)
+    {
+        var uri = guard.ParseAllowed(raw);
+        if (!fragmentAllowed && uri.Fragment is not null)
+            throw new SecretsProblem(ErrorCode.FragmentNotAllowed);
+        if (uri.Version is not null)
+            throw new SecretsProblem(ErrorCode.AmbiguousQuery);   // rotation, copy and move address the latest version
+        return uri;
+    }
+
+    /// <summary>Asks the PEP; a deny becomes the problem the PEP named (Grants audited it).</summary>
+    public async Task<AccessDecision> AuthorizeAsync(CanonicalSecretUri uri, Purpose purpose, Caller caller, AuditIntent? intent, CancellationToken ct)
+    {
+        var attributes = await mediator.SendRequest(new ReadResourceAttributes(uri), ct);
+        var decision = await mediator.SendRequest(new AuthorizeSecretUse(uri, purpose, caller, attributes), ct);
+        if (intent is not null)
+        {
+            intent.DecisionId = decision.DecisionId;
+            intent.Audited = !decision.Permitted;
+        }
+        if (!decision.Permitted)
+            throw new SecretsProblem(ErrorCode.FromValue(decision.DenyCode ?? ErrorCode.SecretAuthzFailed.Value));
+        return decision;
+    }
+
+    /// <summary>The map at a path, or with a fragment the one value; null when absent.</summary>
+    public async Task<SecretRead?> TryReadAsync(CanonicalSecretUri uri, CancellationToken ct)
+    {
+        var read = await mediator.SendRequest(new ReadSecret(uri), ct);
+        if (read.Failure is { } failure)
+        {
+            return failure.Code == ErrorCode.SecretNotFound.Value || failure.Code == ErrorCode.FragmentNotFound.Value
+                ? null
+                : throw failure.ToProblem();
+        }
+        return read;
+    }
+
+    public async Task<int?> WriteAsync(CanonicalSecretUri uri, SecretValue value, Caller caller, CancellationToken ct)
+    {
+        var written = await mediator.SendRequest(new WriteSecretVersion(uri, value, null, caller.Subject), ct);
+        return written.Failure is { } failure ? throw failure.ToProblem() : written.Version;
+    }
+
+    public async Task DeleteAsync(CanonicalSecretUri uri, bool destroyAll, CancellationToken ct)
+    {
+        var deleted = await mediator.SendRequest(new DeleteSecret(uri, destroyAll), ct);
+        if (deleted.Failure is { } failure)
+            throw failure.ToProblem();
+    }
+
+    public async Task ChangeVersionsAsync(CanonicalSecretUri uri, VersionChange change, IReadOnlyList<int> versions, CancellationToken ct)
+    {
+        var changed = await mediator.SendRequest(new ChangeVersions(uri, change, versions), ct);
+        if (changed.Failure is { } failure)
+            throw failure.ToProblem();
+    }
+
+    public Task AuditAsync(AuditRecord record, CancellationToken ct) => mediator.Publish(record, ct);
+
+    public Task PublishAsync<T>(T message, CancellationToken ct) where T : class => mediator.Publish(message, ct);
+}
+
+internal static class HttpContextCallerExtensions
+{
+    public static Caller Caller(this HttpContext http) =>
+        http.Features.Get<Caller>() ?? Shared.Kernel.Caller.Anonymous(http.TraceIdentifier);
+
+    /// <summary>Records what a failure from here on is audited as (by the host).</summary>
+    public static AuditIntent Intend(this HttpContext http, AuditType type, CanonicalSecretUri uri, Purpose purpose)
+    {
+        var intent = new AuditIntent(type, uri, purpose);
+        http.Features.Set(intent);
+        return intent;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FastEndpoints;
+using FastEndpoints.Swagger;
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+using Secrets.Shared.Kernel;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Secrets.Host;
+
+/// <summary>Everything the host adds around the modules: profile, tenant, logs, telemetry, errors, limits, health, docs.</summary>
+internal static class HostDefaults
+{
+    public const string DefaultUrl = "http://localhost:9100";
+    public const string ActivitySourceName = "Secrets";
+
+    public static WebApplicationBuilder AddHostDefaults(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        if (string.IsNullOrWhiteSpace(config["urls"]) && string.IsNullOrWhiteSpace(config["ASPNETCORE_URLS"])
+            && string.IsNullOrWhiteSpace(config["http_ports"]) && string.IsNullOrWhiteSpace(config["https_ports"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var (profile, tenant) = HostProfile.Resolve(config);
+        builder.Services.AddSingleton(tenant);
+        builder.Services.AddSingleton<TenantGuard>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        var limits = new HostLimits(Settings.Int(config["MAX_REQUEST_BODY_BYTES"], "MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
+        builder.Services.AddSingleton(limits);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+
+        var json = !string.Equals(config["LOG_FORMAT"] ?? (profile == DeploymentProfile.Dev ? "text" : "json"), "text", StringComparison.OrdinalIgnoreCase);
+        builder.Services.AddSerilog((services, log) =>
+        {
+            log.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
+                .MinimumLevel.Override("MassTransit", Serilog.Events.LogEventLevel.Warning)
+                .Enrich.FromLogContext()
+                .Enrich.With<RedactingEnricher>()
+                .Destructure.With<SecretDestructuringPolicy>()
+                .ReadFrom.Services(services);
+            if (json)
+                log.WriteTo.Console(new RenderedCompactJsonFormatter());
+            else
+                log.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}");
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(t => t.AddSource(ActivitySourceName).AddAspNetCoreInstrumentation())
+            .WithMetrics(m => m.AddMeter(TenantGuard.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+        builder.Services.AddHealthChecks();
+
+        if (tenant.SaltGenerated)
+            builder.Services.AddHostedService<GeneratedSaltWarning>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddApiDocument(this WebApplicationBuilder builder)
+    {
+        builder.Services.SwaggerDocument(o =>
+        {
+            o.DocumentSettings = s =>
+            {
+                s.Title = "Secrets Platform API";
+                s.Version = "v1";
+                s.DocumentName = "v1";
+            };
+            o.ShortSchemaNames = true;
+            o.EnableJWTBearerAuth = false;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseHostDefaults(this WebApplication app)
+    {
+        app.UseMiddleware<RequestPipeline>();
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            var code = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => ErrorCode.NotFound,
+                StatusCodes.Status405MethodNotAllowed => ErrorCode.MethodNotAllowed,
+                StatusCodes.Status415UnsupportedMediaType => ErrorCode.UnsupportedMediaType,
+                StatusCodes.Status413PayloadTooLarge => ErrorCode.PayloadTooLarge,
+                >= 500 => ErrorCode.InternalError,
+                _ => ErrorCode.InvalidRequest,
+            };
+            await ProblemBody.WriteAsync(http, ProblemBody.For(code, http.TraceIdentifier) with { Status = http.Response.StatusCode });
+        });
+        app.UseSerilogRequestLogging();
+        return app;
+    }
+
+    public static WebApplication UseSecretsEndpoints(this WebApplication app)
+    {
+        app.UseFastEndpoints(c =>
+        {
+            c.Endpoints.Configurator = ep => ep.AllowAnonymous();   // authentication arrives with the Grants module's binding
+            c.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            c.Serializer.Options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            c.Binding.JsonExceptionTransformer = ex => new ValidationFailure(ex.Path ?? "body", "invalid JSON");
+            c.Errors.ContentType = ProblemBody.ContentType;
+            c.Errors.ResponseBuilder = (failures, http, _) => ProblemBody.ForValidation(failures, http.TraceIdentifier);
+        });
+        return app;
+    }
+
+    public static WebApplication MapHostEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.UseSwaggerGen();
+        app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/swagger/{documentName}/swagger.json"));
+        return app;
+    }
+}
+
+internal sealed class GeneratedSaltWarning(ILogger<GeneratedSaltWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        logger.LogWarning("no TENANT_SALT set: using a random per-process salt (dev only); resource_ref values change on restart");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

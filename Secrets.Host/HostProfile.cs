@@ -1,0 +1,42 @@
+using Secrets.Providers;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Host;
+
+/// <summary>
+/// The deployment profile and tenant of this process (SPEC §2, §8). Prod refuses to start with an
+/// unsafe configuration (YAML enabled, no tenant salt) unless <c>ALLOW_UNSAFE_CONFIGURATION=true</c>.
+/// </summary>
+internal static class HostProfile
+{
+    public static (DeploymentProfile Profile, TenantContext Tenant) Resolve(IConfiguration config)
+    {
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
+        var unsafeAllowed = Settings.Bool(config["ALLOW_UNSAFE_CONFIGURATION"], "ALLOW_UNSAFE_CONFIGURATION", false);
+        var salt = FirstSet(config["TENANT_SALT"], config["SECRET_TENANT_SALT"]);
+
+        if (profile == DeploymentProfile.Prod && !unsafeAllowed)
+        {
+            if (salt is null)
+                throw new InvalidOperationException("ENVIRONMENT=prod requires TENANT_SALT (or SECRET_TENANT_SALT)");
+            if (ProvidersModule.IsYamlEnabled(config))
+                throw new InvalidOperationException("ENVIRONMENT=prod refuses the YAML provider; unset ENABLE_YAML_PROVIDER");
+        }
+        if (salt is null && profile != DeploymentProfile.Dev && !unsafeAllowed)
+            throw new InvalidOperationException("TENANT_SALT (or SECRET_TENANT_SALT) is required outside dev");
+
+        var generated = salt is null;
+        if (generated)
+        {
+            salt = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        }
+        var tenant = new TenantContext(
+            FirstSet(config["TENANT_ID"]) ?? "dev",
+            Settings.Csv(config["TENANT_ALLOWED_MOUNTS"], ["secret"]),
+            salt!,
+            generated);
+        return (profile, tenant);
+    }
+
+    private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation.Results;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Host;
+
+/// <summary>An RFC 9457 problem body with the SPEC's <c>code</c> and the request's <c>correlation_id</c>.</summary>
+internal sealed record ProblemBody(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("detail")] string Detail,
+    [property: JsonPropertyName("correlation_id")] string CorrelationId,
+    [property: JsonPropertyName("errors")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<FieldError>? Errors = null)
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ProblemBody For(ErrorCode code, string correlationId, IReadOnlyList<FieldError>? errors = null) =>
+        new("about:blank", code.Title, code.Status, code.Value, code.Detail, correlationId, errors);
+
+    /// <summary>
+    /// Validation and binding failures. Messages of our own validators are kept (they name fields and
+    /// rules, never input); anything else (binding, JSON) gets a fixed message, so no input echoes back.
+    /// </summary>
+    public static ProblemBody ForValidation(IEnumerable<ValidationFailure> failures, string correlationId) =>
+        For(ErrorCode.InvalidRequest, correlationId, failures.Select(f => new FieldError(
+            FieldName(f.PropertyName),
+            f.ErrorCode is { } c && c.EndsWith("Validator", StringComparison.Ordinal) ? f.ErrorMessage : "invalid or unreadable value")).ToList());
+
+    private static string FieldName(string property) =>
+        string.IsNullOrEmpty(property) ? "body" : JsonNamingPolicy.CamelCase.ConvertName(property);
+
+    public static async Task WriteAsync(HttpContext http, ProblemBody body)
+    {
+        http.Response.StatusCode = body.Status;
+        http.Response.ContentType = ContentType;
+        await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: http.RequestAborted);
+    }
+}
+
+internal sealed record FieldError(
+    [property: JsonPropertyName("field")] string Field,
+    [property: JsonPropertyName("message")] string Message);

@@ -1,0 +1,33 @@
+using FastEndpoints;
+using MassTransit;
+using Secrets.Audit;
+using Secrets.Grants;
+using Secrets.Host;
+using Secrets.Policy;
+using Secrets.Providers;
+using Secrets.Rotation;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddHostDefaults();    // profile guards, tenant, Serilog with redaction, OpenTelemetry, problem details, limits
+builder.AddProvidersModule().AddPolicyModule().AddGrantsModule().AddAuditModule().AddRotationModule();
+
+builder.Services.AddMediator(cfg =>
+{
+    cfg.AddProvidersHandlers();
+    cfg.AddGrantsHandlers();
+    cfg.AddAuditHandlers();
+});
+builder.Services.AddFastEndpoints(o =>
+{
+    o.DisableAutoDiscovery = true;
+    o.Assemblies = [ProvidersModule.Assembly, RotationModule.Assembly, AuditModule.Assembly];
+});
+builder.AddApiDocument();
+
+var app = builder.Build();
+app.UseHostDefaults();        // correlation id, SecretsProblem → problem+json with code, body limits
+app.UseSecretsEndpoints();    // FastEndpoints with the central error and serializer settings
+app.MapHostEndpoints();       // /health/live, /health/ready, /metrics, OpenAPI and the reference page
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,84 @@
+using MassTransit.Mediator;
+using Microsoft.AspNetCore.Http.Features;
+using Secrets.Audit.Contracts;
+using Secrets.Shared.Kernel;
+using Serilog.Context;
+
+namespace Secrets.Host;
+
+/// <summary>
+/// The outer request middleware: the correlation id (in from <c>X-Correlation-ID</c> or new, out on
+/// every response, into the log context), the caller, the body size limit, and the one place that
+/// turns failures into problem+json and audits a failed operation from its <see cref="AuditIntent"/>.
+/// </summary>
+internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, ILogger<RequestPipeline> logger)
+{
+    public const string CorrelationHeader = "X-Correlation-ID";
+
+    public async Task InvokeAsync(HttpContext http, IMediator mediator)
+    {
+        var correlationId = CorrelationIdFrom(http.Request.Headers[CorrelationHeader]);
+        http.TraceIdentifier = correlationId;
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers[CorrelationHeader] = correlationId;
+            SecurityHeaders(http.Response.Headers);
+            return Task.CompletedTask;
+        });
+        http.Features.Set(Caller.Anonymous(correlationId));
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+
+        using (LogContext.PushProperty("CorrelationId", correlationId))
+        {
+            try
+            {
+                if (http.Request.ContentLength > limits.MaxRequestBodyBytes)
+                    throw new SecretsProblem(ErrorCode.PayloadTooLarge);
+                await next(http);
+            }
+            catch (Exception ex) when (!http.Response.HasStarted)
+            {
+                var code = Classify(ex, http);
+                if (code.Status >= 500)
+                    logger.LogError("request failed with {Code}: {ExceptionType}", code.Value, ex.GetType().Name);
+                await AuditFailureAsync(http, mediator, code);
+                if (ex is SecretsProblem { RetryAfter: { } retry })
+                    http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await ProblemBody.WriteAsync(http, ProblemBody.For(code, correlationId));
+            }
+        }
+    }
+
+    private static ErrorCode Classify(Exception ex, HttpContext http) => ex switch
+    {
+        SecretsProblem problem => problem.Code,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ErrorCode.PayloadTooLarge,
+        BadHttpRequestException => ErrorCode.InvalidRequest,
+        OperationCanceledException when http.RequestAborted.IsCancellationRequested => ErrorCode.InvalidRequest,
+        _ => ErrorCode.InternalError,
+    };
+
+    private static async Task AuditFailureAsync(HttpContext http, IMediator mediator, ErrorCode code)
+    {
+        if (http.Features.Get<AuditIntent>() is not { Audited: false } intent)
+            return;
+        intent.Audited = true;
+        await mediator.Publish(AuditRecord.Failed(intent.Type, intent.Uri, intent.Purpose, http.Features.Get<Caller>()!, intent.DecisionId, code));
+    }
+
+    private static string CorrelationIdFrom(string? incoming) =>
+        incoming is { Length: > 0 and <= 128 } && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':')
+            ? incoming
+            : Guid.NewGuid().ToString("N");
+
+    private static void SecurityHeaders(IHeaderDictionary headers)
+    {
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = headers.CacheControl.Count == 0 ? "no-store" : headers.CacheControl;
+    }
+}
+
+/// <summary><c>MAX_REQUEST_BODY_BYTES</c> (default 1 MiB).</summary>
+internal sealed record HostLimits(long MaxRequestBodyBytes);
