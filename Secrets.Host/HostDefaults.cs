@@ -79,6 +79,7 @@ internal static class HostDefaults
 
     public static WebApplication UseHostDefaults(this WebApplication app)
     {
+        app.UseSerilogRequestLogging();   // outermost: logs the status the caller finally got
         app.UseMiddleware<RequestPipeline>();
         app.UseStatusCodePages(async context =>
         {
@@ -94,7 +95,6 @@ internal static class HostDefaults
             };
             await ProblemBody.WriteAsync(http, ProblemBody.For(code, http.TraceIdentifier) with { Status = http.Response.StatusCode });
         });
-        app.UseSerilogRequestLogging();
         return app;
     }
 

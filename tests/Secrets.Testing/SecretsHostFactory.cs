@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Secrets.Testing;
+
+/// <summary>
+/// The host in-process on the YAML provider with its own temporary file, a captured log, and any
+/// setting of SPEC overridden per test (<c>ENVIRONMENT</c>, <c>TENANT_ALLOWED_MOUNTS</c>, …).
+/// </summary>
+public sealed class SecretsHostFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    public SecretsHostFactory(IDictionary<string, string?>? overrides = null, string? yamlContent = null)
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "secrets-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        YamlPath = Path.Combine(Directory, "secrets.yaml");
+        File.WriteAllText(YamlPath, yamlContent ?? SampleYaml);
+        settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["ENVIRONMENT"] = "dev",
+            ["YAML_VAULT_PATH"] = YamlPath,
+            ["TENANT_ID"] = "t1",
+            ["TENANT_SALT"] = TestSalt,
+            ["TENANT_ALLOWED_MOUNTS"] = "secret,team",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            settings[key] = value;
+    }
+
+    public const string TestSalt = "test-salt-0123456789";
+
+    public const string SampleYaml = """
+        secret:
+          env:
+            MY_API_KEY: "dev-api-key"
+            OTHER: "other-value"
+          app:
+            db:
+              username: "app"
+              password: "db-password"
+        team:
+          shared:
+            token: "team-token"
+        """;
+
+    public string Directory { get; }
+    public string YamlPath { get; }
+    public LogCapture Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
+        builder.UseEnvironment("Testing");
+        builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+}
+
+/// <summary>Every log event the host wrote, rendered with its properties, for canary checks.</summary>
+public sealed class LogCapture : ILogEventSink
+{
+    private readonly ConcurrentQueue<LogEvent> events = new();
+
+    public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
+
+    public IReadOnlyList<LogEvent> Events => [.. events];
+
+    /// <summary>Message, properties and exceptions of every event, as one text.</summary>
+    public string AllText() => string.Join('\n', events.Select(e =>
+        e.RenderMessage() + " " + string.Join(' ', e.Properties.Select(p => p.Key + "=" + p.Value)) + " " + e.Exception));
+}
