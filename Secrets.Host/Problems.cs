@@ -28,7 +28,14 @@ internal sealed record ProblemBody(
     public static ProblemBody ForValidation(IEnumerable<ValidationFailure> failures, string correlationId) =>
         For(ErrorCode.InvalidRequest, correlationId, failures.Select(f => new FieldError(
             FieldName(f.PropertyName),
-            f.ErrorCode is { } c && c.EndsWith("Validator", StringComparison.Ordinal) ? f.ErrorMessage : "invalid or unreadable value")).ToList());
+            f.ErrorCode is { } c && c.EndsWith("Validator", StringComparison.Ordinal) ? WithoutInput(f.ErrorMessage) : "invalid or unreadable value")).ToList());
+
+    /// <summary>FluentValidation appends "You entered …" to some messages; the input never goes back out.</summary>
+    private static string WithoutInput(string message)
+    {
+        var cut = message.IndexOf(" You entered", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
 
     private static string FieldName(string property) =>
         string.IsNullOrEmpty(property) ? "body" : JsonNamingPolicy.CamelCase.ConvertName(property);

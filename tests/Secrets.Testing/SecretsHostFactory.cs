@@ -58,7 +58,6 @@ public sealed class SecretsHostFactory : WebApplicationFactory<Program>
     {
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
-        builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 

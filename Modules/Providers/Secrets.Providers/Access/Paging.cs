@@ -7,7 +7,10 @@ namespace Secrets.Providers.Access;
 internal abstract class PagedRequest
 {
     public int Offset { get; init; }
-    public int Limit { get; init; } = ListingOptions.DefaultLimit;
+    public int? Limit { get; init; }
+
+    /// <summary>The asked limit, or the default capped by the configured maximum.</summary>
+    public int EffectiveLimit(ListingOptions listing) => Limit ?? Math.Min(ListingOptions.DefaultLimit, listing.MaxLimit);
 }
 
 internal static class PagingRules
@@ -21,10 +24,10 @@ internal static class PagingRules
 
 internal sealed record Page<T>(IReadOnlyList<T> Items, int Offset, int Limit, int Total, int? NextOffset)
 {
-    public static Page<T> Of(IReadOnlyList<T> all, PagedRequest request)
+    public static Page<T> Of(IReadOnlyList<T> all, int offset, int limit)
     {
-        var items = all.Skip(request.Offset).Take(request.Limit).ToList();
-        var next = request.Offset + items.Count < all.Count ? request.Offset + items.Count : (int?)null;
-        return new Page<T>(items, request.Offset, request.Limit, all.Count, next);
+        var items = all.Skip(offset).Take(limit).ToList();
+        var next = offset + items.Count < all.Count ? offset + items.Count : (int?)null;
+        return new Page<T>(items, offset, limit, all.Count, next);
     }
 }

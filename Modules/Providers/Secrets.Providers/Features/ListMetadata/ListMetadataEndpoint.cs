@@ -42,7 +42,7 @@ internal sealed class ListMetadataEndpoint(SecretAccess access, ListingOptions l
             paths.Add(path);
         paths.Sort((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
 
-        var page = Page<KvPath>.Of(paths, req);
+        var page = Page<KvPath>.Of(paths, req.Offset, req.EffectiveLimit(listing));
         var items = new List<SecretMetadataItem>(page.Items.Count);
         foreach (var path in page.Items)
         {

@@ -54,6 +54,6 @@ internal sealed class SearchSecretsEndpoint(SecretAccess access, ListingOptions 
         }
         hits.Sort((a, b) => string.CompareOrdinal(a.Uri, b.Uri));
         await access.SucceededAsync(op);
-        await Send.OkAsync(Page<SearchHit>.Of(hits, req), ct);
+        await Send.OkAsync(Page<SearchHit>.Of(hits, req.Offset, req.EffectiveLimit(listing)), ct);
     }
 }
