@@ -12,7 +12,7 @@ namespace Secrets.Testing;
 /// The host in-process on the YAML provider with its own temporary file, a captured log, and any
 /// setting of SPEC overridden per test (<c>ENVIRONMENT</c>, <c>TENANT_ALLOWED_MOUNTS</c>, …).
 /// </summary>
-public sealed class SecretsHostFactory : WebApplicationFactory<Program>
+public class SecretsHostFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
 
@@ -72,6 +72,15 @@ public sealed class SecretsHostFactory : WebApplicationFactory<Program>
         {
             // best effort
         }
+    }
+}
+
+/// <summary>The default host, as an xunit class fixture (fixtures need exactly one public constructor).</summary>
+public sealed class DefaultSecretsHost : SecretsHostFactory
+{
+    public DefaultSecretsHost()
+        : base(null)
+    {
     }
 }
 
