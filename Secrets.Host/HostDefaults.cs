@@ -106,7 +106,8 @@ internal static class HostDefaults
             c.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             c.Serializer.Options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-            c.Binding.JsonExceptionTransformer = ex => new ValidationFailure(ex.Path ?? "body", "invalid JSON");
+            // the JSON path may hold a client-chosen property name: never echo it
+            c.Binding.JsonExceptionTransformer = _ => new ValidationFailure("body", "invalid JSON, an unknown field, or a field of the wrong type");
             c.Errors.ContentType = ProblemBody.ContentType;
             c.Errors.ResponseBuilder = (failures, http, _) => ProblemBody.ForValidation(failures, http.TraceIdentifier);
         });

@@ -1,0 +1,104 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Secrets.Testing;
+
+namespace Secrets.Host.Tests;
+
+/// <summary>ENVIRONMENT profiles (SPEC §8): what each one refuses at startup and what it allows.</summary>
+public sealed class ProfileTests
+{
+    private static SecretsHostFactory Host(params (string Key, string? Value)[] settings) =>
+        new(settings.ToDictionary(s => s.Key, s => s.Value));
+
+    private static void ShouldRefuseToStart(SecretsHostFactory host, string because)
+    {
+        using (host)
+        {
+            var start = () => host.CreateClient();
+            start.ShouldThrow<Exception>().ToString().ShouldContain(because);
+        }
+    }
+
+    [Fact]
+    public void Prod_without_a_tenant_salt_refuses_to_start() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("TENANT_SALT", null), ("ENABLE_YAML_PROVIDER", "false")), "TENANT_SALT");
+
+    [Fact]
+    public void Prod_with_the_yaml_provider_refuses_to_start() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "true")), "YAML");
+
+    [Fact]
+    public async Task Prod_has_no_yaml_provider_by_default_so_yaml_uris_are_501()
+    {
+        using var host = Host(("ENVIRONMENT", "prod"));
+        var client = host.CreateClient();
+        await (await client.GetAsync($"/api/secrets/value?uri={HttpAssertions.Q("yaml://secret/env#MY_API_KEY")}"))
+            .ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED");
+    }
+
+    [Fact]
+    public void Test_without_a_salt_refuses_to_start() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "test"), ("TENANT_SALT", null)), "TENANT_SALT");
+
+    [Fact]
+    public void Test_with_yaml_but_no_file_path_refuses_to_start() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "test"), ("YAML_VAULT_PATH", null)), "YAML_VAULT_PATH");
+
+    [Fact]
+    public void An_unknown_environment_refuses_to_start() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "staging")), "ENVIRONMENT must be one of");
+
+    [Fact]
+    public void Authorization_enforcement_cannot_be_switched_on_before_a_pdp_exists() =>
+        ShouldRefuseToStart(Host(("ENABLE_AUTHORIZATION", "true")), "ENABLE_AUTHORIZATION");
+
+    [Fact]
+    public void Invalid_numbers_name_the_variable() =>
+        ShouldRefuseToStart(Host(("LIST_MAX_LIMIT", "lots")), "LIST_MAX_LIMIT");
+
+    [Fact]
+    public async Task Prod_with_an_explicit_override_starts_and_the_yaml_provider_is_read_only()
+    {
+        using var host = Host(("ENVIRONMENT", "prod"), ("ALLOW_UNSAFE_CONFIGURATION", "true"), ("ENABLE_YAML_PROVIDER", "true"));
+        var client = host.CreateClient();
+        await (await client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/x#k", value = "v" })).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");
+        await (await client.GetAsync("/api/secrets/audit")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task Dev_without_a_salt_starts_with_a_generated_one_and_warns()
+    {
+        using var host = Host(("TENANT_SALT", null));
+        (await host.CreateClient().GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        host.Logs.AllText().ShouldContain("random per-process salt");
+    }
+
+    [Fact]
+    public async Task Dev_without_a_yaml_path_creates_the_sample_file_in_the_content_root()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "secrets-devroot", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            using var host = new ContentRootHost(root);
+            var client = host.CreateClient();
+
+            File.Exists(Path.Combine(root, "dev_secrets.yaml")).ShouldBeTrue();
+            var body = await (await client.GetAsync($"/api/secrets/value?uri={HttpAssertions.Q("yaml://secret/env#MY_API_KEY")}")).ShouldBeOkJsonAsync();
+            body["value"]!.GetValue<string>().ShouldBe("dev-api-key-change-me");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private sealed class ContentRootHost(string root) : SecretsHostFactory(new Dictionary<string, string?> { ["YAML_VAULT_PATH"] = null })
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseContentRoot(root);
+        }
+    }
+}
