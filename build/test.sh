@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one line "N passed, N failed" counted from the
+# TRX results that the test runs wrote (not from console text).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet test Secrets.sln --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0
+failed=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1   # the run failed before or outside any test (build error, crashed test host)
+  echo "dotnet test exited with $status without a failing test result" >&2
+fi
+echo "${passed} passed, ${failed} failed"
+exit "$status"

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Net;
+using Secrets.Testing;
+
+namespace Secrets.Host.Tests;
+
+/// <summary>The README's run command, as a real process on the default URL (http://localhost:9100).</summary>
+public sealed class ProcessStartTests
+{
+    [Fact]
+    public async Task Dotnet_run_serves_health_and_a_yaml_secret_on_the_default_url()
+    {
+        var root = RepoRoot();
+        var dir = Path.Combine(Path.GetTempPath(), "secrets-process", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var yaml = Path.Combine(dir, "secrets.yaml");
+        await File.WriteAllTextAsync(yaml, SecretsHostFactory.SampleYaml);
+
+        var start = new ProcessStartInfo("dotnet", ["run", "--project", Path.Combine(root, "Secrets.Host"), "--no-build"])
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
+        start.Environment["ENVIRONMENT"] = "dev";
+        start.Environment["YAML_VAULT_PATH"] = yaml;
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri("http://localhost:9100"), Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            HttpResponseMessage? live = null;
+            while (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                try
+                {
+                    live = await http.GetAsync("/health/live");
+                    break;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(250);
+                }
+            }
+            live.ShouldNotBeNull($"the host did not answer on http://localhost:9100:\n{output}");
+            live.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var read = await (await http.GetAsync("/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY")).ShouldBeOkJsonAsync();
+            read["value"]!.GetValue<string>().ShouldBe("dev-api-key");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Secrets.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Secrets.sln not found above the test binaries");
+    }
+}
