@@ -56,9 +56,12 @@ public sealed class SecretsHostFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // The host's ENVIRONMENT setting and ASP.NET Core's hosting environment share one
+        // (case-insensitive) configuration key, "environment": name the hosting environment first
+        // so that the ENVIRONMENT of this factory (dev unless overridden) is what the host reads.
+        builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
-        builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 
