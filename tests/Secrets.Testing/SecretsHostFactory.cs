@@ -56,6 +56,10 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // The host's ENVIRONMENT setting and ASP.NET Core's hosting environment share one
+        // (case-insensitive) configuration key, "environment": name the hosting environment first
+        // so that the ENVIRONMENT of this factory (dev unless overridden) is what the host reads.
+        builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
