@@ -49,7 +49,7 @@ internal static class HostDefaults
                 log.WriteTo.Console(new RenderedCompactJsonFormatter());
             else
                 log.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}");
-        });
+        }, preserveStaticLogger: true);   // each host (and each test host) keeps its own logger
 
         builder.Services.AddOpenTelemetry()
             .WithTracing(t => t.AddSource(ActivitySourceName).AddAspNetCoreInstrumentation())
@@ -79,7 +79,8 @@ internal static class HostDefaults
 
     public static WebApplication UseHostDefaults(this WebApplication app)
     {
-        app.UseSerilogRequestLogging();   // outermost: logs the status the caller finally got
+        // outermost: logs the status the caller finally got, through this host's logger (not the static one)
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseMiddleware<RequestPipeline>();
         app.UseStatusCodePages(async context =>
         {

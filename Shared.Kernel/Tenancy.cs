@@ -22,6 +22,20 @@ public static class DeploymentProfiles
         _ => throw new InvalidOperationException("ENVIRONMENT must be one of dev, test, prod"),
     };
 
+    /// <summary>
+    /// The profile from the configured <c>ENVIRONMENT</c>. ASP.NET Core keeps its own environment name
+    /// (ASPNETCORE_ENVIRONMENT) under the same configuration key; when the process has no
+    /// <c>ENVIRONMENT</c> variable of its own, those names (Development, Staging, Production) are not
+    /// ours and the default, dev, applies.
+    /// </summary>
+    public static DeploymentProfile Resolve(string? configured) =>
+        Resolve(configured, Environment.GetEnvironmentVariable("ENVIRONMENT"));
+
+    public static DeploymentProfile Resolve(string? configured, string? processVariable) =>
+        configured is "Development" or "Staging" or "Production" && processVariable is null
+            ? DeploymentProfile.Dev
+            : Parse(configured);
+
     public static bool AllowsDevWrites(this DeploymentProfile profile) => profile is DeploymentProfile.Dev or DeploymentProfile.Test;
 }
 

@@ -8,7 +8,7 @@ namespace Secrets.Host.Tests;
 public sealed class ProcessStartTests
 {
     [Fact]
-    public async Task Dotnet_run_serves_health_and_a_yaml_secret_on_the_default_url()
+    public async Task Dotnet_run_serves_health_and_a_yaml_secret_on_the_default_url_in_the_dev_profile()
     {
         var root = RepoRoot();
         var dir = Path.Combine(Path.GetTempPath(), "secrets-process", Guid.NewGuid().ToString("N"));
@@ -25,7 +25,9 @@ public sealed class ProcessStartTests
         };
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
-        start.Environment["ENVIRONMENT"] = "dev";
+        start.Environment.Remove("ENVIRONMENT");                       // the default profile is dev …
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";    // … whatever ASP.NET Core's own environment name says
+        start.Environment.Remove("TENANT_SALT");
         start.Environment["YAML_VAULT_PATH"] = yaml;
         using var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
@@ -54,6 +56,8 @@ public sealed class ProcessStartTests
             live.StatusCode.ShouldBe(HttpStatusCode.OK);
             var read = await (await http.GetAsync("/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY")).ShouldBeOkJsonAsync();
             read["value"]!.GetValue<string>().ShouldBe("dev-api-key");
+            var write = await http.PostAsync("/api/secrets", new StringContent("""{"uri":"yaml://secret/p#k","value":"v"}""", System.Text.Encoding.UTF8, "application/json"));
+            write.StatusCode.ShouldBe(HttpStatusCode.OK);   // dev profile: the YAML provider takes writes
         }
         finally
         {

@@ -32,7 +32,7 @@ public sealed class RotationCanaryTests : IDisposable
     public async Task Rotate_failures_leak_no_value_into_problem_bodies_audit_records_or_logs()
     {
         var canary = Canary.New();
-        await (await client.PostJsonAsync(Rotate, new { uri = "yaml://secret/canary#k", value = canary })).ShouldBeOkJsonAsync();
+        await (await client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/canary#k", value = canary })).ShouldBeOkJsonAsync();
         var failures = new (object Body, HttpStatusCode Status, string Code)[]
         {
             (new { uri = "yaml://secret/canary", value = canary }, HttpStatusCode.BadRequest, "INVALID_VALUE"),

@@ -40,17 +40,24 @@ internal sealed class RotationAccess(IMediator mediator, TenantGuard guard)
         return decision;
     }
 
-    /// <summary>The map at a path, or with a fragment the one value; null when absent.</summary>
-    public async Task<SecretRead?> TryReadAsync(CanonicalSecretUri uri, CancellationToken ct)
+    /// <summary>The map at a path, or with a fragment the one value; 404 SECRET_NOT_FOUND / FRAGMENT_NOT_FOUND when absent.</summary>
+    public async Task<SecretRead> ReadAsync(CanonicalSecretUri uri, CancellationToken ct)
     {
         var read = await mediator.SendRequest(new ReadSecret(uri), ct);
-        if (read.Failure is { } failure)
+        return read.Failure is { } failure ? throw failure.ToProblem() : read;
+    }
+
+    /// <summary>As <see cref="ReadAsync"/>, but null when absent.</summary>
+    public async Task<SecretRead?> TryReadAsync(CanonicalSecretUri uri, CancellationToken ct)
+    {
+        try
         {
-            return failure.Code == ErrorCode.SecretNotFound.Value || failure.Code == ErrorCode.FragmentNotFound.Value
-                ? null
-                : throw failure.ToProblem();
+            return await ReadAsync(uri, ct);
         }
-        return read;
+        catch (SecretsProblem problem) when (problem.Code == ErrorCode.SecretNotFound || problem.Code == ErrorCode.FragmentNotFound)
+        {
+            return null;
+        }
     }
 
     public async Task<int?> WriteAsync(CanonicalSecretUri uri, SecretValue value, Caller caller, CancellationToken ct)

@@ -67,6 +67,7 @@ public sealed class RotateSecretTests : IDisposable
     [Fact]
     public async Task Rotating_a_path_keeps_the_paths_below_it()
     {
+        await (await client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/app#old", value = "o" })).ShouldBeOkJsonAsync();
         await (await client.PostJsonAsync(Rotate, new { uri = "yaml://secret/app", value = new { region = "eu" } })).ShouldBeOkJsonAsync();
 
         var file = StoredYaml.Load(host.YamlPath);
@@ -75,13 +76,15 @@ public sealed class RotateSecretTests : IDisposable
     }
 
     [Theory]
-    [InlineData("yaml://secret/app#db")]                  // the key would overwrite the secrets below it
-    [InlineData("yaml://secret/env/MY_API_KEY#x")]        // a parent of the path holds a value
-    public async Task A_rotation_that_would_overwrite_other_secrets_is_409_PATH_CONFLICT_and_changes_nothing(string uri)
+    [InlineData("yaml://secret/app#db", "SECRET_NOT_FOUND")]             // secret/app holds only paths below it
+    [InlineData("yaml://secret/env/MY_API_KEY#x", "SECRET_NOT_FOUND")]   // a parent of the path holds a value
+    [InlineData("yaml://secret/nope", "SECRET_NOT_FOUND")]
+    [InlineData("yaml://secret/env#NEW_KEY", "FRAGMENT_NOT_FOUND")]
+    public async Task Rotating_what_does_not_exist_is_404_and_changes_nothing(string uri, string code)
     {
         var before = await File.ReadAllTextAsync(host.YamlPath);
 
-        await (await client.PostJsonAsync(Rotate, new { uri, value = "x" })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "PATH_CONFLICT");
+        await (await client.PostJsonAsync(Rotate, new { uri, value = "x" })).ShouldBeProblemAsync(HttpStatusCode.NotFound, code);
 
         (await File.ReadAllTextAsync(host.YamlPath)).ShouldBe(before);
     }
@@ -89,6 +92,8 @@ public sealed class RotateSecretTests : IDisposable
     [Fact]
     public async Task Concurrent_rotations_of_different_keys_of_one_path_lose_none_of_them()
     {
+        for (var i = 0; i < 16; i++)
+            await (await client.PostJsonAsync("/api/secrets", new { uri = $"yaml://secret/env#K{i}", value = "before" })).ShouldBeOkJsonAsync();
         var rotations = Enumerable.Range(0, 16).Select(i =>
             client.PostJsonAsync(Rotate, new { uri = $"yaml://secret/env#K{i}", value = $"v{i}" }));
 
@@ -272,7 +277,7 @@ public sealed class RotateSecretTests : IDisposable
         await (await prodClient.PostJsonAsync(Rotate, new { uri = "yaml://secret/env#MY_API_KEY", value = "prod-write" }))
             .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");
         await (await prodClient.PostJsonAsync(Rotate, new { uri = "yaml://secret/new/path", value = new { k = "v" } }))
-            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");
+            .ShouldBeProblemAsync(HttpStatusCode.NotFound, "SECRET_NOT_FOUND");   // nothing there to rotate
 
         (await File.ReadAllTextAsync(prod.YamlPath)).ShouldBe(before);
         (await prodClient.ReadValueAsync("yaml://secret/env#MY_API_KEY"))!.GetValue<string>().ShouldBe("dev-api-key");

@@ -46,6 +46,8 @@ internal sealed class YamlKvStore(AtomicYamlFile file, DeploymentProfile profile
                     throw new SecretsProblem(ErrorCode.PathConflict);   // would overwrite the secrets below
                 map[key] = value.Reveal();
             }
+            if (map.Count == 0)
+                Prune(root, path);   // the last key went: leave no empty map behind
             return 0;
         }, ct);
         return null;

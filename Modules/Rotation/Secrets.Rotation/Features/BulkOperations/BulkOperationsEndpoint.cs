@@ -32,7 +32,7 @@ internal sealed class BulkValidator : Validator<BulkRequest>
     {
         RuleFor(x => x.Operations).NotEmpty().Must(o => o is null || o.Count <= MaxOperations)
             .WithMessage($"'operations' takes at most {MaxOperations} entries.");
-        RuleForEach(x => x.Operations).ChildRules(op =>
+        RuleForEach(x => x.Operations).NotNull().ChildRules(op =>
         {
             op.RuleFor(o => o.Op).Must(Ops.Contains).WithMessage("'op' must be set, delete, undelete, destroy or rotate.");
             op.RuleFor(o => o.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
@@ -98,7 +98,10 @@ internal sealed class BulkOperationsEndpoint(RotationAccess access) : Endpoint<B
             switch (op.Op)
             {
                 case "set":
+                    version = await access.WriteAsync(uri, op.Value!, caller, ct);
+                    break;
                 case "rotate":
+                    await access.ReadAsync(uri, ct);       // rotation replaces what exists
                     version = await access.WriteAsync(uri, op.Value!, caller, ct);
                     break;
                 case "delete":

@@ -47,8 +47,7 @@ internal sealed class SecretRelocation(RotationAccess access)
         var write = await access.AuthorizeAsync(to, Purpose.Write, caller, intent, ct);
         var delete = move ? await access.AuthorizeAsync(from, Purpose.Delete, caller, intent, ct) : null;
 
-        var source = await access.TryReadAsync(from, ct)
-                     ?? throw new SecretsProblem(from.Fragment is null ? ErrorCode.SecretNotFound : ErrorCode.FragmentNotFound);
+        var source = await access.ReadAsync(from, ct);
         if (!req.Overwrite && await access.TryReadAsync(to, ct) is not null)
             throw new SecretsProblem(ErrorCode.DestinationExists);
         var value = from.Fragment is null ? source.Map!.ToValue() : source.Value!;

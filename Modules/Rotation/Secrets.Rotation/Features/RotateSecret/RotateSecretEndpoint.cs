@@ -23,7 +23,7 @@ internal sealed class RotateSecretValidator : Validator<RotateSecretRequest>
 
 internal sealed record RotateSecretResponse(string Uri, int? Version);
 
-/// <summary>POST /api/secrets/rotate {uri, value}: a new version (KVv2) or an update in place (YAML).</summary>
+/// <summary>POST /api/secrets/rotate {uri, value}: a new version (KVv2) or an update in place (YAML) of an existing secret or key.</summary>
 internal sealed class RotateSecretEndpoint(RotationAccess access) : Endpoint<RotateSecretRequest, RotateSecretResponse>
 {
     public override void Configure()
@@ -38,6 +38,7 @@ internal sealed class RotateSecretEndpoint(RotationAccess access) : Endpoint<Rot
         var intent = HttpContext.Intend(AuditType.SecretRotated, uri, Purpose.Rotate);
         var caller = HttpContext.Caller();
         var decision = await access.AuthorizeAsync(uri, Purpose.Rotate, caller, intent, ct);
+        await access.ReadAsync(uri, ct);                   // rotation replaces what exists: 404 otherwise
         var version = await access.WriteAsync(uri, req.Value!, caller, ct);
         intent.Audited = true;
         await access.AuditAsync(AuditRecord.Success(AuditType.SecretRotated, uri, Purpose.Rotate, caller, decision.DecisionId, version), ct);
