@@ -247,6 +247,25 @@ public sealed class QueryAuditTests : IDisposable
         small.Logs.AuditLogEvents().Count.ShouldBe(8);   // the log sink keeps every event; only the buffer is bounded
     }
 
+    [Theory]
+    [InlineData("prod", null, "limit=0")]
+    [InlineData("prod", "true", "effect=bogus")]
+    [InlineData("test", null, "limit=5000")]
+    public async Task Switched_off_audit_endpoint_is_404_whatever_the_query(string environment, string? devEndpoints, string query)
+    {
+        // "off in prod (404)": a 400 for a bad query would tell a caller that the endpoint exists.
+        using var profiled = new SecretsHostFactory(new Dictionary<string, string?>
+        {
+            ["ENVIRONMENT"] = environment,
+            ["ENABLE_DEV_ENDPOINTS"] = devEndpoints,
+        });
+        var profiledClient = profiled.CreateClient();
+
+        using var response = await profiledClient.GetAsync("/api/secrets/audit?" + query);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+    }
+
     public static TheoryData<string, string?, HttpStatusCode> Profiles => new()
     {
         { "prod", null, HttpStatusCode.NotFound },

@@ -199,31 +199,113 @@ public sealed class AuditRecordTests : IDisposable
         (await AuditProbe.EventsAsync(client)).ShouldAllBe(e => e["resource_ref"] == null);
     }
 
-    public static TheoryData<string, string, string?, int> OneRecordRequests => new()
+    /// <summary>method, path, body, status, event_type, purpose, effect, error_code.</summary>
+    public static TheoryData<string, string, string?, int, string, string, string, string?> OneRecordRequests => new()
     {
-        { "GET", "/api/secrets/value?uri=" + Q(ApiKeyUri), null, 200 },
-        { "GET", "/api/secrets?uri=" + Q(ApiKeyUri), null, 200 },
-        { "GET", "/api/secrets/value?uri=" + Q("yaml://secret/nope#x"), null, 404 },
-        { "GET", "/api/secrets/value?uri=" + Q("yaml://secret/env#NOPE"), null, 404 },
-        { "GET", "/api/secrets/value?uri=" + Q("yaml://secret/env#MY_API_KEY") + "&version=3", null, 501 },
-        { "POST", "/api/secrets", """{"uri":"yaml://secret/once#k","value":"v"}""", 200 },
-        { "POST", "/api/secrets", """{"uri":"yaml://secret/once","value":"not-an-object"}""", 400 },
-        { "DELETE", "/api/secrets?uri=" + Q("yaml://secret/absent"), null, 404 },
+        { "GET", "/api/secrets/value?uri=" + Q(ApiKeyUri), null, 200, "SECRET_READ", "execute", "success", null },
+        { "GET", "/api/secrets?uri=" + Q(ApiKeyUri), null, 200, "SECRET_READ", "read", "success", null },
+        { "GET", "/api/secrets/value?uri=" + Q("yaml://secret/nope#x"), null, 404, "SECRET_READ", "execute", "failure", "SECRET_NOT_FOUND" },
+        { "GET", "/api/secrets/value?uri=" + Q("yaml://secret/env#NOPE"), null, 404, "SECRET_READ", "execute", "failure", "FRAGMENT_NOT_FOUND" },
+        { "GET", "/api/secrets/value?uri=" + Q(ApiKeyUri) + "&version=3", null, 501, "SECRET_READ", "execute", "failure", "OPERATION_NOT_SUPPORTED" },
+        { "POST", "/api/secrets", """{"uri":"yaml://secret/once#k","value":"v"}""", 200, "SECRET_WRITTEN", "write", "success", null },
+        { "POST", "/api/secrets", """{"uri":"yaml://secret/once","value":"not-an-object"}""", 400, "SECRET_WRITTEN", "write", "failure", "INVALID_VALUE" },
+        { "POST", "/api/secrets", """{"uri":"yaml://secret/env/MY_API_KEY/below#k","value":"v"}""", 409, "SECRET_WRITTEN", "write", "failure", "PATH_CONFLICT" },
+        { "DELETE", "/api/secrets?uri=" + Q("yaml://secret/env#OTHER"), null, 204, "SECRET_DELETED", "delete", "success", null },
+        { "DELETE", "/api/secrets?uri=" + Q("yaml://secret/absent"), null, 404, "SECRET_DELETED", "delete", "failure", "SECRET_NOT_FOUND" },
+        { "GET", "/api/secrets/keys?uri=" + Q("yaml://secret"), null, 200, "SECRET_METADATA_READ", "read_metadata", "success", null },
+        { "GET", "/api/secrets/metadata?prefix=" + Q("yaml://secret/*"), null, 200, "SECRET_METADATA_READ", "read_metadata", "success", null },
+        { "POST", "/api/secrets/rotate", """{"uri":"yaml://secret/env#OTHER","value":"rotated"}""", 200, "SECRET_ROTATED", "rotate", "success", null },
     };
 
     [Theory]
     [MemberData(nameof(OneRecordRequests))]
-    public async Task Each_audited_request_produces_exactly_one_record(string method, string path, string? body, int status)
+    public async Task Each_operation_is_audited_exactly_once_with_its_type_purpose_and_outcome(
+        string method, string path, string? body, int status, string eventType, string purpose, string effect, string? errorCode)
     {
         var correlationId = "audit-once-" + Guid.NewGuid().ToString("N");
         using var request = body is null ? Get(path, correlationId) : PostJson(path, body, correlationId);
         request.Method = new HttpMethod(method);
 
         using var response = await client.SendAsync(request);
-        ((int)response.StatusCode).ShouldBe(status, await response.Content.ReadAsStringAsync());
+        var text = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBe(status, text);
 
-        (await AuditProbe.EventsAsync(client, "correlation_id=" + correlationId)).Count.ShouldBe(1);
+        var e = (await AuditProbe.EventsAsync(client, "correlation_id=" + correlationId)).ShouldHaveSingleItem();
+        e.Str("event_type").ShouldBe(eventType);
+        e.Str("purpose").ShouldBe(purpose);
+        e.Str("effect").ShouldBe(effect);
+        e.Str("error_code").ShouldBe(errorCode);
+        e.Str("resource_ref")!.ShouldMatch("^[A-Za-z0-9_-]{43}$");
+        if (errorCode == "OPERATION_NOT_SUPPORTED")
+            e["decision_id"].ShouldBeNull();   // the capability check comes before the PEP: no decision was made
+        else
+            e.Str("decision_id").ShouldNotBeNullOrWhiteSpace();
         host.Logs.AuditLogEvents().Count(l => (string?)l.Prop("CorrelationId") == correlationId).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Tenant_mount_violation_is_audited()
+    {
+        // SPEC §1: an audit event for every decision; the tenant guard is the first, fail-closed decision (SPEC §2).
+        const string uri = "yaml://other/app#token";
+        using var response = await client.SendAsync(Get($"/api/secrets/value?uri={Q(uri)}", "audit-tenant-1"));
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "TENANT_MOUNT_MISMATCH");
+
+        var e = (await AuditProbe.EventsAsync(client, "correlation_id=audit-tenant-1")).ShouldHaveSingleItem(
+            "a request refused by the tenant guard leaves an audit record");
+        e.Str("error_code").ShouldBe("TENANT_MOUNT_MISMATCH");
+        e.Str("effect").ShouldBeOneOf("deny", "failure");
+        e.Str("resource_ref").ShouldBe(ResourceRef(uri));
+        e.Str("tenant").ShouldBe("t1");
+    }
+
+    [Fact]
+    public async Task Response_problem_body_and_audit_carry_the_same_correlation_id()
+    {
+        using var ok = await client.SendAsync(Get($"/api/secrets/value?uri={Q(ApiKeyUri)}", "corr-echo-1"));
+        ok.Headers.GetValues("X-Correlation-ID").ShouldHaveSingleItem().ShouldBe("corr-echo-1");
+
+        using var failed = await client.SendAsync(Get($"/api/secrets/value?uri={Q("yaml://secret/nope#x")}", "corr-echo-2"));
+        failed.Headers.GetValues("X-Correlation-ID").ShouldHaveSingleItem().ShouldBe("corr-echo-2");
+        (await failed.ShouldBeProblemAsync(HttpStatusCode.NotFound, "SECRET_NOT_FOUND")).Str("correlation_id").ShouldBe("corr-echo-2");
+        (await AuditProbe.EventsAsync(client, "correlation_id=corr-echo-2")).ShouldHaveSingleItem();
+    }
+
+    [Theory]
+    [InlineData("has spaces in it")]
+    [InlineData("semi;colon")]
+    [InlineData("x")]
+    public async Task Unusable_incoming_correlation_id_is_replaced_and_the_audit_uses_the_replacement(string incoming)
+    {
+        var value = incoming == "x" ? new string('x', 129) : incoming;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/secrets/value?uri={Q(ApiKeyUri)}");
+        request.Headers.TryAddWithoutValidation("X-Correlation-ID", value).ShouldBeTrue();
+
+        using var response = await client.SendAsync(request);
+        await response.ShouldBeOkJsonAsync();
+        var issued = response.Headers.GetValues("X-Correlation-ID").ShouldHaveSingleItem();
+
+        issued.ShouldNotBe(value);
+        var e = (await AuditProbe.EventsAsync(client)).ShouldHaveSingleItem();
+        e.Str("correlation_id").ShouldBe(issued);
+        host.Logs.AllText().ShouldNotContain(value);
+    }
+
+    [Fact]
+    public void Every_spec_event_type_has_its_wire_name()
+    {
+        string[] spec =
+        [
+            "SECRET_READ", "SECRET_WRITTEN", "SECRET_DELETED", "SECRET_DESTROYED", "SECRET_UNDELETED", "SECRET_ROTATED",
+            "SECRET_METADATA_READ", "SECRET_OWNER_UPDATED", "SECRET_COPIED", "SECRET_MOVED", "AUTHZ_DENIED", "REPLAY_DENIED",
+            "BINDING_DENIED",
+        ];
+
+        var names = Enum.GetValues<Contracts.AuditType>().Select(Secrets.Audit.Features.RecordAudit.AuditRecordConsumer.EventTypeName).ToList();
+
+        names.ShouldBeUnique();
+        foreach (var type in spec)
+            names.ShouldContain(type);
     }
 
     [Fact]
