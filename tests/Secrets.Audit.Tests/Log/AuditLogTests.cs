@@ -13,23 +13,24 @@ public sealed class AuditLogTests
     {
         var log = new AuditLog(new AuditOptions(true, 3, false));
         for (var i = 0; i < 7; i++)
-            log.Append(Event(log.NextId()));
+            log.Append(Event);
 
         log.Snapshot().Select(e => e.Id).ShouldBe([7L, 6L, 5L]);
     }
 
     [Fact]
-    public void Newest_event_is_kept_when_two_requests_append_out_of_id_order()
+    public async Task Concurrent_appends_keep_exactly_the_newest_ids()
     {
-        // Two concurrent audits: each takes its id (NextId) and then appends; the one with the
-        // lower id can append last. With a full buffer, both ids map to the same slot.
-        var log = new AuditLog(new AuditOptions(true, 1, false));
-        var older = Event(log.NextId());
-        var newer = Event(log.NextId());
+        // ids are taken under the buffer's lock, so the slot a later id lands in is never
+        // overwritten by an earlier one, however the appending threads interleave
+        var log = new AuditLog(new AuditOptions(true, 16, false));
 
-        log.Append(newer);
-        log.Append(older);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 1000; i++)
+                log.Append(Event);
+        })));
 
-        log.Snapshot().ShouldHaveSingleItem().Id.ShouldBe(newer.Id, "the buffer keeps the newest events, not the last appended");
+        log.Snapshot().Select(e => e.Id).ShouldBe(Enumerable.Range(7985, 16).Select(i => (long)i).Reverse());
     }
 }

@@ -10,18 +10,20 @@ internal sealed class AuditLog(AuditOptions options)
     private readonly List<Channel<AuditEvent>> subscribers = [];
     private long next;
 
-    public long NextId() => Interlocked.Increment(ref next);
-
-    public void Append(AuditEvent e)
+    /// <summary>Numbers and stores one event under the lock, so ids and ring order always agree.</summary>
+    public AuditEvent Append(Func<long, AuditEvent> create)
     {
+        AuditEvent e;
         Channel<AuditEvent>[] live;
         lock (gate)
         {
+            e = create(++next);
             ring[(e.Id - 1) % ring.Length] = e;
             live = [.. subscribers];
         }
         foreach (var channel in live)
             channel.Writer.TryWrite(e);    // a slow subscriber drops its oldest events, never blocks auditing
+        return e;
     }
 
     /// <summary>Buffered events, newest first.</summary>

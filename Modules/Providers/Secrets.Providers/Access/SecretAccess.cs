@@ -21,7 +21,10 @@ internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, T
     public async Task<AuthorizedOperation> BeginAsync(HttpContext http, string? rawUri, int? version, Purpose purpose, AuditType auditType,
         KvCapabilities needed, UriAllowance allow = UriAllowance.None, bool fragmentAllowed = true)
     {
-        var uri = guard.ParseAllowed(rawUri, version, allow);                     // 400 with the SPEC code, then tenant
+        var uri = CanonicalSecretUri.Parse(rawUri, version, allow);              // 400 with the SPEC code
+        var intent = new AuditIntent(auditType, uri, purpose);                     // from here on, failures are audited
+        http.Features.Set(intent);
+        guard.EnsureMountAllowed(uri);                                             // tenant, before anything else
         if (!fragmentAllowed && uri.Fragment is not null)
             throw new SecretsProblem(ErrorCode.FragmentNotAllowed);
         if (uri.Version is not null)
@@ -30,8 +33,6 @@ internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, T
                 throw new SecretsProblem(ErrorCode.AmbiguousQuery);               // only reads pin a version
             needed |= KvCapabilities.PinnedRead;
         }
-        var intent = new AuditIntent(auditType, uri, purpose);
-        http.Features.Set(intent);
         var store = stores.Require(uri, needed);                                  // 501 before anything else is asked
         var caller = http.Caller();
         var attributes = await ReadAttributesAsync(store, uri, http.RequestAborted);

@@ -15,14 +15,17 @@ namespace Secrets.Rotation.Access;
 /// </summary>
 internal sealed class RotationAccess(IMediator mediator, TenantGuard guard)
 {
-    public CanonicalSecretUri Parse(string? raw, bool fragmentAllowed = true)
+    /// <summary>The URI grammar only; call <see cref="Guard"/> once the failure audit knows the URI.</summary>
+    public static CanonicalSecretUri Parse(string? raw) => CanonicalSecretUri.Parse(raw);
+
+    /// <summary>Tenant guard, then what rotation, copy, move and bulk accept: no version pin, a fragment only where allowed.</summary>
+    public void Guard(CanonicalSecretUri uri, bool fragmentAllowed = true)
     {
-        var uri = guard.ParseAllowed(raw);
+        guard.EnsureMountAllowed(uri);
         if (!fragmentAllowed && uri.Fragment is not null)
             throw new SecretsProblem(ErrorCode.FragmentNotAllowed);
         if (uri.Version is not null)
-            throw new SecretsProblem(ErrorCode.AmbiguousQuery);   // rotation, copy and move address the latest version
-        return uri;
+            throw new SecretsProblem(ErrorCode.AmbiguousQuery);   // they address the latest version
     }
 
     /// <summary>Asks the PEP; a deny becomes the problem the PEP named (Grants audited it).</summary>

@@ -278,7 +278,7 @@ public sealed class BulkOperationsTests : IDisposable
         audit[3].Str("purpose").ShouldBe("undelete");
         audit[4].ShouldBeFailure("SECRET_DESTROYED", "OPERATION_NOT_SUPPORTED", "yaml://secret/env");
         audit[4].Str("purpose").ShouldBe("destroy_versions");
-        audit[5].ShouldBeFailure("SECRET_WRITTEN", "TENANT_MOUNT_MISMATCH", null);
+        audit[5].ShouldBeFailure("SECRET_WRITTEN", "TENANT_MOUNT_MISMATCH", "yaml://other/x#k");   // tenant refusals are audited with their resource
         audit[5].Str("decision_id").ShouldBeNull();   // refused before the PEP was asked
         var decisions = audit.Take(5).Select(r => r.Str("decision_id")).ToList();
         decisions.ShouldAllBe(d => d != null && d.StartsWith("dec_"));

@@ -12,16 +12,15 @@ internal sealed class AuditRecordConsumer(AuditLog log, TenantContext tenant, Au
 {
     public Task Consume(ConsumeContext<AuditRecord> context)
     {
-        var e = ToEvent(context.Message);
-        log.Append(e);
+        var e = log.Append(id => ToEvent(id, context.Message));
         logger.LogInformation(
             "audit {EventType} {Effect} purpose={Purpose} resource_ref={ResourceRef} subject={Subject} decision_id={DecisionId} kv_version={KvVersion} error_code={ErrorCode} correlation_id={CorrelationId}",
             e.EventType, e.Effect, e.Purpose, e.ResourceRef, e.Subject, e.DecisionId, e.KvVersion, e.ErrorCode, e.CorrelationId);
         return Task.CompletedTask;
     }
 
-    private AuditEvent ToEvent(AuditRecord r) => new(
-        log.NextId(),
+    private AuditEvent ToEvent(long id, AuditRecord r) => new(
+        id,
         EventTypeName(r.Type),
         r.Time,
         tenant.TenantId,

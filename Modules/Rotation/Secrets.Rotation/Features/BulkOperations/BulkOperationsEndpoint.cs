@@ -91,7 +91,8 @@ internal sealed class BulkOperationsEndpoint(RotationAccess access) : Endpoint<B
         string? decisionId = null;
         try
         {
-            uri = access.Parse(op.Uri, fragmentAllowed: op.Op is "set" or "rotate" or "delete");
+            uri = RotationAccess.Parse(op.Uri);
+            access.Guard(uri, fragmentAllowed: op.Op is "set" or "rotate" or "delete");
             var decision = await access.AuthorizeAsync(uri, purpose, caller, null, ct);
             decisionId = decision.DecisionId;
             int? version = null;

@@ -35,12 +35,14 @@ internal sealed class SecretRelocation(RotationAccess access)
 {
     public async Task<CopySecretResponse> RunAsync(HttpContext http, CopySecretRequest req, bool move, CancellationToken ct)
     {
-        var from = access.Parse(req.FromUri);
-        var to = access.Parse(req.ToUri);
-        if ((from.Fragment is null) != (to.Fragment is null) || from == to)
-            throw new SecretsProblem(ErrorCode.InvalidRequest);
+        var from = RotationAccess.Parse(req.FromUri);
+        var to = RotationAccess.Parse(req.ToUri);
         var type = move ? AuditType.SecretMoved : AuditType.SecretCopied;
         var intent = http.Intend(type, to, Purpose.Write);
+        access.Guard(from);
+        access.Guard(to);
+        if ((from.Fragment is null) != (to.Fragment is null) || from == to)
+            throw new SecretsProblem(ErrorCode.InvalidRequest);
         var caller = http.Caller();
 
         var read = await access.AuthorizeAsync(from, Purpose.Read, caller, intent, ct);

@@ -34,8 +34,9 @@ internal sealed class RotateSecretEndpoint(RotationAccess access) : Endpoint<Rot
 
     public override async Task HandleAsync(RotateSecretRequest req, CancellationToken ct)
     {
-        var uri = access.Parse(req.Uri);
+        var uri = RotationAccess.Parse(req.Uri);
         var intent = HttpContext.Intend(AuditType.SecretRotated, uri, Purpose.Rotate);
+        access.Guard(uri);
         var caller = HttpContext.Caller();
         var decision = await access.AuthorizeAsync(uri, Purpose.Rotate, caller, intent, ct);
         await access.ReadAsync(uri, ct);                   // rotation replaces what exists: 404 otherwise
