@@ -10,19 +10,47 @@ internal static class KvOperations
     public static async Task<KvEntry> ReadAsync(IKvStore store, CanonicalSecretUri uri, CancellationToken ct) =>
         await store.ReadAsync(KvPath.Of(uri), uri.Version, ct) ?? throw new SecretsProblem(ErrorCode.SecretNotFound);
 
-    /// <summary>Without a fragment the value (an object) replaces the map; with one it upserts that key atomically.</summary>
-    public static Task<int?> WriteAsync(IKvStore store, CanonicalSecretUri uri, SecretValue value, int? cas, CancellationToken ct)
+    /// <summary>
+    /// Without a fragment the value (an object) replaces the map; with one it upserts that key
+    /// atomically. Then, where the store keeps custom metadata, stamps the path on its first write.
+    /// </summary>
+    public static async Task<int?> WriteAsync(IKvStore store, CanonicalSecretUri uri, SecretValue value, int? cas, string subject, CancellationToken ct)
     {
         var path = KvPath.Of(uri);
+        int? version;
         if (uri.Fragment is null)
         {
             var map = SecretMap.FromValue(value) ?? throw new SecretsProblem(ErrorCode.InvalidValue);
-            return store.WriteAsync(path, map, cas, ct);
+            version = await store.WriteAsync(path, map, cas, ct);
         }
-        if (cas is not null)
-            throw new SecretsProblem(ErrorCode.FragmentNotAllowed);   // CAS addresses the whole map's version
-        var fragment = uri.Fragment;
-        return store.UpdateAsync(path, current => (current ?? SecretMap.Empty).With(fragment, value), ct);
+        else
+        {
+            if (cas is not null)
+                throw new SecretsProblem(ErrorCode.FragmentNotAllowed);   // CAS addresses the whole map's version
+            var fragment = uri.Fragment;
+            version = await store.UpdateAsync(path, current => (current ?? SecretMap.Empty).With(fragment, value), ct);
+        }
+        if ((store.Capabilities & KvCapabilities.CustomMetadata) != 0)
+            await StampAsync(store, path, subject, ct);
+        return version;
+    }
+
+    /// <summary>
+    /// SPEC §3: created_by (immutable), created_at (ISO-8601 UTC) and owner (defaults to the subject)
+    /// on the first write of a path; later writes keep them. Clients never supply these.
+    /// </summary>
+    private static async Task StampAsync(IKvStore store, KvPath path, string subject, CancellationToken ct)
+    {
+        var custom = (await store.ReadMetadataAsync(path, ct))?.CustomMetadata ?? new Dictionary<string, string>();
+        if (custom.ContainsKey(ProviderMetadata.CreatedBy))
+            return;
+        var stamped = new Dictionary<string, string>(custom, StringComparer.Ordinal)
+        {
+            [ProviderMetadata.CreatedBy] = subject,
+            [ProviderMetadata.CreatedAt] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        stamped.TryAdd(ProviderMetadata.Owner, subject);
+        await store.WriteCustomMetadataAsync(path, stamped, ct);
     }
 
     /// <summary>Soft-deletes the latest version, removes one key (fragment), or destroys every version.</summary>

@@ -35,7 +35,7 @@ internal sealed class WriteSecretVersionHandler(KvStoreRegistry stores) : Mediat
         {
             var needed = KvCapabilities.Write | (request.Cas is null ? KvCapabilities.None : KvCapabilities.CheckAndSet);
             var store = stores.Require(request.Uri, needed);
-            return new SecretVersionWritten(await KvOperations.WriteAsync(store, request.Uri, request.Value, request.Cas, ct), null);
+            return new SecretVersionWritten(await KvOperations.WriteAsync(store, request.Uri, request.Value, request.Cas, request.Subject, ct), null);
         }
         catch (SecretsProblem problem)
         {

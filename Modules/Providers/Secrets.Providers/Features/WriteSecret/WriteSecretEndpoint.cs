@@ -39,7 +39,7 @@ internal sealed class WriteSecretEndpoint(SecretAccess access) : Endpoint<WriteS
     {
         var needed = KvCapabilities.Write | (req.Cas is null ? KvCapabilities.None : KvCapabilities.CheckAndSet);
         var op = await access.BeginAsync(HttpContext, req.Uri, null, Purpose.Write, AuditType.SecretWritten, needed);
-        var version = await KvOperations.WriteAsync(op.Store, op.Uri, req.Value!, req.Cas, ct);
+        var version = await KvOperations.WriteAsync(op.Store, op.Uri, req.Value!, req.Cas, op.Caller.Subject, ct);
         await access.SucceededAsync(op, version);
         await Send.OkAsync(new WriteSecretResponse(op.Uri.ToString(), version), ct);
     }

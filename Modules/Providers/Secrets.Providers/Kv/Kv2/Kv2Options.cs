@@ -1,0 +1,60 @@
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Providers.Kv.Kv2;
+
+/// <summary>
+/// One KVv2 provider's settings (SPEC §3), bound from its own prefix first (<c>OPENBAO_*</c> or
+/// <c>HASHICORP_*</c>) and <c>VAULT_*</c> second, so OpenBao and HashiCorp can point at different servers.
+/// </summary>
+internal sealed record Kv2Options(
+    string Scheme,
+    Uri Address,
+    string? Token,
+    string? RoleId,
+    string? SecretId,
+    string AppRoleMount,
+    string? Namespace,
+    TimeSpan Timeout,
+    bool VerifySsl,
+    string? CaCertPath,
+    int PoolSize,
+    TimeSpan TokenRenewalThreshold,
+    int MaxConcurrentOperations)
+{
+    /// <summary>"dev" as a URL means the embedded dev KVv2 server.</summary>
+    public const string DevUrl = "dev";
+
+    public bool UsesAppRole => RoleId is not null && SecretId is not null;
+
+    public override string ToString() => $"{Scheme} at {Address}";   // never the token or secret id
+
+    /// <summary>The configured URL (provider prefix first, then VAULT_), or null when none is set.</summary>
+    public static string? ConfiguredUrl(Func<string, string?> config, IReadOnlyList<string> prefixes) =>
+        First(config, prefixes, "URL");
+
+    public static Kv2Options Bind(string scheme, Func<string, string?> config, IReadOnlyList<string> prefixes, Uri address, string? devToken = null)
+    {
+        var token = First(config, prefixes, "TOKEN") ?? devToken;
+        var roleId = First(config, prefixes, "ROLE_ID");
+        var secretId = First(config, prefixes, "SECRET_ID");
+        if (token is null && (roleId is null || secretId is null))
+            throw new InvalidOperationException($"{prefixes[0]}_TOKEN (or {prefixes[0]}_ROLE_ID and {prefixes[0]}_SECRET_ID) is required with {prefixes[0]}_URL");
+        return new Kv2Options(
+            scheme,
+            address,
+            token,
+            roleId,
+            secretId,
+            First(config, prefixes, "APPROLE_MOUNT") ?? "approle",
+            First(config, prefixes, "NAMESPACE"),
+            TimeSpan.FromSeconds(Settings.Int(First(config, prefixes, "TIMEOUT"), "VAULT_TIMEOUT", 30, 1, 3600)),
+            Settings.Bool(First(config, prefixes, "VERIFY_SSL"), "VAULT_VERIFY_SSL", true),
+            First(config, prefixes, "CACERT"),
+            Settings.Int(First(config, prefixes, "POOL_SIZE"), "VAULT_POOL_SIZE", 10, 1, 1000),
+            TimeSpan.FromSeconds(Settings.Int(First(config, prefixes, "TOKEN_RENEWAL_THRESHOLD"), "VAULT_TOKEN_RENEWAL_THRESHOLD", 600, 0, 86_400 * 30)),
+            Settings.Int(First(config, prefixes, "MAX_CONCURRENT_OPERATIONS"), "VAULT_MAX_CONCURRENT_OPERATIONS", 50, 1, 10_000));
+    }
+
+    private static string? First(Func<string, string?> config, IReadOnlyList<string> prefixes, string name) =>
+        prefixes.Select(p => config($"{p}_{name}")).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+}

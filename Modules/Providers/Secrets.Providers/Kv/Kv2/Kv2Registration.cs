@@ -1,0 +1,85 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+
+namespace Secrets.Providers.Kv.Kv2;
+
+/// <summary>Registers one KVv2 store: its HttpClient (TLS, pool, redirects, resilience), token source and client.</summary>
+internal static class Kv2Registration
+{
+    public static IServiceCollection AddKv2Store(this IServiceCollection services, Kv2Options options, Func<IServiceProvider, Func<Uri>> address)
+    {
+        var name = "kv2:" + options.Scheme;
+        var authName = name + ":auth";
+
+        services.AddHttpClient(authName)
+            .ConfigurePrimaryHttpMessageHandler(() => PrimaryHandler(options))
+            .ConfigureHttpClient(c => c.Timeout = options.Timeout);
+
+        services.AddHttpClient(name)
+            .ConfigurePrimaryHttpMessageHandler(() => PrimaryHandler(options))
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)   // the resilience handler times out
+            .AddStandardResilienceHandler(o =>
+            {
+                o.AttemptTimeout.Timeout = options.Timeout;
+                o.TotalRequestTimeout.Timeout = options.Timeout * 3;
+                o.CircuitBreaker.SamplingDuration = options.Timeout * 2 + TimeSpan.FromSeconds(1);
+                o.Retry.MaxRetryAttempts = 2;
+                o.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                o.Retry.MaxDelay = TimeSpan.FromSeconds(2);   // a long Retry-After goes back to the caller instead
+                o.Retry.UseJitter = true;
+#pragma warning disable EXTEXP0001 // experimental API: writes (POST/PUT/DELETE) are never retried
+                o.Retry.DisableForUnsafeHttpMethods();
+#pragma warning restore EXTEXP0001
+                o.RateLimiter.DefaultRateLimiterOptions.PermitLimit = int.MaxValue / 2;   // the client's own bulkhead limits
+                o.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 0;
+            });
+
+        services.AddSingleton<IKvStore>(sp =>
+        {
+            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secrets.Providers.Kv2");
+            var where = address(sp);
+            var tokens = new Kv2TokenSource(options, factory.CreateClient(authName), where, sp.GetRequiredService<TimeProvider>(), logger);
+            return new Kv2Store(new Kv2HttpClient(factory.CreateClient(name), tokens, options, where, logger));
+        });
+        return services;
+    }
+
+    private static SocketsHttpHandler PrimaryHandler(Kv2Options options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.PoolSize,
+            AllowAutoRedirect = true,              // standby nodes answer 307 to the active one
+            MaxAutomaticRedirections = 3,
+            ConnectTimeout = options.Timeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+        if (!options.VerifySsl)
+        {
+#pragma warning disable CA5359 // VAULT_VERIFY_SSL=false is the operator's explicit choice (documented as unsafe)
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (options.CaCertPath is { } caPath)
+        {
+            var ca = X509CertificateLoader.LoadCertificateFromFile(caPath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                if (errors == SslPolicyErrors.None)
+                    return true;
+                if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+                    return false;
+                using var custom = new X509Chain();
+                custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                custom.ChainPolicy.CustomTrustStore.Add(ca);
+                custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return custom.Build(new X509Certificate2(certificate));
+            };
+        }
+        return handler;
+    }
+}

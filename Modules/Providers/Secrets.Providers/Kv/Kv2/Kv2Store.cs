@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Providers.Kv.Kv2;
+
+/// <summary>The OpenBao / HashiCorp Vault KVv2 store: every capability, through <see cref="Kv2HttpClient"/>.</summary>
+internal sealed class Kv2Store(Kv2HttpClient client) : IKvStore
+{
+    /// <summary>How often a fragment upsert re-reads and retries after losing a check-and-set race.</summary>
+    public const int MaxCasAttempts = 8;
+
+    public string Scheme => client.Scheme;
+
+    public KvCapabilities Capabilities =>
+        KvCapabilities.Read | KvCapabilities.PinnedRead | KvCapabilities.Write | KvCapabilities.CheckAndSet | KvCapabilities.SoftDelete
+        | KvCapabilities.Undelete | KvCapabilities.Destroy | KvCapabilities.List | KvCapabilities.CustomMetadata | KvCapabilities.VersionMetadata;
+
+    public async Task<KvEntry?> ReadAsync(KvPath path, int? version, CancellationToken ct)
+    {
+        var read = await client.ReadAsync(path.Mount, path.Path, version, ct);
+        if (read is null)
+            return null;
+        if (read.Data is null)
+        {
+            if (version is null)
+                return null;   // the latest version is deleted or destroyed: nothing to read
+            throw new SecretsProblem(read.Metadata!.Destroyed ? ErrorCode.VersionDestroyed : ErrorCode.VersionDeleted);
+        }
+        return new KvEntry(ToMap(read.Data), read.Metadata?.Version);
+    }
+
+    public async Task<int?> WriteAsync(KvPath path, SecretMap data, int? cas, CancellationToken ct) =>
+        (await client.WriteAsync(path.Mount, path.Path, ToJson(data), cas, ct)).Version;
+
+    public async Task<int?> UpdateAsync(KvPath path, Func<SecretMap?, SecretMap> change, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var read = await client.ReadAsync(path.Mount, path.Path, null, ct);
+            var current = read?.Data is { } data ? ToMap(data) : null;
+            var cas = read?.Metadata?.Version ?? 0;
+            try
+            {
+                return (await client.WriteAsync(path.Mount, path.Path, ToJson(change(current)), cas, ct)).Version;
+            }
+            catch (SecretsProblem problem) when (problem.Code == ErrorCode.CasMismatch && attempt < MaxCasAttempts)
+            {
+                // another writer got in between: read again and re-apply the change
+            }
+        }
+    }
+
+    public async Task<bool> DeleteAsync(KvPath path, IReadOnlyList<int>? versions, CancellationToken ct)
+    {
+        var metadata = await client.ReadMetadataAsync(path.Mount, path.Path, ct);
+        if (metadata is null || !HasLiveVersion(metadata, versions))
+            return false;
+        if (versions is null)
+            await client.DeleteLatestAsync(path.Mount, path.Path, ct);
+        else
+            await client.DeleteVersionsAsync(path.Mount, path.Path, versions, ct);
+        return true;
+    }
+
+    public Task UndeleteAsync(KvPath path, IReadOnlyList<int> versions, CancellationToken ct) =>
+        RequireMetadataThen(path, () => client.UndeleteAsync(path.Mount, path.Path, versions, ct), ct);
+
+    public Task DestroyAsync(KvPath path, IReadOnlyList<int> versions, CancellationToken ct) =>
+        RequireMetadataThen(path, () => client.DestroyAsync(path.Mount, path.Path, versions, ct), ct);
+
+    public async Task<bool> DestroyAllAsync(KvPath path, CancellationToken ct)
+    {
+        if (await client.ReadMetadataAsync(path.Mount, path.Path, ct) is null)
+            return false;
+        await client.DeleteMetadataAsync(path.Mount, path.Path, ct);
+        return true;
+    }
+
+    public async Task<KvMetadata?> ReadMetadataAsync(KvPath path, CancellationToken ct)
+    {
+        var m = await client.ReadMetadataAsync(path.Mount, path.Path, ct);
+        if (m is null)
+            return null;
+        var versions = (m.Versions ?? [])
+            .Select(v => new KvVersionInfo(int.Parse(v.Key, CultureInfo.InvariantCulture), Time(v.Value.CreatedTime), Time(v.Value.DeletionTime), v.Value.Destroyed))
+            .OrderBy(v => v.Version)
+            .ToList();
+        return new KvMetadata(m.CurrentVersion, Time(m.CreatedTime), Time(m.UpdatedTime), m.CustomMetadata ?? [], versions, null);
+    }
+
+    public Task WriteCustomMetadataAsync(KvPath path, IReadOnlyDictionary<string, string> custom, CancellationToken ct) =>
+        client.WriteCustomMetadataAsync(path.Mount, path.Path, custom, ct);
+
+    public async IAsyncEnumerable<string> ListAsync(KvPath prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var key in await client.ListAsync(prefix.Mount, prefix.Path, ct))
+            yield return key;
+    }
+
+    private async Task RequireMetadataThen(KvPath path, Func<Task> action, CancellationToken ct)
+    {
+        if (await client.ReadMetadataAsync(path.Mount, path.Path, ct) is null)
+            throw new SecretsProblem(ErrorCode.SecretNotFound);
+        await action();
+    }
+
+    private static bool HasLiveVersion(KvMetadataData metadata, IReadOnlyList<int>? versions)
+    {
+        if (versions is not null)
+            return true;
+        var key = metadata.CurrentVersion.ToString(CultureInfo.InvariantCulture);
+        return metadata.Versions?.TryGetValue(key, out var current) == true && !current.Destroyed && string.IsNullOrEmpty(current.DeletionTime);
+    }
+
+    private static DateTimeOffset? Time(string? value) =>
+        string.IsNullOrEmpty(value) ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    private static SecretMap ToMap(Dictionary<string, JsonNode?> data) =>
+        new(data.Select(p => new KeyValuePair<string, SecretValue>(p.Key, SecretValue.FromJson(p.Value))));
+
+    private static Dictionary<string, JsonNode?> ToJson(SecretMap map) =>
+        map.Entries.ToDictionary(e => e.Key, e => e.Value.Reveal(), StringComparer.Ordinal);
+}
