@@ -29,6 +29,7 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
             ["TENANT_ID"] = "t1",
             ["TENANT_SALT"] = TestSalt,
             ["TENANT_ALLOWED_MOUNTS"] = "secret,team",
+            ["VAULT_DEV_ADDR"] = "http://127.0.0.1:0",   // each test host gets its own embedded KVv2 server
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;

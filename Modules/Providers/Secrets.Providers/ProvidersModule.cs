@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Secrets.Providers.Access;
 using Secrets.Providers.Features.ProviderRequests;
 using Secrets.Providers.Kv;
+using Secrets.Providers.Kv.Kv2;
 using Secrets.Providers.Kv.Yaml;
 using Secrets.Shared.Kernel;
 
@@ -36,6 +37,7 @@ public static class ProvidersModule
             builder.Services.AddSingleton(file);
             builder.Services.AddSingleton<IKvStore>(new YamlKvStore(file, profile));
         }
+        builder.AddKv2Providers(profile);
         builder.Services.AddSingleton(new ListingOptions(
             Settings.Int(config["LIST_MAX_LIMIT"], "LIST_MAX_LIMIT", 1000, 1, 100_000),
             Settings.Int(config["LIST_MAX_TRAVERSAL"], "LIST_MAX_TRAVERSAL", 10_000, 1, 1_000_000)));
