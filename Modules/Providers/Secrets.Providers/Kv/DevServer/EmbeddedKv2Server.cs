@@ -1,0 +1,311 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace Secrets.Providers.Kv.DevServer;
+
+/// <summary>
+/// An in-memory server that answers OpenBao's / Vault's HTTP API for the KV version 2 secrets
+/// engine the way <c>bao server -dev</c> does (SPEC §3 "Embedded dev KVv2"), so the real KVv2
+/// client code path runs against it unchanged. It has one root token, a KVv2 mount
+/// <c>secret/</c>, its own Kestrel bound to loopback only, and no persistence.
+/// </summary>
+/// <remarks>
+/// Besides the KVv2 paths (<c>config</c>, <c>data/</c>, <c>metadata/</c>, <c>delete/</c>,
+/// <c>undelete/</c>, <c>destroy/</c>, LIST) it serves <c>sys/health</c>,
+/// <c>auth/token/lookup-self</c>, <c>sys/mounts</c> for KVv2 engines and the CLI's mount preflight
+/// <c>sys/internal/ui/mounts/…</c>. Data belongs to the instance: stopping closes the listener,
+/// starting again serves the same secrets.
+/// </remarks>
+internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
+{
+    /// <summary>Vault's default <c>max_request_size</c>.</summary>
+    private const long MaxRequestBytes = 32 * 1024 * 1024;
+    private const int MaxJsonDepth = 512;
+
+    private readonly IPEndPoint endpoint;
+    private readonly DevVault vault;
+    private readonly SemaphoreSlim lifecycle = new(1, 1);
+    private WebApplication? app;
+    private Uri? baseAddress;
+
+    public EmbeddedKv2Server(EmbeddedKv2Options options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        if (string.IsNullOrEmpty(options.RootToken))
+            throw new ArgumentException("The embedded KVv2 dev server needs a non-empty root token.", nameof(options));
+        endpoint = options.ResolveLoopbackEndpoint();
+        Options = options;
+        vault = new DevVault(options.RootToken, time);
+    }
+
+    public EmbeddedKv2Options Options { get; }
+
+    /// <summary>The token every request (but <c>sys/health</c>) must carry in <c>X-Vault-Token</c>.</summary>
+    public string RootToken => Options.RootToken;
+
+    public bool IsRunning => Volatile.Read(ref app) is not null;
+
+    /// <summary>
+    /// The address actually bound, e.g. <c>http://127.0.0.1:41873/</c> when the options asked for
+    /// port 0. Only known while the server runs.
+    /// </summary>
+    public Uri BaseAddress => Volatile.Read(ref baseAddress)
+        ?? throw new InvalidOperationException("The embedded KVv2 dev server is not running; call StartAsync first.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            if (app is not null)
+                return;
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+            {
+                ApplicationName = typeof(EmbeddedKv2Server).Assembly.GetName().Name,
+            });
+            builder.Services.AddSingleton<IHostLifetime, HostOwnedLifetime>();   // the outer host handles Ctrl+C, not us
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                kestrel.Limits.MaxRequestBodySize = MaxRequestBytes;
+                kestrel.Listen(endpoint);
+            });
+            var started = builder.Build();
+            started.Run(HandleAsync);
+            try
+            {
+                await started.StartAsync(cancellationToken);
+            }
+            catch
+            {
+                await started.DisposeAsync();
+                throw;
+            }
+            var bound = started.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            Volatile.Write(ref baseAddress, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+            Volatile.Write(ref app, started);
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await lifecycle.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (app is not { } running)
+                return;
+            Volatile.Write(ref app, null);
+            Volatile.Write(ref baseAddress, null);
+            try
+            {
+                await running.StopAsync(cancellationToken);
+            }
+            finally
+            {
+                await running.DisposeAsync();
+            }
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        lifecycle.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        DevReply reply;
+        try
+        {
+            reply = await DispatchAsync(context.Request, context.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            reply = e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? DevReply.Error(StatusCodes.Status413PayloadTooLarge, "http: request body too large")
+                : DevReply.Error(StatusCodes.Status400BadRequest, "error reading data");
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var response = context.Response;
+        response.StatusCode = reply.Status;
+        response.Headers.CacheControl = "no-store";
+        if (reply.HasJsonContentType)
+            response.ContentType = "application/json";
+        if (reply.HasBody)
+        {
+            var body = reply.Serialize(requestId);
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, context.RequestAborted);
+        }
+    }
+
+    /// <summary>Vault's <c>buildLogicalRequest</c>: method → operation, query or JSON body → fields, then the token.</summary>
+    private async Task<DevReply> DispatchAsync(HttpRequest request, CancellationToken ct)
+    {
+        var rawPath = request.Path.Value ?? "";
+        if (!rawPath.StartsWith("/v1/", StringComparison.Ordinal))
+            return DevReply.Empty(StatusCodes.Status404NotFound);
+        var path = rawPath["/v1/".Length..];
+        if (path == "sys/health")
+            return vault.Health(request.Method, name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null);
+
+        DevOperation op;
+        JsonObject input;
+        switch (request.Method)
+        {
+            case "GET":
+                input = QueryFields(request.Query);
+                var list = false;
+                if (input["list"]?.GetValue<string>() is { Length: > 0 } listText && !GoFormat.TryParseBool(listText, out list))
+                    return DevReply.Empty(StatusCodes.Status400BadRequest);
+                input.Remove("list");
+                op = list ? DevOperation.List : DevOperation.Read;
+                break;
+            case "LIST":
+                input = QueryFields(request.Query);
+                op = DevOperation.List;
+                break;
+            case "DELETE":
+                input = QueryFields(request.Query);
+                op = DevOperation.Delete;
+                break;
+            case "POST" or "PUT":
+                var (body, bodyError) = await ReadJsonBodyAsync(request, ct);
+                if (bodyError is not null)
+                    return bodyError;
+                input = body!;
+                op = DevOperation.Update;
+                break;
+            case "PATCH":
+                if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType))
+                    return DevReply.Error(StatusCodes.Status400BadRequest, "mime: no media type");
+                if (!mediaType.MediaType.Equals("application/merge-patch+json", StringComparison.OrdinalIgnoreCase))
+                {
+                    return DevReply.Error(StatusCodes.Status415UnsupportedMediaType,
+                        $"PATCH requires Content-Type of application/merge-patch+json, provided {mediaType.MediaType}");
+                }
+                (body, bodyError) = await ReadJsonBodyAsync(request, ct);
+                if (bodyError is not null)
+                    return bodyError;
+                input = body!;
+                op = DevOperation.Patch;
+                break;
+            default:
+                return DevReply.Empty(StatusCodes.Status405MethodNotAllowed);
+        }
+        if (op == DevOperation.List && !path.EndsWith('/'))
+            path += "/";
+
+        return vault.Handle(new DevRequest(op, path, new VaultFields(input), Token(request)));
+    }
+
+    /// <summary><c>X-Vault-Token</c>, or else <c>Authorization: Bearer …</c>, as Vault reads it.</summary>
+    private static string? Token(HttpRequest request)
+    {
+        var token = request.Headers["X-Vault-Token"].ToString();
+        if (token.Length > 0)
+            return token;
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+    }
+
+    private static JsonObject QueryFields(IQueryCollection query)
+    {
+        var fields = new JsonObject();
+        foreach (var (name, values) in query)
+            fields[name] = values.Count > 0 ? values[0] : "";
+        return fields;
+    }
+
+    /// <summary>
+    /// One JSON value from the body (trailing bytes ignored, like Go's decoder); empty or
+    /// <c>null</c> is no fields; duplicate keys: the last wins.
+    /// </summary>
+    private static async Task<(JsonObject? Body, DevReply? Error)> ReadJsonBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        try
+        {
+            var reader = new Utf8JsonReader(bytes.Span, new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = MaxJsonDepth });
+            if (!reader.Read())
+                return (new JsonObject(), null);
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind switch
+            {
+                JsonValueKind.Object => ((JsonObject)ToNode(document.RootElement)!, null),
+                JsonValueKind.Null => (new JsonObject(), null),
+                var kind => (null, DevReply.Error(StatusCodes.Status400BadRequest,
+                    $"failed to parse JSON input: json: cannot unmarshal {GoJsonKind(kind)} into Go value of type map[string]interface {{}}")),
+            };
+        }
+        catch (JsonException e)
+        {
+            return (null, DevReply.Error(StatusCodes.Status400BadRequest, $"failed to parse JSON input: {e.Message}"));
+        }
+    }
+
+    private static JsonNode? ToNode(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var obj = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                    obj[property.Name] = ToNode(property.Value);   // indexer: a duplicate key replaces
+                return obj;
+            case JsonValueKind.Array:
+                var array = new JsonArray();
+                foreach (var item in element.EnumerateArray())
+                    array.Add(ToNode(item));
+                return array;
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return JsonValue.Create(element.Clone());   // keeps the number's literal text
+        }
+    }
+
+    private static string GoJsonKind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        _ => "bool",
+    };
+
+    /// <summary>Start and stop come from the owner; no console or signal handling of its own.</summary>
+    private sealed class HostOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
