@@ -41,14 +41,21 @@ internal static class HostDefaults
                 .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
                 .MinimumLevel.Override("MassTransit", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("System.Net.Http.HttpClient", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning)
                 .Enrich.FromLogContext()
                 .Enrich.With<RedactingEnricher>()
                 .Destructure.With<SecretDestructuringPolicy>()
                 .ReadFrom.Services(services);
-            if (json)
-                log.WriteTo.Console(new RenderedCompactJsonFormatter());
-            else
-                log.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}");
+            // the console sink formats and flushes under one lock: write from a background worker
+            // (blocking when its buffer is full, so no audit line is ever dropped); see docs/BENCHMARKS.md
+            log.WriteTo.Async(sink =>
+            {
+                if (json)
+                    sink.Console(new RenderedCompactJsonFormatter());
+                else
+                    sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}");
+            }, blockWhenFull: true);
         }, preserveStaticLogger: true);   // each host (and each test host) keeps its own logger
 
         builder.Services.AddOpenTelemetry()

@@ -39,6 +39,11 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
                     http.Request.Body = new LimitedReadStream(http.Request.Body, limits.MaxRequestBodyBytes);
                 await next(http);
             }
+            catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+            {
+                // the caller went away mid-request: nobody is left to answer, and it is not a server error
+                logger.LogDebug("request aborted by the client");
+            }
             catch (Exception ex) when (!http.Response.HasStarted)
             {
                 var code = Classify(ex, http);

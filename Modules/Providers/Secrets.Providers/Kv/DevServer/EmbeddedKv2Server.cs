@@ -127,11 +127,16 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>Idempotent: the host's container may hold this instance under two registrations.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+            return;
         await StopAsync(CancellationToken.None);
         lifecycle.Dispose();
     }
+
+    private int disposed;
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -157,7 +157,7 @@ internal sealed class Kv2HttpClient(HttpClient http, Kv2TokenSource tokens, Kv2O
         throw new SecretsProblem(ErrorCode.ProviderError);
     }
 
-    private static TimeSpan RetryAfter(HttpResponseMessage response) =>
+    public static TimeSpan RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,

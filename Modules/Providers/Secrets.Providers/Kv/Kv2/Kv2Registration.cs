@@ -30,6 +30,12 @@ internal static class Kv2Registration
                 o.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 o.Retry.MaxDelay = TimeSpan.FromSeconds(2);   // a long Retry-After goes back to the caller instead
                 o.Retry.UseJitter = true;
+                // a Retry-After longer than we would wait goes back to the caller as 503 + Retry-After
+                var transient = o.Retry.ShouldHandle;
+                o.Retry.ShouldHandle = args =>
+                    args.Outcome.Result?.Headers.RetryAfter?.Delta is { } wait && wait > o.Retry.MaxDelay
+                        ? ValueTask.FromResult(false)
+                        : transient(args);
 #pragma warning disable EXTEXP0001 // experimental API: writes (POST/PUT/DELETE) are never retried
                 o.Retry.DisableForUnsafeHttpMethods();
 #pragma warning restore EXTEXP0001

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
+using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Kv.Kv2;
 
@@ -90,14 +91,20 @@ internal sealed class Kv2TokenSource(Kv2Options options, HttpClient auth, Func<U
                 if (response.IsSuccessStatusCode
                     && await response.Content.ReadFromJsonAsync(Kv2Json.Default.AuthEnvelope, ct) is { Auth: { } renewed })
                 {
+                    if (!string.IsNullOrEmpty(renewed.ClientToken))
+                        token = renewed.ClientToken;
                     Remember(renewed.LeaseDuration, renewed.Renewable);
                     return;
                 }
                 logger.LogWarning("token renewal at {Provider} answered {Status}", options.Scheme, (int)response.StatusCode);
             }
-            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
+            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException
+                                       || (ex is OperationCanceledException && !ct.IsCancellationRequested))
             {
+                // the current token is still valid: keep using it and try again next time
                 logger.LogWarning("token renewal at {Provider} failed ({Error})", options.Scheme, ex.GetType().Name);
+                if (!options.UsesAppRole)
+                    return;
             }
         }
         if (options.UsesAppRole)
@@ -114,11 +121,22 @@ internal sealed class Kv2TokenSource(Kv2Options options, HttpClient auth, Func<U
         };
         AddNamespace(request);
         using var response = await auth.SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode
-            || await response.Content.ReadFromJsonAsync(Kv2Json.Default.AuthEnvelope, ct) is not { Auth: { } login })
+        if ((int)response.StatusCode is 429 or 503)
+            throw new SecretsProblem(ErrorCode.ProviderUnavailable, Kv2HttpClient.RetryAfter(response));
+        AuthData? login = null;
+        try
+        {
+            if (response.IsSuccessStatusCode)
+                login = (await response.Content.ReadFromJsonAsync(Kv2Json.Default.AuthEnvelope, ct))?.Auth;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // a malformed answer is a provider error like any other (its text is not logged)
+        }
+        if (login is null || string.IsNullOrEmpty(login.ClientToken))
         {
             logger.LogError("AppRole login at {Provider} answered {Status}", options.Scheme, (int)response.StatusCode);
-            throw new Shared.Kernel.SecretsProblem(Shared.Kernel.ErrorCode.ProviderError);
+            throw new SecretsProblem(ErrorCode.ProviderError);
         }
         token = login.ClientToken;
         Remember(login.LeaseDuration, login.Renewable);
