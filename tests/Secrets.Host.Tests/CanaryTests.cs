@@ -52,10 +52,14 @@ public sealed class CanaryTests : IDisposable
         await Expect(client.PostRawAsync("/api/secrets", "{\"uri\":\"yaml://secret/x\",\"value\":{\"k\":\"" + Canary + new string('x', 5000) + "\"}}"), HttpStatusCode.RequestEntityTooLarge);
         await Expect(client.PostJsonAsync("/api/secrets", new { uri = "yaml://elsewhere/x", value = new { k = Canary } }), HttpStatusCode.BadRequest);
         await Expect(client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/canary/k/below", value = new { k = Canary } }), HttpStatusCode.Conflict);
-        await Expect(client.PostJsonAsync("/api/secrets", new { uri = "openbao+kv2://secret/x", value = new { k = Canary } }), HttpStatusCode.NotImplemented);
+        await Expect(client.PostJsonAsync("/api/secrets", new { uri = "openbao+kv2://secret/x", value = new { k = Canary } }), HttpStatusCode.OK);   // the embedded KVv2 server
+        await Expect(client.PostJsonAsync("/api/secrets", new { uri = "openbao+kv2://secret/x", value = new { k = Canary }, cas = 0 }), HttpStatusCode.Conflict);
+        await Expect(client.GetAsync($"/api/secrets/value?uri={Q("openbao+kv2://secret/x#k")}&version=9"), HttpStatusCode.NotFound);
+        await Expect(client.PostJsonAsync("/api/secrets/destroy-versions", new { uri = "openbao+kv2://secret/x", versions = new[] { 1 } }), HttpStatusCode.NoContent);
+        await Expect(client.GetAsync($"/api/secrets/value?uri={Q("openbao+kv2://secret/x#k")}&version=1"), HttpStatusCode.Conflict);
         await Expect(client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/x", value = new { k = Canary }, cas = 1 }), HttpStatusCode.NotImplemented);
         await Expect(client.PostJsonAsync("/api/secrets/rotate", new { uri = "yaml://secret/a//b", value = Canary }), HttpStatusCode.BadRequest);
-        await Expect(client.PostJsonAsync("/api/secrets/rotate", new { uri = "hashicorp+kv2://secret/x#k", value = Canary }), HttpStatusCode.NotImplemented);
+        await Expect(client.PostJsonAsync("/api/secrets/rotate", new { uri = "hashicorp+kv2://secret/nothing#k", value = Canary }), HttpStatusCode.NotFound);
         await Expect(client.PostRawAsync("/api/secrets/rotate", "{\"uri\":\"yaml://secret/x#k\",\"value\":\"" + Canary + "\""), HttpStatusCode.BadRequest);
 
         // relocation and bulk failures around the canary secret

@@ -21,7 +21,7 @@ public sealed class RotationCanaryTests : IDisposable
     private const string Bulk = "/api/secrets/bulk";
     private const string Copy = "/api/secrets/copy";
     private const string Move = "/api/secrets/move";
-    private readonly SecretsHostFactory host = new();
+    private readonly SecretsHostFactory host = new(SecretsHostFactory.WithoutKv2Providers);   // KVv2 URIs: 501 paths
     private readonly HttpClient client;
 
     public RotationCanaryTests() => client = host.CreateClient();

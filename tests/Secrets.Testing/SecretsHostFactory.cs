@@ -37,6 +37,13 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
 
     public const string TestSalt = "test-salt-0123456789";
 
+    /// <summary>A host with no KVv2 provider at all (test profile, no provider URL), dev helpers on.</summary>
+    public static IDictionary<string, string?> WithoutKv2Providers => new Dictionary<string, string?>
+    {
+        ["ENVIRONMENT"] = "test",
+        ["ENABLE_DEV_ENDPOINTS"] = "true",
+    };
+
     public const string SampleYaml = """
         secret:
           env:

@@ -71,7 +71,6 @@ public sealed class ListMetadataTests() : HostedSliceTest(new Dictionary<string,
     [InlineData("", HttpStatusCode.BadRequest, "INVALID_REQUEST")]
     [InlineData("yaml://secret/a/*/b", HttpStatusCode.BadRequest, "INVALID_WILDCARD")]
     [InlineData("yaml://other/*", HttpStatusCode.BadRequest, "TENANT_MOUNT_MISMATCH")]
-    [InlineData("openbao+kv2://secret/*", HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED")]
     public async Task Bad_prefixes_are_typed(string prefix, HttpStatusCode status, string code) =>
         await (await Client.GetAsync($"/api/secrets/metadata?prefix={Q(prefix)}")).ShouldBeProblemAsync(status, code);
 

@@ -44,7 +44,7 @@ public sealed class ReadSecretValueTests : IDisposable
     [InlineData("yaml://host:1/secret/env", HttpStatusCode.BadRequest, "AMBIGUOUS_MOUNT")]
     [InlineData("yaml://secret/env?foo=1", HttpStatusCode.BadRequest, "AMBIGUOUS_QUERY")]
     [InlineData("not a uri", HttpStatusCode.BadRequest, "MALFORMED_URI")]
-    [InlineData("openbao+kv2://secret/app#k", HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED")]
+    [InlineData("openbao+kv2://secret/app#k", HttpStatusCode.NotFound, "SECRET_NOT_FOUND")]
     public async Task Failures_answer_with_the_typed_code(string uri, HttpStatusCode status, string code)
     {
         await (await client.GetAsync($"/api/secrets/value?uri={Q(uri)}")).ShouldBeProblemAsync(status, code);

@@ -64,11 +64,21 @@ public sealed class WriteSecretTests : HostedSliceTest
     }
 
     [Fact]
-    public async Task Cas_on_yaml_and_any_kv2_uri_are_501()
+    public async Task Cas_is_501_on_yaml_and_checked_on_kv2()
     {
         await (await Client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/env", value = new { a = "b" }, cas = 1 }))
             .ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED");
-        await (await Client.PostJsonAsync("/api/secrets", new { uri = "hashicorp+kv2://secret/env", value = new { a = "b" } }))
+        var first = await (await Client.PostJsonAsync("/api/secrets", new { uri = "hashicorp+kv2://secret/env", value = new { a = "b" }, cas = 0 })).ShouldBeOkJsonAsync();
+        first["version"]!.GetValue<int>().ShouldBe(1);
+        await (await Client.PostJsonAsync("/api/secrets", new { uri = "hashicorp+kv2://secret/env", value = new { a = "c" }, cas = 0 }))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict, "CAS_MISMATCH");
+    }
+
+    [Fact]
+    public async Task Without_any_kv2_provider_kv2_uris_are_501()
+    {
+        using var host = new SecretsHostFactory(SecretsHostFactory.WithoutKv2Providers);
+        await (await host.CreateClient().PostJsonAsync("/api/secrets", new { uri = "hashicorp+kv2://secret/env", value = new { a = "b" } }))
             .ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED");
     }
 

@@ -65,7 +65,7 @@ public sealed class BulkOperationsTests : IDisposable
                 new { op = "rotate", uri = "yaml://secret/env#MY_API_KEY?version=2", value = "v" },
                 new { op = "undelete", uri = "yaml://secret/env#MY_API_KEY", versions = new[] { 1 } },
                 new { op = "set", uri = "not a uri", value = "v" },
-                new { op = "set", uri = "openbao+kv2://secret/app#k", value = "v" },
+                new { op = "rotate", uri = "openbao+kv2://secret/app#k", value = "v" },   // the embedded KVv2 server has nothing there
                 new { op = "delete", uri = "yaml://secret/env#NOPE" },
                 new { op = "set", uri = "yaml://secret/env", value = "a scalar for a whole path" },
                 new { op = "delete", uri = "yaml://secret/../env" },
@@ -84,7 +84,7 @@ public sealed class BulkOperationsTests : IDisposable
         results[6].ShouldBeResult(6, "rotate", 400, "AMBIGUOUS_QUERY");
         results[7].ShouldBeResult(7, "undelete", 400, "FRAGMENT_NOT_ALLOWED");
         results[8].ShouldBeResult(8, "set", 400, "MALFORMED_URI");
-        results[9].ShouldBeResult(9, "set", 501, "OPERATION_NOT_SUPPORTED", "openbao+kv2://secret/app#k");
+        results[9].ShouldBeResult(9, "rotate", 404, "SECRET_NOT_FOUND", "openbao+kv2://secret/app#k");
         results[10].ShouldBeResult(10, "delete", 404, "FRAGMENT_NOT_FOUND", "yaml://secret/env#NOPE");
         results[11].ShouldBeResult(11, "set", 400, "INVALID_VALUE", "yaml://secret/env");
         results[12].ShouldBeResult(12, "delete", 400, "ILLEGAL_SEGMENT");

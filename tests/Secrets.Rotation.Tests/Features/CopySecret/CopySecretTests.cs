@@ -197,6 +197,8 @@ public sealed class CopySecretTests : IDisposable
     [InlineData("hashicorp+kv2://secret/app#k", "yaml://secret/dest#k", true)]
     public async Task KVv2_on_either_side_is_501_OPERATION_NOT_SUPPORTED_and_nothing_is_written(string fromUri, string toUri, bool overwrite)
     {
+        using var host = new SecretsHostFactory(SecretsHostFactory.WithoutKv2Providers);   // no KVv2 provider configured
+        var client = host.CreateClient();
         var before = await File.ReadAllTextAsync(host.YamlPath);
 
         await (await client.PostJsonAsync(Copy, new { fromUri, toUri, overwrite })).ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED");

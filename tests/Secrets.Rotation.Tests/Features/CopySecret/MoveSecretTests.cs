@@ -129,6 +129,8 @@ public sealed class MoveSecretTests : IDisposable
     [Fact]
     public async Task A_move_to_KVv2_is_501_and_the_source_stays()
     {
+        using var host = new SecretsHostFactory(SecretsHostFactory.WithoutKv2Providers);   // no KVv2 provider configured
+        var client = host.CreateClient();
         var before = await File.ReadAllTextAsync(host.YamlPath);
 
         await (await client.PostJsonAsync(Move, new { fromUri = "yaml://secret/env#MY_API_KEY", toUri = "openbao+kv2://secret/env#MY_API_KEY", overwrite = true }))

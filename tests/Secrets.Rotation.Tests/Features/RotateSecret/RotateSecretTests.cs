@@ -246,8 +246,10 @@ public sealed class RotateSecretTests : IDisposable
     [InlineData("openbao+kv2://secret/app#token")]
     [InlineData("openbao://secret/app")]
     [InlineData("hashicorp+kv2://secret/payments/stripe#api_key")]
-    public async Task KVv2_uris_are_501_OPERATION_NOT_SUPPORTED_in_this_release(string uri)
+    public async Task KVv2_uris_without_a_configured_provider_are_501_OPERATION_NOT_SUPPORTED(string uri)
     {
+        using var host = new SecretsHostFactory(SecretsHostFactory.WithoutKv2Providers);   // no KVv2 provider configured
+        var client = host.CreateClient();
         var value = uri.Contains('#', StringComparison.Ordinal) ? (object)"x" : new { k = "x" };
 
         await (await client.PostAsync(Rotate, new { uri, value }, "rotate-kv2"))
