@@ -75,7 +75,7 @@ internal sealed class ProvidersHealthCheck(KvStoreRegistry stores) : IHealthChec
         {
             try
             {
-                await store.ReadAsync(new KvPath("health", "probe"), null, cancellationToken);
+                await store.CheckReadyAsync(cancellationToken);
             }
             catch (Exception)
             {

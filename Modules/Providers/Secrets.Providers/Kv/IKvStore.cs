@@ -50,6 +50,9 @@ internal interface IKvStore
 
     /// <summary>One level below a prefix, as Vault's LIST answers: "name" for a secret, "name/" for a folder.</summary>
     IAsyncEnumerable<string> ListAsync(KvPath prefix, CancellationToken ct);
+
+    /// <summary>For /health/ready: throws when the store cannot serve.</summary>
+    Task CheckReadyAsync(CancellationToken ct);
 }
 
 /// <summary>A mount and a path below it ("" for the mount root).</summary>

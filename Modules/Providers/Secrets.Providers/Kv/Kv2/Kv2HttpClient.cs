@@ -88,6 +88,14 @@ internal sealed class Kv2HttpClient(HttpClient http, Kv2TokenSource tokens, Kv2O
         return (await ReadAsync(response, Kv2Json.Default.KvListEnvelope, ct)).Data?.Keys ?? throw Malformed();
     }
 
+    /// <summary>sys/health: active or standby (429) is ready; sealed, uninitialised or unreachable is not.</summary>
+    public async Task CheckHealthAsync(CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "v1/sys/health?standbyok=true", null, ct);
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.TooManyRequests)
+            throw new SecretsProblem(ErrorCode.ProviderUnavailable, RetryAfter(response));
+    }
+
     private async Task SendExpectingNoBodyAsync(HttpMethod method, string url, byte[]? body, CancellationToken ct)
     {
         using var response = await SendAsync(method, url, body, ct);

@@ -99,6 +99,8 @@ internal sealed class Kv2Store(Kv2HttpClient client) : IKvStore
             yield return key;
     }
 
+    public Task CheckReadyAsync(CancellationToken ct) => client.CheckHealthAsync(ct);
+
     private async Task RequireMetadataThen(KvPath path, Func<Task> action, CancellationToken ct)
     {
         if (await client.ReadMetadataAsync(path.Mount, path.Path, ct) is null)

@@ -102,6 +102,12 @@ internal sealed class YamlKvStore(AtomicYamlFile file, DeploymentProfile profile
         }
     }
 
+    public Task CheckReadyAsync(CancellationToken ct)
+    {
+        file.Read();   // 502 PROVIDER_ERROR when the file cannot be parsed and no good snapshot exists
+        return Task.CompletedTask;
+    }
+
     private void EnsureWritable()
     {
         if (!profile.AllowsDevWrites())
