@@ -5,6 +5,7 @@ using FastEndpoints.Swagger;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
 using Secrets.Shared.Kernel;
@@ -59,6 +60,7 @@ internal static class HostDefaults
         }, preserveStaticLogger: true);   // each host (and each test host) keeps its own logger
 
         builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("secrets-platform"))
             .WithTracing(t => t.AddSource(ActivitySourceName).AddAspNetCoreInstrumentation())
             .WithMetrics(m => m.AddMeter(TenantGuard.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
         builder.Services.AddHealthChecks();
