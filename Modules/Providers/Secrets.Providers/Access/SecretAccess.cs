@@ -16,7 +16,7 @@ internal sealed record AuthorizedOperation(CanonicalSecretUri Uri, IKvStore Stor
 /// resource attributes, PEP; then the slice calls the store and reports success here. A failure
 /// after <see cref="BeginAsync"/> is audited by the host from the <see cref="AuditIntent"/>.
 /// </summary>
-internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, TenantGuard guard)
+internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, TenantGuard guard, ResourceAttributeReader attributes)
 {
     public async Task<AuthorizedOperation> BeginAsync(HttpContext http, string? rawUri, int? version, Purpose purpose, AuditType auditType,
         KvCapabilities needed, UriAllowance allow = UriAllowance.None, bool fragmentAllowed = true)
@@ -35,8 +35,8 @@ internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, T
         }
         var store = stores.Require(uri, needed);                                  // 501 before anything else is asked
         var caller = http.Caller();
-        var attributes = await ReadAttributesAsync(store, uri, http.RequestAborted);
-        var decision = await mediator.SendRequest(new AuthorizeSecretUse(uri, purpose, caller, attributes), http.RequestAborted);
+        var resource = await attributes.ReadAsync(store, uri, http.RequestAborted);
+        var decision = await mediator.SendRequest(new AuthorizeSecretUse(uri, purpose, caller, resource), http.RequestAborted);
         intent.DecisionId = decision.DecisionId;
         if (!decision.Permitted)
         {
@@ -51,11 +51,18 @@ internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, T
         op.Intent.Audited = true;
         return mediator.Publish(AuditRecord.Success(type ?? op.Intent.Type, op.Uri, op.Intent.Purpose!.Value, op.Caller, op.Decision.DecisionId, kvVersion));
     }
+}
 
-    /// <summary>Owner and creation stamps for the PDP; empty on a miss or any failure (never fails the request).</summary>
-    public static async Task<ResourceAttributes> ReadAttributesAsync(IKvStore store, CanonicalSecretUri uri, CancellationToken ct)
+/// <summary>
+/// Owner and creation stamps for the PDP; empty on a miss or any failure (never fails the request).
+/// Only the PDP uses them, and it is consulted only with <c>ENABLE_AUTHORIZATION=true</c> (SPEC §4):
+/// otherwise the metadata round trip is skipped (it was a third of a KVv2 read, docs/BENCHMARKS.md).
+/// </summary>
+internal sealed class ResourceAttributeReader(bool pdpConsulted)
+{
+    public async Task<ResourceAttributes> ReadAsync(IKvStore store, CanonicalSecretUri uri, CancellationToken ct)
     {
-        if ((store.Capabilities & KvCapabilities.CustomMetadata) == 0 || uri.IsPrefix)
+        if (!pdpConsulted || (store.Capabilities & KvCapabilities.CustomMetadata) == 0 || uri.IsPrefix)
             return ResourceAttributes.None;
         try
         {

@@ -83,14 +83,14 @@ internal sealed class ChangeVersionsHandler(KvStoreRegistry stores) : MediatorRe
     }
 }
 
-internal sealed class ReadResourceAttributesHandler(KvStoreRegistry stores) : MediatorRequestHandler<ReadResourceAttributes, ResourceAttributes>
+internal sealed class ReadResourceAttributesHandler(KvStoreRegistry stores, ResourceAttributeReader attributes) : MediatorRequestHandler<ReadResourceAttributes, ResourceAttributes>
 {
     protected override async Task<ResourceAttributes> Handle(ReadResourceAttributes request, CancellationToken ct)
     {
         try
         {
             var store = stores.Require(request.Uri, KvCapabilities.Read);
-            return await SecretAccess.ReadAttributesAsync(store, request.Uri, ct);
+            return await attributes.ReadAsync(store, request.Uri, ct);
         }
         catch (SecretsProblem)
         {

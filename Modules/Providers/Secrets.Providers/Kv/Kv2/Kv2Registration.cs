@@ -49,7 +49,7 @@ internal static class Kv2Registration
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secrets.Providers.Kv2");
             var where = address(sp);
             var tokens = new Kv2TokenSource(options, factory.CreateClient(authName), where, sp.GetRequiredService<TimeProvider>(), logger);
-            return new Kv2Store(new Kv2HttpClient(factory.CreateClient(name), tokens, options, where, logger));
+            return new Kv2Store(new Kv2HttpClient(factory.CreateClient(name), tokens, options, where, logger), options.Timeout);
         });
         return services;
     }

@@ -6,10 +6,16 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Providers.Kv.Kv2;
 
 /// <summary>The OpenBao / HashiCorp Vault KVv2 store: every capability, through <see cref="Kv2HttpClient"/>.</summary>
-internal sealed class Kv2Store(Kv2HttpClient client) : IKvStore
+internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget) : IKvStore, IDisposable
 {
-    /// <summary>How often a fragment upsert re-reads and retries after losing a check-and-set race.</summary>
-    public const int MaxCasAttempts = 8;
+    /// <summary>Updates of one path from this process queue on a lock stripe; CAS covers other processes.</summary>
+    private readonly SemaphoreSlim[] stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public void Dispose()
+    {
+        foreach (var stripe in stripes)
+            stripe.Dispose();
+    }
 
     public string Scheme => client.Scheme;
 
@@ -34,21 +40,38 @@ internal sealed class Kv2Store(Kv2HttpClient client) : IKvStore
     public async Task<int?> WriteAsync(KvPath path, SecretMap data, int? cas, CancellationToken ct) =>
         (await client.WriteAsync(path.Mount, path.Path, ToJson(data), cas, ct)).Version;
 
+    /// <summary>
+    /// Read-modify-write with check-and-set. Writers in this process take turns per path; a writer
+    /// elsewhere that gets in between makes the CAS fail, and the change is re-applied to a fresh read
+    /// after a short jittered pause, until the budget (<c>VAULT_TIMEOUT</c>) is spent: then 503.
+    /// </summary>
     public async Task<int?> UpdateAsync(KvPath path, Func<SecretMap?, SecretMap> change, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var stripe = stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(path.ToString()) % (uint)stripes.Length)];
+        await stripe.WaitAsync(ct);
+        try
         {
-            var read = await client.ReadAsync(path.Mount, path.Path, null, ct);
-            var current = read?.Data is { } data ? ToMap(data) : null;
-            var cas = read?.Metadata?.Version ?? 0;
-            try
+            var deadline = DateTime.UtcNow + casBudget;
+            for (var attempt = 1; ; attempt++)
             {
-                return (await client.WriteAsync(path.Mount, path.Path, ToJson(change(current)), cas, ct)).Version;
+                var read = await client.ReadAsync(path.Mount, path.Path, null, ct);
+                var current = read?.Data is { } data ? ToMap(data) : null;
+                var cas = read?.Metadata?.Version ?? 0;
+                try
+                {
+                    return (await client.WriteAsync(path.Mount, path.Path, ToJson(change(current)), cas, ct)).Version;
+                }
+                catch (SecretsProblem problem) when (problem.Code == ErrorCode.CasMismatch)
+                {
+                    if (DateTime.UtcNow >= deadline)
+                        throw new SecretsProblem(ErrorCode.ProviderUnavailable, TimeSpan.FromSeconds(1));
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 10))), ct);
+                }
             }
-            catch (SecretsProblem problem) when (problem.Code == ErrorCode.CasMismatch && attempt < MaxCasAttempts)
-            {
-                // another writer got in between: read again and re-apply the change
-            }
+        }
+        finally
+        {
+            stripe.Release();
         }
     }
 

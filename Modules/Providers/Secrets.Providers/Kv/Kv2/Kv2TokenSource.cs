@@ -37,7 +37,11 @@ internal sealed class Kv2TokenSource(Kv2Options options, HttpClient auth, Func<U
         }
     }
 
-    /// <summary>After the server refused <paramref name="refused"/>: one fresh AppRole login. Null when there is nothing better to try.</summary>
+    /// <summary>
+    /// After the server refused <paramref name="refused"/>: one fresh AppRole login, but only when the
+    /// token itself is dead (its lookup-self is refused too) — a policy denial on a live token is not
+    /// worth a login. Null when there is nothing better to try.
+    /// </summary>
     public async Task<string?> ReplaceRefusedAsync(string refused, CancellationToken ct)
     {
         if (!options.UsesAppRole)
@@ -45,7 +49,7 @@ internal sealed class Kv2TokenSource(Kv2Options options, HttpClient auth, Func<U
         await gate.WaitAsync(ct);
         try
         {
-            if (token == refused)
+            if (token == refused && !await IsAliveAsync(refused, ct))
                 await LoginAsync(ct);
             return token == refused ? null : token;
         }
@@ -53,6 +57,13 @@ internal sealed class Kv2TokenSource(Kv2Options options, HttpClient auth, Func<U
         {
             gate.Release();
         }
+    }
+
+    private async Task<bool> IsAliveAsync(string presented, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Get, "v1/auth/token/lookup-self", presented);
+        using var response = await auth.SendAsync(request, ct);
+        return response.IsSuccessStatusCode;
     }
 
     private bool NeedsRenewal() => expiresAt is { } at && at - time.GetUtcNow() <= options.TokenRenewalThreshold;

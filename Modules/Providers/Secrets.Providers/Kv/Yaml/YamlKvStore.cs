@@ -143,7 +143,7 @@ internal sealed class YamlKvStore(AtomicYamlFile file, DeploymentProfile profile
                 case JsonObject child:
                     node = child;
                     break;
-                case null when !node.ContainsKey(segment) || node[segment] is null:
+                case null when !node.ContainsKey(segment):   // a key holding null is a value too: PATH_CONFLICT below
                     var created = new JsonObject();
                     node[segment] = created;
                     node = created;
