@@ -225,6 +225,56 @@ public abstract class KvStoreContract
         (await store.DeleteAsync(path, null, Ct)).ShouldBeTrue();
 
     [ContractFact]
+    public async Task An_update_whose_change_throws_writes_nothing_and_the_problem_reaches_the_caller()
+    {
+        var store = await CreateStoreAsync();
+        var path = Unique("app/db");
+        await store.WriteAsync(path, Map(("a", "1")), null, Ct);
+
+        var failing = () => store.UpdateAsync(path, _ => throw new SecretsProblem(ErrorCode.FragmentNotFound), Ct);
+
+        (await failing.ShouldThrowAsync<SecretsProblem>()).Code.ShouldBe(ErrorCode.FragmentNotFound);
+        (await store.ReadAsync(path, null, Ct))!.Data.ShouldBe(SecretMap.Of("a", "1"));
+    }
+
+    [ContractFact]
+    public async Task Writing_below_a_secret_never_drops_a_key_of_it_even_a_null_valued_one_of_the_same_name()
+    {
+        var store = await CreateStoreAsync();
+        var parent = Unique("app");
+        var withNull = SecretMap.FromValue(SecretValue.FromJson(JsonNode.Parse("""{"db":null,"other":"kept"}""")))!;
+        await store.WriteAsync(parent, withNull, null, Ct);
+
+        try
+        {
+            await store.WriteAsync(parent.Child("db"), Map(("password", "pw")), null, Ct);
+        }
+        catch (SecretsProblem problem) when (problem.Code == ErrorCode.PathConflict)
+        {
+            // a store that nests secrets inside their parent's map may refuse the child instead
+        }
+
+        Plain((await store.ReadAsync(parent, null, Ct))!.Data).ShouldBe(Plain(withNull), ignoreOrder: true);
+    }
+
+    [ContractFact]
+    public async Task Path_segments_with_spaces_unicode_and_reserved_characters_round_trip_and_list_by_name()
+    {
+        var store = await CreateStoreAsync();
+        var root = Unique();
+        string[] names = ["with space", "żółć-✓", "plus+sign", "per%cent", "q?mark", "hash#tag", "colon:semi;", "amp&eq=", "dots.and-dashes_"];
+
+        foreach (var name in names)
+            await store.WriteAsync(root.Child(name), Map(("name", name)), null, Ct);
+
+        foreach (var name in names)
+            (await store.ReadAsync(root.Child(name), null, Ct)).ShouldNotBeNull(name)!.Select("name").ShouldBe(SecretValue.Of(name));
+        (await ListAsync(store, root)).Order(StringComparer.Ordinal).ShouldBe(names.Order(StringComparer.Ordinal));
+        (await store.DeleteAsync(root.Child("per%cent"), null, Ct)).ShouldBeTrue();
+        (await store.ReadAsync(root.Child("per%cent"), null, Ct)).ShouldBeNull();
+    }
+
+    [ContractFact]
     public async Task A_missing_path_reads_null()
     {
         var store = await CreateStoreAsync();
