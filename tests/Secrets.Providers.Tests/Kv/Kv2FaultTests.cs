@@ -270,6 +270,8 @@ public sealed class Kv2FaultTests : IDisposable
             .RespondWith(Json(403, """{"errors":["permission denied"]}"""));
         server.Given(Request.Create().WithPath(DataPath).UsingGet().WithHeader("X-Vault-Token", "s.approle-2"))
             .RespondWith(Json(200, GoodRead));
+        server.Given(Request.Create().WithPath(LookupPath).UsingGet().WithHeader("X-Vault-Token", "s.approle-1"))
+            .RespondWith(Json(403, """{"errors":["permission denied"]}"""));   // the token itself is dead (revoked)
         var store = Store(AppRoleOptions());
 
         var entry = await store.ReadAsync(Db, null, Ct);
@@ -278,7 +280,24 @@ public sealed class Kv2FaultTests : IDisposable
         entry.Select("password").ShouldBe(SecretValue.Of("pw"));
         Requests("POST", LoginPath).Count.ShouldBe(2);
         Requests("GET", DataPath).Select(e => Header(e, "X-Vault-Token")).ShouldBe(["s.approle-1", "s.approle-2"]);
-        Requests("GET", LookupPath).ShouldBeEmpty();   // AppRole tokens come with their lease
+        Requests("GET", LookupPath).Select(e => Header(e, "X-Vault-Token")).ShouldBe(["s.approle-1"]);   // checked before logging in again
+    }
+
+    [Fact]
+    public async Task A_policy_denial_on_a_live_AppRole_token_is_502_without_a_new_login()
+    {
+        StubLogins("s.approle-1", "s.approle-2");
+        server.Given(Request.Create().WithPath(DataPath).UsingGet())
+            .RespondWith(Json(403, """{"errors":["permission denied"]}"""));
+        server.Given(Request.Create().WithPath(LookupPath).UsingGet())
+            .RespondWith(Json(200, """{"data":{"ttl":3600,"renewable":true}}"""));   // the token is fine: the path is not allowed
+        var store = Store(AppRoleOptions());
+
+        var problem = await Should.ThrowAsync<SecretsProblem>(() => store.ReadAsync(Db, null, Ct));
+
+        problem.Code.ShouldBe(ErrorCode.ProviderError);
+        Requests("POST", LoginPath).Count.ShouldBe(1);
+        Requests("GET", DataPath).Count.ShouldBe(1);
     }
 
     [Fact]
@@ -287,6 +306,8 @@ public sealed class Kv2FaultTests : IDisposable
         StubLogins("s.approle-1", "s.approle-2", "s.approle-3");
         server.Given(Request.Create().WithPath(DataPath).UsingGet())
             .RespondWith(Json(403, """{"errors":["permission denied"]}"""));
+        server.Given(Request.Create().WithPath(LookupPath).UsingGet())
+            .RespondWith(Json(403, """{"errors":["permission denied"]}"""));   // every token it gets is dead
         var store = Store(AppRoleOptions());
 
         var problem = await Should.ThrowAsync<SecretsProblem>(() => store.ReadAsync(Db, null, Ct));

@@ -53,23 +53,24 @@ internal static class KvOperations
         await store.WriteCustomMetadataAsync(path, stamped, ct);
     }
 
-    /// <summary>Soft-deletes the latest version, removes one key (fragment), or destroys every version.</summary>
-    public static async Task DeleteAsync(IKvStore store, CanonicalSecretUri uri, bool destroyAll, CancellationToken ct)
+    /// <summary>
+    /// Soft-deletes the latest version, removes one key (fragment: a new version without it, whose
+    /// number is returned), or destroys every version.
+    /// </summary>
+    public static async Task<int?> DeleteAsync(IKvStore store, CanonicalSecretUri uri, bool destroyAll, CancellationToken ct)
     {
         var path = KvPath.Of(uri);
         if (uri.Fragment is { } fragment)
         {
-            await store.UpdateAsync(path, current =>
+            return await store.UpdateAsync(path, current =>
             {
                 if (current is null)
                     throw new SecretsProblem(ErrorCode.SecretNotFound);
                 return current.TryGet(fragment, out _) ? current.Without(fragment) : throw new SecretsProblem(ErrorCode.FragmentNotFound);
             }, ct);
-            return;
         }
         var found = destroyAll ? await store.DestroyAllAsync(path, ct) : await store.DeleteAsync(path, null, ct);
-        if (!found)
-            throw new SecretsProblem(ErrorCode.SecretNotFound);
+        return found ? null : throw new SecretsProblem(ErrorCode.SecretNotFound);
     }
 
     /// <summary>

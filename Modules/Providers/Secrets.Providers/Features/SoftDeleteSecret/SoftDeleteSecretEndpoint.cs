@@ -32,8 +32,8 @@ internal sealed class SoftDeleteSecretEndpoint(SecretAccess access) : Endpoint<S
         var op = req.Destroy
             ? await access.BeginAsync(HttpContext, req.Uri, null, Purpose.DestroyVersions, AuditType.SecretDestroyed, KvCapabilities.Destroy, fragmentAllowed: false)
             : await access.BeginAsync(HttpContext, req.Uri, null, Purpose.Delete, AuditType.SecretDeleted, KvCapabilities.SoftDelete);
-        await KvOperations.DeleteAsync(op.Store, op.Uri, req.Destroy, ct);
-        await access.SucceededAsync(op);
+        var version = await KvOperations.DeleteAsync(op.Store, op.Uri, req.Destroy, ct);
+        await access.SucceededAsync(op, version);
         await Send.NoContentAsync(ct);
     }
 }

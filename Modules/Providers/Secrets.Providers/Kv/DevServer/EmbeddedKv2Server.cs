@@ -76,11 +76,12 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
                 ApplicationName = typeof(EmbeddedKv2Server).Assembly.GetName().Name,
             });
             builder.Services.AddSingleton<IHostLifetime, HostOwnedLifetime>();   // the outer host handles Ctrl+C, not us
+            Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? listening = null;
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
                 kestrel.Limits.MaxRequestBodySize = MaxRequestBytes;
-                kestrel.Listen(endpoint);
+                kestrel.Listen(endpoint, options => listening = options);
             });
             var started = builder.Build();
             started.Run(HandleAsync);
@@ -93,8 +94,10 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
                 await started.DisposeAsync();
                 throw;
             }
-            var bound = started.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            Volatile.Write(ref baseAddress, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+            // Kestrel writes the port it bound (port 0 = a free one) back into the listen options
+            var bound = listening?.IPEndPoint ?? throw new InvalidOperationException("the embedded KVv2 server did not bind");
+            var host = bound.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{bound.Address}]" : bound.Address.ToString();
+            Volatile.Write(ref baseAddress, new Uri($"http://{host}:{bound.Port}/"));
             Volatile.Write(ref app, started);
         }
         finally
