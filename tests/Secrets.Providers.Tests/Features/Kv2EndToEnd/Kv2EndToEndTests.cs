@@ -138,6 +138,27 @@ public sealed class Kv2EndToEndTests(Kv2EndToEndHost host) : Kv2EndToEndTest(hos
     }
 
     [Fact]
+    public async Task Pin_answers_its_canonical_uri_and_a_conflicting_or_misplaced_pin_is_400_AMBIGUOUS_QUERY()
+    {
+        var path = NewPath("pinuri");
+        await WriteAsync(Ob(path), new { k = "one" });
+        await WriteAsync(Ob(path), new { k = "two" });
+
+        var same = await (await ReadValueAsync($"openbao+kv2://secret/{path}?version=1#k", 1)).ShouldBeOkJsonAsync();
+        Str(same["uri"]).ShouldBe($"openbao+kv2://secret/{path}#k?version=1");
+        Str(same["value"]).ShouldBe("one");
+
+        await ProblemAsync(await ReadValueAsync($"openbao+kv2://secret/{path}#k?version=1", 2), HttpStatusCode.BadRequest, "AMBIGUOUS_QUERY");
+        await ProblemAsync(await ReadValueAsync($"openbao+kv2://secret/{path}#k?version=0"), HttpStatusCode.BadRequest, "AMBIGUOUS_QUERY");
+        await ProblemAsync(await Client.PostJsonAsync("/api/secrets", new { uri = $"openbao+kv2://secret/{path}#k?version=1", value = "x" }),
+            HttpStatusCode.BadRequest, "AMBIGUOUS_QUERY");
+        await ProblemAsync(await Client.DeleteAsync($"/api/secrets?uri={Q($"openbao+kv2://secret/{path}?version=1")}"), HttpStatusCode.BadRequest, "AMBIGUOUS_QUERY");
+        await ProblemAsync(await Client.DeleteAsync($"/api/secrets?uri={Q(Ob(path, "k"))}&destroy=true"), HttpStatusCode.BadRequest, "FRAGMENT_NOT_ALLOWED");
+        (await RawMetadataAsync(path)).Data["current_version"]!.GetValue<int>().ShouldBe(2);
+        Str((await RawMetadataAsync(path)).Data["versions"]!["2"]!["deletion_time"]).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Pinned_reads_of_deleted_destroyed_and_future_versions_and_missing_keys_are_typed()
     {
         var path = NewPath("pins");
