@@ -13,17 +13,20 @@ status=$?
 
 passed=0
 failed=0
+skipped=0
 shopt -s nullglob
 for trx in "$results"/*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
   f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  s=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${s:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1   # the run failed before or outside any test (build error, crashed test host)
   echo "dotnet test exited with $status without a failing test result" >&2
 fi
-echo "${passed} passed, ${failed} failed"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
