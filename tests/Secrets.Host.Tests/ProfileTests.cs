@@ -53,6 +53,18 @@ public sealed class ProfileTests
         ShouldRefuseToStart(Host(("ENABLE_AUTHORIZATION", "true")), "ENABLE_AUTHORIZATION");
 
     [Fact]
+    public void The_embedded_kv2_server_is_refused_outside_dev_and_test() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "false"), ("VAULT_URL", "dev")), "embedded dev KVv2 server");
+
+    [Fact]
+    public void The_embedded_kv2_server_binds_loopback_only() =>
+        ShouldRefuseToStart(Host(("VAULT_DEV_ADDR", "http://0.0.0.0:8200")), "loopback");
+
+    [Fact]
+    public void A_kv2_url_without_credentials_refuses_to_start() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "test"), ("OPENBAO_URL", "http://127.0.0.1:1")), "OPENBAO_TOKEN");
+
+    [Fact]
     public void Invalid_numbers_name_the_variable() =>
         ShouldRefuseToStart(Host(("LIST_MAX_LIMIT", "lots")), "LIST_MAX_LIMIT");
 

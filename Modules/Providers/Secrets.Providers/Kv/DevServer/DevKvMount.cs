@@ -246,49 +246,32 @@ internal sealed class DevKvMount(string path, string description)
 
     // ---- delete / undelete / destroy -----------------------------------------------------
 
-    private DevReply DeleteVersions(string key, VaultFields input, DateTimeOffset now)
-    {
-        var versions = input.IntSlice("versions");
-        if (versions.Count == 0)
-            return DevReply.Error(StatusCodes.Status400BadRequest, "No version number provided");
-        if (keys.TryGetValue(key, out var meta))
+    private DevReply DeleteVersions(string key, VaultFields input, DateTimeOffset now) =>
+        ChangeLiveVersions(key, input, "No version number provided", (_, version) =>
         {
-            foreach (var number in versions)
-            {
-                if (Find(meta, number) is { Destroyed: false } version && !version.IsDeleted(now))
-                    version.DeletionTime = now;
-            }
-        }
-        return DevReply.NoContent();
-    }
+            if (!version.IsDeleted(now))
+                version.DeletionTime = now;
+        });
 
-    private DevReply UndeleteVersions(string key, VaultFields input, DateTimeOffset now)
+    private DevReply UndeleteVersions(string key, VaultFields input, DateTimeOffset now) =>
+        ChangeLiveVersions(key, input, "No version number provided", (meta, version) => version.DeletionTime = ScheduledDeletion(now, meta));
+
+    // the real plugin words this one message in lower case
+    private DevReply DestroyVersions(string key, VaultFields input) =>
+        ChangeLiveVersions(key, input, "no version number provided", (_, version) => version.Destroy());
+
+    /// <summary>Applies <paramref name="change"/> to each named version that is not destroyed; unknown ones are ignored, as Vault does.</summary>
+    private DevReply ChangeLiveVersions(string key, VaultFields input, string noVersions, Action<KeyMetadata, VersionMetadata> change)
     {
         var versions = input.IntSlice("versions");
         if (versions.Count == 0)
-            return DevReply.Error(StatusCodes.Status400BadRequest, "No version number provided");
+            return DevReply.Error(StatusCodes.Status400BadRequest, noVersions);
         if (keys.TryGetValue(key, out var meta))
         {
             foreach (var number in versions)
             {
                 if (Find(meta, number) is { Destroyed: false } version)
-                    version.DeletionTime = ScheduledDeletion(now, meta);
-            }
-        }
-        return DevReply.NoContent();
-    }
-
-    private DevReply DestroyVersions(string key, VaultFields input)
-    {
-        var versions = input.IntSlice("versions");
-        if (versions.Count == 0)
-            return DevReply.Error(StatusCodes.Status400BadRequest, "no version number provided");
-        if (keys.TryGetValue(key, out var meta))
-        {
-            foreach (var number in versions)
-            {
-                if (Find(meta, number) is { Destroyed: false } version)
-                    version.Destroy();
+                    change(meta, version);
             }
         }
         return DevReply.NoContent();
