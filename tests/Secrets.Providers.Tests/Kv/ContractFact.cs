@@ -11,7 +11,7 @@ namespace Secrets.Providers.Tests.Kv;
 /// </summary>
 /// <remarks>
 /// Why this shape: the contract tests live in abstract base classes (STYLE §7), and xunit 2 has no
-/// dynamic skip, while <c>[Fact(Skip = …)]</c> is fixed at compile time and would skip the test for
+/// dynamic skip, while a Skip argument on the attribute is fixed at compile time and would skip the test for
 /// every store. A test case discoverer, however, is called once per concrete test class for each
 /// inherited method, and can see that class. So the one class that needs a real OpenBao/Vault
 /// (<see cref="RealServerKvStoreTests"/>) declares what it needs, and the decision is taken at
