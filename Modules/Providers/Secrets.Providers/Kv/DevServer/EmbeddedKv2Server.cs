@@ -108,6 +108,8 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref disposed) == 1)
+            return;   // the container may dispose this instance before the host asks hosted services to stop
         await lifecycle.WaitAsync(CancellationToken.None);
         try
         {
@@ -133,9 +135,11 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
     /// <summary>Idempotent: the host's container may hold this instance under two registrations.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        if (Volatile.Read(ref disposed) == 1)
             return;
         await StopAsync(CancellationToken.None);
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+            return;
         lifecycle.Dispose();
     }
 
