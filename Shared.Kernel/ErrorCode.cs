@@ -56,8 +56,6 @@ public sealed record ErrorCode
         .Select(f => (ErrorCode)f.GetValue(null)!)
         .ToDictionary(c => c.Value, StringComparer.Ordinal);
 
-    public static IEnumerable<ErrorCode> All => ByValue.Values;
-
     public static ErrorCode FromValue(string value) =>
         ByValue.TryGetValue(value, out var code) ? code : InternalError;
 }

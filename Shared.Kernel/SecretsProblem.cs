@@ -16,8 +16,6 @@ public sealed class SecretsProblem : Exception
     public ErrorCode Code { get; }
     public int Status => Code.Status;
     public TimeSpan? RetryAfter { get; }
-
-    public static SecretsProblem Of(ErrorCode code) => new(code);
 }
 
 /// <summary>A failure carried as a value across the mediator (exceptions do not cross it typed).</summary>
