@@ -18,7 +18,6 @@ namespace Secrets.Host;
 internal static class HostDefaults
 {
     public const string DefaultUrl = "http://localhost:9100";
-    public const string ActivitySourceName = "Secrets";
 
     public static WebApplicationBuilder AddHostDefaults(this WebApplicationBuilder builder)
     {
@@ -61,8 +60,8 @@ internal static class HostDefaults
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("secrets-platform"))
-            .WithTracing(t => t.AddSource(ActivitySourceName).AddAspNetCoreInstrumentation())
-            .WithMetrics(m => m.AddMeter(TenantGuard.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            .WithTracing(t => t.AddSource(Telemetry.Name).AddAspNetCoreInstrumentation())
+            .WithMetrics(m => m.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation().AddPrometheusExporter());
         builder.Services.AddHealthChecks();
 
         if (tenant.SaltGenerated)

@@ -14,13 +14,14 @@ builder.AddProvidersModule().AddPolicyModule().AddGrantsModule().AddAuditModule(
 builder.Services.AddMediator(cfg =>
 {
     cfg.AddProvidersHandlers();
+    cfg.AddPolicyHandlers();
     cfg.AddGrantsHandlers();
     cfg.AddAuditHandlers();
 });
 builder.Services.AddFastEndpoints(o =>
 {
     o.DisableAutoDiscovery = true;
-    o.Assemblies = [ProvidersModule.Assembly, RotationModule.Assembly, AuditModule.Assembly];
+    o.Assemblies = [ProvidersModule.Assembly, RotationModule.Assembly, AuditModule.Assembly, PolicyModule.Assembly];
 });
 builder.AddApiDocument();
 

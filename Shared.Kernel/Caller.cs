@@ -6,13 +6,45 @@ public sealed record Caller(
     string? ClientId,
     string? Issuer,
     string? TokenId,
-    string? Binding,
+    SenderBinding? Binding,
     string CorrelationId)
 {
     public const string AnonymousSubject = "anonymous";
 
+    /// <summary>The token's audiences (<c>aud</c>), empty when it has none or there is no token.</summary>
+    public IReadOnlyList<string> Audiences { get; init; } = [];
+
+    /// <summary>Workload context a token may carry (SPEC §5): workflow_run_id, node_id, system_id.</summary>
+    public string? WorkflowRunId { get; init; }
+    public string? NodeId { get; init; }
+    public string? SystemId { get; init; }
+
+    /// <summary>AuthZEN subject type: <c>client</c> for a client acting for itself, else <c>user</c>.</summary>
+    public string SubjectType => ClientId is not null && string.Equals(ClientId, Subject, StringComparison.Ordinal) ? "client" : "user";
+
     public static Caller Anonymous(string correlationId) =>
         new(AnonymousSubject, null, null, null, null, correlationId);
+}
+
+public enum SenderBindingKind
+{
+    Dpop,
+    Mtls,
+}
+
+/// <summary>
+/// The key the caller's token is bound to (SPEC §6): a DPoP key thumbprint (<c>cnf.jkt</c>) or an
+/// mTLS certificate thumbprint (<c>cnf.x5t#S256</c>). <see cref="ToString"/> is the form grants keep.
+/// </summary>
+public sealed record SenderBinding(SenderBindingKind Kind, string Thumbprint)
+{
+    public override string ToString() => (Kind == SenderBindingKind.Dpop ? "dpop:" : "mtls:") + Thumbprint;
+}
+
+/// <summary>Decision ids (SPEC §5): <c>dec_</c> + a time-ordered GUID, on every decision and its audit record.</summary>
+public static class DecisionIds
+{
+    public static string New() => "dec_" + Guid.CreateVersion7().ToString("N");
 }
 
 /// <summary>Owner and creation stamps read server-side from provider metadata; never client-supplied.</summary>

@@ -32,6 +32,7 @@ public sealed record ErrorCode
     public static readonly ErrorCode InvalidRequest = new("INVALID_REQUEST", 400, BadRequest, "the request is invalid");
     public static readonly ErrorCode InvalidValue = new("INVALID_VALUE", 400, BadRequest, "without a fragment the value must be a JSON object of keys");
     public static readonly ErrorCode UnsupportedValue = new("UNSUPPORTED_VALUE", 400, BadRequest, "this provider stores scalars and lists as keys; nested maps are paths");
+    public static readonly ErrorCode BindingDenied = new("BINDING_DENIED", 401, "Unauthorized", "the sender binding does not match the grant's");
     public static readonly ErrorCode SecretAuthzFailed = new("SECRET_AUTHZ_FAILED", 403, "Forbidden", "access denied by policy");
     public static readonly ErrorCode EnvironmentGuard = new("ENVIRONMENT_GUARD", 403, "Forbidden", "this provider refuses writes and deletes outside dev and test");
     public static readonly ErrorCode SecretNotFound = new("SECRET_NOT_FOUND", 404, "Not Found", "secret not found");
@@ -48,6 +49,8 @@ public sealed record ErrorCode
     public static readonly ErrorCode OperationNotSupported = new("OPERATION_NOT_SUPPORTED", 501, "Not Implemented", "the provider does not support this operation");
     public static readonly ErrorCode ProviderError = new("PROVIDER_ERROR", 502, "Bad Gateway", "the provider failed");
     public static readonly ErrorCode ProviderUnavailable = new("PROVIDER_UNAVAILABLE", 503, "Service Unavailable", "the provider is unavailable");
+    public static readonly ErrorCode PdpUnavailable = new("PDP_UNAVAILABLE", 503, "Service Unavailable", "the policy decision point is unavailable");
+    public static readonly ErrorCode GrantStateUnavailable = new("GRANT_STATE_UNAVAILABLE", 503, "Service Unavailable", "the grant store is unavailable");
     public static readonly ErrorCode InternalError = new("INTERNAL_ERROR", 500, "Internal Server Error", "unexpected error");
 
     private static readonly Dictionary<string, ErrorCode> ByValue = typeof(ErrorCode)

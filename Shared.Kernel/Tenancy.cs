@@ -37,6 +37,13 @@ public static class DeploymentProfiles
             : Parse(configured);
 
     public static bool AllowsDevWrites(this DeploymentProfile profile) => profile is DeploymentProfile.Dev or DeploymentProfile.Test;
+
+    /// <summary>
+    /// <c>ENABLE_AUTHORIZATION</c>: whether the PEP consults the PDP (SPEC §4, §8): optional (off) in
+    /// dev, on in test and prod.
+    /// </summary>
+    public static bool EnforcesAuthorization(DeploymentProfile profile, string? configured) =>
+        Settings.Bool(configured, "ENABLE_AUTHORIZATION", profile != DeploymentProfile.Dev);
 }
 
 /// <summary>The tenant this process serves: <c>TENANT_ID</c>, <c>TENANT_ALLOWED_MOUNTS</c> and the salt of resource_ref.</summary>
@@ -75,9 +82,7 @@ public sealed class TenantContext
 /// <summary>Runs before the PDP and before any provider call; fails closed.</summary>
 public sealed class TenantGuard(TenantContext tenant)
 {
-    public const string MeterName = "Secrets";
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Violations = Meter.CreateCounter<long>("tenant_mount_violation_total");
+    private static readonly Counter<long> Violations = Telemetry.Meter.CreateCounter<long>("tenant_mount_violation_total");
 
     public TenantContext Tenant => tenant;
 

@@ -122,7 +122,7 @@ public sealed class TenantGuardTests
 
         guard.ParseAllowed("openbao+kv2://secret/b");
         counter.Total.ShouldBe(3);
-        counter.Instruments.ShouldBe([(TenantGuard.MeterName, CounterName)]);
+        counter.Instruments.ShouldBe([(Telemetry.Name, CounterName)]);
     }
 
     /// <summary>Listens to the "Secrets" meter and sums tenant_mount_violation_total for one tenant.</summary>
@@ -136,7 +136,7 @@ public sealed class TenantGuardTests
         {
             listener.InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == TenantGuard.MeterName && instrument.Name == CounterName)
+                if (instrument.Meter.Name == Telemetry.Name && instrument.Name == CounterName)
                     l.EnableMeasurementEvents(instrument);
             };
             listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>

@@ -3,12 +3,33 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Contracts;
 
-/// <summary>Asks the PEP whether <see cref="Caller"/> may use <see cref="Uri"/> for <see cref="Purpose"/>.</summary>
-public sealed record AuthorizeSecretUse(
-    CanonicalSecretUri Uri, Purpose Purpose, Caller Caller, ResourceAttributes Attributes) : Request<AccessDecision>;
+/// <summary>
+/// Asks the PEP whether <see cref="Caller"/> may use <see cref="Uri"/> for <see cref="Purpose"/>. The PEP
+/// reads the resource attributes itself, server-side, when it needs a fresh decision.
+/// </summary>
+public sealed record AuthorizeSecretUse(CanonicalSecretUri Uri, Purpose Purpose, Caller Caller) : Request<AccessDecision>;
 
-/// <summary>Obligations of a permit (SPEC §5).</summary>
-public sealed record Obligations(int TtlSeconds, int MaxUses, string RequireBinding);
+/// <summary>One use in a batch. A denied required use denies the whole batch; an optional one only itself.</summary>
+public sealed record SecretUse(CanonicalSecretUri Uri, Purpose Purpose, bool Required = true);
+
+/// <summary>
+/// Batch authorisation (bulk, copy, move): one PDP round trip for the uses the grant cache cannot
+/// answer. The decisions come back in order.
+/// </summary>
+public sealed record AuthorizeSecretUses(IReadOnlyList<SecretUse> Uses, Caller Caller) : Request<AccessDecisions>;
+
+/// <summary>Obligations of a permit (SPEC §5). <see cref="RequireBinding"/>: dpop, mtls, any, or null for none.</summary>
+public sealed record Obligations(int TtlSeconds, int MaxUses, string? RequireBinding);
 
 /// <summary>The PEP's answer. A deny carries its error code (403 SECRET_AUTHZ_FAILED, 503 PDP_UNAVAILABLE, …).</summary>
-public sealed record AccessDecision(bool Permitted, string DecisionId, int RemainingUses, Obligations Obligations, string? DenyCode = null);
+public sealed record AccessDecision(bool Permitted, string DecisionId, int RemainingUses, Obligations Obligations, string? DenyCode = null)
+{
+    /// <summary>The problem a deny answers with; the Grants module has already audited it.</summary>
+    public SecretsProblem ToProblem() => new(ErrorCode.FromValue(DenyCode ?? ErrorCode.SecretAuthzFailed.Value));
+}
+
+/// <summary>
+/// Decisions in the order of the uses. <see cref="Permitted"/> is false when any required use was
+/// denied; <see cref="FirstDeny"/> is then that use's decision.
+/// </summary>
+public sealed record AccessDecisions(IReadOnlyList<AccessDecision> Decisions, bool Permitted, AccessDecision? FirstDeny);

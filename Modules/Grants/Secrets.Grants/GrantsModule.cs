@@ -1,26 +1,49 @@
 using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Secrets.Grants.Enforcement;
 using Secrets.Grants.Features.AuthorizeSecretUse;
+using Secrets.Grants.State;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants;
 
-/// <summary>The Grants module: the policy enforcement point (grants, obligations, later binding and anti-replay).</summary>
+/// <summary>
+/// The Grants module: the policy enforcement point. Grants, use counters and cached denies live in
+/// memory, or in Redis with <c>REDIS_URL</c> so that <c>max_uses</c> holds across nodes (SPEC §5).
+/// </summary>
 public static class GrantsModule
 {
+    /// <summary>How long a miss waits for another caller's decision of the same grant (covers a slow PDP and attribute read).</summary>
+    private static readonly TimeSpan DecisionWait = TimeSpan.FromSeconds(10);
+
     public static Assembly Assembly => typeof(GrantsModule).Assembly;
 
     public static IHostApplicationBuilder AddGrantsModule(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
+        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
         builder.Services.AddSingleton(new GrantOptions(
+            DeploymentProfiles.EnforcesAuthorization(profile, config["ENABLE_AUTHORIZATION"]),
             Settings.Int(config["GRANT_TTL_DEFAULT"], "GRANT_TTL_DEFAULT", 300, 1, 86_400),
-            Settings.Int(config["GRANT_MAX_USES_DEFAULT"], "GRANT_MAX_USES_DEFAULT", 1, 1, 1_000_000)));
+            Settings.Int(config["GRANT_MAX_USES_DEFAULT"], "GRANT_MAX_USES_DEFAULT", 1, 1, 1_000_000),
+            Settings.Int(config["NEGATIVE_CACHE_TTL_S"], "NEGATIVE_CACHE_TTL_S", 5, 0, 3_600),
+            DecisionWait));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        var redisUrl = config["REDIS_URL"];
+        if (string.IsNullOrWhiteSpace(redisUrl))
+            builder.Services.AddSingleton<IGrantState, InMemoryGrantState>();
+        else
+            builder.Services.AddSingleton<IGrantState>(sp => RedisGrantState.Connect(redisUrl, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<GrantEnforcer>();
         return builder;
     }
 
-    public static void AddGrantsHandlers(this IMediatorRegistrationConfigurator cfg) =>
+    public static void AddGrantsHandlers(this IMediatorRegistrationConfigurator cfg)
+    {
         cfg.AddConsumer<AuthorizeSecretUseHandler>();
+        cfg.AddConsumer<AuthorizeSecretUsesHandler>();
+    }
 }

@@ -1,13 +1,20 @@
 using System.Reflection;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Secrets.Policy.AuthZen;
+using Secrets.Policy.Decisions;
+using Secrets.Policy.Embedded;
+using Secrets.Policy.Features.EvaluateAccess;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Policy;
 
 /// <summary>
-/// The Policy module (PDP). This release ships the authorization-off mode only: the PEP permits
-/// with default obligations and never asks the PDP, so asking for enforcement must fail loudly
-/// rather than silently permit.
+/// The Policy module: the PDP (SPEC §5). With <c>PDP_URL</c> it asks an external AuthZEN server;
+/// otherwise it evaluates the YAML policies of <c>POLICY_PATH</c> (in dev, the shipped sample written
+/// to <c>policies.yaml</c>), hot-reloaded, and serves them over AuthZEN to other services too.
 /// </summary>
 public static class PolicyModule
 {
@@ -15,8 +22,42 @@ public static class PolicyModule
 
     public static IHostApplicationBuilder AddPolicyModule(this IHostApplicationBuilder builder)
     {
-        if (Settings.Bool(builder.Configuration["ENABLE_AUTHORIZATION"], "ENABLE_AUTHORIZATION", false))
-            throw new InvalidOperationException("ENABLE_AUTHORIZATION=true needs a policy decision point, which this release does not include yet; unset it");
+        var config = builder.Configuration;
+        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
+        var enforce = DeploymentProfiles.EnforcesAuthorization(profile, config["ENABLE_AUTHORIZATION"]);
+        var pdpUrl = config["PDP_URL"];
+        var policyPath = config["POLICY_PATH"];
+        if (!string.IsNullOrWhiteSpace(pdpUrl))
+        {
+            builder.Services.AddAuthZenClient(AuthZenOptions.From(config));
+        }
+        else if (!string.IsNullOrWhiteSpace(policyPath) || profile == DeploymentProfile.Dev)
+        {
+            if (string.IsNullOrWhiteSpace(policyPath))
+            {
+                policyPath = Path.Combine(builder.Environment.ContentRootPath, PolicySample.FileName);
+                PolicySample.EnsureExists(policyPath);
+            }
+            builder.Services.AddEmbeddedPdp(policyPath);
+        }
+        else if (enforce)
+        {
+            throw new InvalidOperationException("ENABLE_AUTHORIZATION=true needs a policy decision point: set POLICY_PATH (embedded policies) or PDP_URL (AuthZEN)");
+        }
+        else
+        {
+            builder.Services.AddSingleton<IPolicyDecisionPoint, UnconfiguredPdp>();
+        }
         return builder;
     }
+
+    public static void AddPolicyHandlers(this IMediatorRegistrationConfigurator cfg) =>
+        cfg.AddConsumer<EvaluateAccessHandler>();
+}
+
+/// <summary>Authorization is off and no PDP is configured: nothing asks, and if something did the answer is "unavailable".</summary>
+internal sealed class UnconfiguredPdp : IPolicyDecisionPoint
+{
+    public Task<IReadOnlyList<Contracts.AccessVerdict>> EvaluateAsync(IReadOnlyList<PolicyRequest> requests, Contracts.EvaluationSemantic semantic, CancellationToken ct) =>
+        throw new PdpUnavailableException("no policy decision point is configured");
 }

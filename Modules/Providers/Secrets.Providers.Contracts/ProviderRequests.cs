@@ -31,5 +31,11 @@ public enum VersionChange
 
 public sealed record SecretDeleted(Failure? Failure);
 
-/// <summary>Owner and creation stamps of a path, for the PDP; empty when unknown or unreadable.</summary>
-public sealed record ReadResourceAttributes(CanonicalSecretUri Uri) : Request<ResourceAttributes>;
+/// <summary>
+/// Owner and creation stamps of a path, read server-side for the PDP. Empty for a missing path, a
+/// prefix or a provider without custom metadata; a <see cref="Failure"/> when the provider could not
+/// be read, so that the PEP never decides on attributes it does not have.
+/// </summary>
+public sealed record ReadResourceAttributes(CanonicalSecretUri Uri) : Request<ResourceAttributesRead>;
+
+public sealed record ResourceAttributesRead(ResourceAttributes Attributes, Failure? Failure = null);

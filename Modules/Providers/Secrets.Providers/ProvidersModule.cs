@@ -43,8 +43,6 @@ public static class ProvidersModule
             Settings.Int(config["LIST_MAX_TRAVERSAL"], "LIST_MAX_TRAVERSAL", 10_000, 1, 1_000_000)));
         builder.Services.AddSingleton<KvStoreRegistry>();
         builder.Services.AddSingleton<SecretAccess>();
-        builder.Services.AddSingleton(new ResourceAttributeReader(
-            Settings.Bool(config["ENABLE_AUTHORIZATION"], "ENABLE_AUTHORIZATION", false)));
         builder.Services.AddHealthChecks().AddCheck<ProvidersHealthCheck>("providers", tags: ["ready"]);
         return builder;
     }

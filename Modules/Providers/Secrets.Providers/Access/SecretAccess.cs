@@ -13,10 +13,10 @@ internal sealed record AuthorizedOperation(CanonicalSecretUri Uri, IKvStore Stor
 
 /// <summary>
 /// The order every Providers slice follows (STYLE §3): parse, tenant guard, provider capability,
-/// resource attributes, PEP; then the slice calls the store and reports success here. A failure
+/// PEP (which reads the resource attributes itself when it needs a fresh decision); then the slice calls the store and reports success here. A failure
 /// after <see cref="BeginAsync"/> is audited by the host from the <see cref="AuditIntent"/>.
 /// </summary>
-internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, TenantGuard guard, ResourceAttributeReader attributes)
+internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, TenantGuard guard)
 {
     public async Task<AuthorizedOperation> BeginAsync(HttpContext http, string? rawUri, int? version, Purpose purpose, AuditType auditType,
         KvCapabilities needed, UriAllowance allow = UriAllowance.None, bool fragmentAllowed = true)
@@ -35,13 +35,12 @@ internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, T
         }
         var store = stores.Require(uri, needed);                                  // 501 before anything else is asked
         var caller = http.Caller();
-        var resource = await attributes.ReadAsync(store, uri, http.RequestAborted);
-        var decision = await mediator.SendRequest(new AuthorizeSecretUse(uri, purpose, caller, resource), http.RequestAborted);
+        var decision = await mediator.SendRequest(new AuthorizeSecretUse(uri, purpose, caller), http.RequestAborted);
         intent.DecisionId = decision.DecisionId;
         if (!decision.Permitted)
         {
             intent.Audited = true;                                                // Grants audited its deny
-            throw new SecretsProblem(ErrorCode.FromValue(decision.DenyCode ?? ErrorCode.SecretAuthzFailed.Value));
+            throw decision.ToProblem();
         }
         return new AuthorizedOperation(uri, store, decision, caller, intent);
     }
@@ -50,29 +49,6 @@ internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, T
     {
         op.Intent.Audited = true;
         return mediator.Publish(AuditRecord.Success(type ?? op.Intent.Type, op.Uri, op.Intent.Purpose!.Value, op.Caller, op.Decision.DecisionId, kvVersion));
-    }
-}
-
-/// <summary>
-/// Owner and creation stamps for the PDP; empty on a miss or any failure (never fails the request).
-/// Only the PDP uses them, and it is consulted only with <c>ENABLE_AUTHORIZATION=true</c> (SPEC §4):
-/// otherwise the metadata round trip is skipped (it was a third of a KVv2 read, docs/BENCHMARKS.md).
-/// </summary>
-internal sealed class ResourceAttributeReader(bool pdpConsulted)
-{
-    public async Task<ResourceAttributes> ReadAsync(IKvStore store, CanonicalSecretUri uri, CancellationToken ct)
-    {
-        if (!pdpConsulted || (store.Capabilities & KvCapabilities.CustomMetadata) == 0 || uri.IsPrefix)
-            return ResourceAttributes.None;
-        try
-        {
-            var metadata = await store.ReadMetadataAsync(KvPath.Of(uri), ct);
-            return metadata is null ? ResourceAttributes.None : ProviderMetadata.Attributes(metadata);
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            return ResourceAttributes.None;
-        }
     }
 }
 

@@ -31,16 +31,28 @@ internal sealed class RotationAccess(IMediator mediator, TenantGuard guard)
     /// <summary>Asks the PEP; a deny becomes the problem the PEP named (Grants audited it).</summary>
     public async Task<AccessDecision> AuthorizeAsync(CanonicalSecretUri uri, Purpose purpose, Caller caller, AuditIntent? intent, CancellationToken ct)
     {
-        var attributes = await mediator.SendRequest(new ReadResourceAttributes(uri), ct);
-        var decision = await mediator.SendRequest(new AuthorizeSecretUse(uri, purpose, caller, attributes), ct);
-        if (intent is not null)
-        {
-            intent.DecisionId = decision.DecisionId;
-            intent.Audited = !decision.Permitted;
-        }
-        if (!decision.Permitted)
-            throw new SecretsProblem(ErrorCode.FromValue(decision.DenyCode ?? ErrorCode.SecretAuthzFailed.Value));
-        return decision;
+        var decision = await mediator.SendRequest(new AuthorizeSecretUse(uri, purpose, caller), ct);
+        Settle(intent, decision);
+        return decision.Permitted ? decision : throw decision.ToProblem();
+    }
+
+    /// <summary>
+    /// Asks the PEP for several uses in one batch (copy, move, bulk). A denied required use throws its
+    /// problem; optional denies come back in the decisions for the caller to report.
+    /// </summary>
+    public async Task<IReadOnlyList<AccessDecision>> AuthorizeAllAsync(IReadOnlyList<SecretUse> uses, Caller caller, AuditIntent? intent, CancellationToken ct)
+    {
+        var decisions = await mediator.SendRequest(new AuthorizeSecretUses(uses, caller), ct);
+        Settle(intent, decisions.FirstDeny ?? decisions.Decisions[0]);
+        return decisions.Permitted ? decisions.Decisions : throw decisions.FirstDeny!.ToProblem();
+    }
+
+    private static void Settle(AuditIntent? intent, AccessDecision decision)
+    {
+        if (intent is null)
+            return;
+        intent.DecisionId = decision.DecisionId;
+        intent.Audited = !decision.Permitted;
     }
 
     /// <summary>The map at a path, or with a fragment the one value; 404 SECRET_NOT_FOUND / FRAGMENT_NOT_FOUND when absent.</summary>

@@ -1,24 +1,26 @@
 using MassTransit.Mediator;
 using Secrets.Grants.Contracts;
+using Secrets.Grants.Enforcement;
 
 namespace Secrets.Grants.Features.AuthorizeSecretUse;
 
-/// <summary>
-/// The PEP's door. With <c>ENABLE_AUTHORIZATION=false</c> (the only mode until the PDP lands) the
-/// PDP is not consulted (SPEC §4) and every purpose is permitted with the default obligations;
-/// each decision still gets its own decision_id for the audit trail.
-/// </summary>
-internal sealed class AuthorizeSecretUseHandler(GrantOptions options)
+/// <summary>The PEP's door for one use (every Providers slice, rotate).</summary>
+internal sealed class AuthorizeSecretUseHandler(GrantEnforcer enforcer)
     : MediatorRequestHandler<Contracts.AuthorizeSecretUse, AccessDecision>
 {
-    protected override Task<AccessDecision> Handle(Contracts.AuthorizeSecretUse request, CancellationToken ct)
+    protected override async Task<AccessDecision> Handle(Contracts.AuthorizeSecretUse request, CancellationToken ct)
     {
-        var obligations = new Obligations(options.TtlSeconds, options.MaxUses, "any");
-        return Task.FromResult(new AccessDecision(true, DecisionIds.New(), options.MaxUses - 1, obligations));
+        var decisions = await enforcer.DecideAsync([new SecretUse(request.Uri, request.Purpose)], request.Caller, ct);
+        return decisions.Decisions[0];
     }
 }
 
-internal static class DecisionIds
+/// <summary>The PEP's door for a batch (bulk, copy, move): one PDP round trip for every use the cache cannot answer.</summary>
+internal sealed class AuthorizeSecretUsesHandler(GrantEnforcer enforcer)
+    : MediatorRequestHandler<AuthorizeSecretUses, AccessDecisions>
 {
-    public static string New() => "dec_" + Guid.CreateVersion7().ToString("N");
+    protected override Task<AccessDecisions> Handle(AuthorizeSecretUses request, CancellationToken ct) =>
+        request.Uses.Count == 0
+            ? Task.FromResult(new AccessDecisions([], true, null))
+            : enforcer.DecideAsync(request.Uses, request.Caller, ct);
 }

@@ -83,18 +83,26 @@ internal sealed class ChangeVersionsHandler(KvStoreRegistry stores) : MediatorRe
     }
 }
 
-internal sealed class ReadResourceAttributesHandler(KvStoreRegistry stores, ResourceAttributeReader attributes) : MediatorRequestHandler<ReadResourceAttributes, ResourceAttributes>
+/// <summary>
+/// The PEP's server-side read of owner and creation stamps. Not found, a prefix or a store without
+/// custom metadata is an empty set; a provider failure is returned as such, never as "no attributes".
+/// </summary>
+internal sealed class ReadResourceAttributesHandler(KvStoreRegistry stores) : MediatorRequestHandler<ReadResourceAttributes, ResourceAttributesRead>
 {
-    protected override async Task<ResourceAttributes> Handle(ReadResourceAttributes request, CancellationToken ct)
+    protected override async Task<ResourceAttributesRead> Handle(ReadResourceAttributes request, CancellationToken ct)
     {
+        var uri = request.Uri;
         try
         {
-            var store = stores.Require(request.Uri, KvCapabilities.Read);
-            return await attributes.ReadAsync(store, request.Uri, ct);
+            var store = stores.Require(uri, KvCapabilities.Read);
+            if ((store.Capabilities & KvCapabilities.CustomMetadata) == 0 || uri.IsPrefix)
+                return new ResourceAttributesRead(ResourceAttributes.None);
+            var metadata = await store.ReadMetadataAsync(KvPath.Of(uri), ct);
+            return new ResourceAttributesRead(metadata is null ? ResourceAttributes.None : ProviderMetadata.Attributes(metadata));
         }
-        catch (SecretsProblem)
+        catch (SecretsProblem problem)
         {
-            return ResourceAttributes.None;
+            return new ResourceAttributesRead(ResourceAttributes.None, Failure.Of(problem.Code));
         }
     }
 }

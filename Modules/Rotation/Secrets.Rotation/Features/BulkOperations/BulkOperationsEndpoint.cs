@@ -3,6 +3,7 @@ using FastEndpoints;
 using FluentValidation;
 using Microsoft.AspNetCore.Http;
 using Secrets.Audit.Contracts;
+using Secrets.Grants.Contracts;
 using Secrets.Providers.Contracts;
 using Secrets.Rotation.Access;
 using Secrets.Shared.Kernel;
@@ -68,11 +69,14 @@ internal sealed class BulkOperationsEndpoint(RotationAccess access) : Endpoint<B
     public override async Task HandleAsync(BulkRequest req, CancellationToken ct)
     {
         var caller = HttpContext.Caller();
-        var results = new List<BulkResult>(req.Operations!.Count);
+        var operations = req.Operations!;
+        var targets = Targets(operations, req.ContinueOnError);
+        var decisions = await AuthorizeAsync(operations, targets, caller, ct);
+        var results = new List<BulkResult>(operations.Count);
         int? stoppedAt = null;
-        for (var i = 0; i < req.Operations.Count; i++)
+        for (var i = 0; i < operations.Count; i++)
         {
-            var result = await RunAsync(i, req.Operations[i], caller, ct);
+            var result = await RunAsync(i, operations[i], targets[i], decisions[i], caller, ct);
             results.Add(result);
             if (result.Code is not null && !req.ContinueOnError)
             {
@@ -84,47 +88,88 @@ internal sealed class BulkOperationsEndpoint(RotationAccess access) : Endpoint<B
         await Send.OkAsync(new BulkResponse(results, results.Count - failed, failed, stoppedAt), ct);
     }
 
-    private async Task<BulkResult> RunAsync(int index, BulkOperation op, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// Each operation's URI, or the problem that stops it before authorisation. With
+    /// continueOnError=false nothing after the first such problem will run, so it is not authorised.
+    /// </summary>
+    private List<(CanonicalSecretUri? Uri, SecretsProblem? Problem)> Targets(IReadOnlyList<BulkOperation> operations, bool continueOnError)
+    {
+        var targets = new List<(CanonicalSecretUri?, SecretsProblem?)>(operations.Count);
+        var stopped = false;
+        foreach (var op in operations)
+        {
+            CanonicalSecretUri? uri = null;
+            try
+            {
+                uri = RotationAccess.Parse(op.Uri);
+                access.Guard(uri, fragmentAllowed: op.Op is "set" or "rotate" or "delete");
+                targets.Add((stopped ? null : uri, null));
+            }
+            catch (SecretsProblem problem)
+            {
+                targets.Add((uri, problem));
+                stopped |= !continueOnError;
+            }
+        }
+        return targets;
+    }
+
+    /// <summary>One PEP batch for every operation that may run; each use is optional, so a deny stops only its operation.</summary>
+    private async Task<AccessDecision?[]> AuthorizeAsync(IReadOnlyList<BulkOperation> operations,
+        List<(CanonicalSecretUri? Uri, SecretsProblem? Problem)> targets, Caller caller, CancellationToken ct)
+    {
+        var decisions = new AccessDecision?[targets.Count];
+        var asked = Enumerable.Range(0, targets.Count).Where(i => targets[i] is { Uri: not null, Problem: null }).ToList();
+        if (asked.Count == 0)
+            return decisions;
+        var uses = asked.Select(i => new SecretUse(targets[i].Uri!, Meaning(operations[i]).Purpose, Required: false)).ToList();
+        var answered = await access.AuthorizeAllAsync(uses, caller, null, ct);
+        for (var k = 0; k < asked.Count; k++)
+            decisions[asked[k]] = answered[k];
+        return decisions;
+    }
+
+    private async Task<BulkResult> RunAsync(int index, BulkOperation op, (CanonicalSecretUri? Uri, SecretsProblem? Problem) target,
+        AccessDecision? decision, Caller caller, CancellationToken ct)
     {
         var (type, purpose) = Meaning(op);
-        CanonicalSecretUri? uri = null;
-        string? decisionId = null;
+        var uri = target.Uri;
+        var decisionId = decision?.DecisionId;
         try
         {
-            uri = RotationAccess.Parse(op.Uri);
-            access.Guard(uri, fragmentAllowed: op.Op is "set" or "rotate" or "delete");
-            var decision = await access.AuthorizeAsync(uri, purpose, caller, null, ct);
-            decisionId = decision.DecisionId;
+            if (target.Problem is not null)
+                throw target.Problem;
+            if (decision is { Permitted: false })
+                return new BulkResult(index, op.Op, uri!.ToString(), decision.ToProblem().Status, decision.DenyCode, null);   // Grants audited it
             int? version = null;
             switch (op.Op)
             {
                 case "set":
-                    version = await access.WriteAsync(uri, op.Value!, caller, ct);
+                    version = await access.WriteAsync(uri!, op.Value!, caller, ct);
                     break;
                 case "rotate":
-                    await access.ReadAsync(uri, ct);       // rotation replaces what exists
-                    version = await access.WriteAsync(uri, op.Value!, caller, ct);
+                    await access.ReadAsync(uri!, ct);       // rotation replaces what exists
+                    version = await access.WriteAsync(uri!, op.Value!, caller, ct);
                     break;
                 case "delete":
-                    await access.DeleteAsync(uri, destroyAll: false, ct);
+                    await access.DeleteAsync(uri!, destroyAll: false, ct);
                     break;
                 case "undelete":
-                    await access.ChangeVersionsAsync(uri, VersionChange.Undelete, op.Versions!, ct);
+                    await access.ChangeVersionsAsync(uri!, VersionChange.Undelete, op.Versions!, ct);
                     break;
                 default:
                     if (op.Versions is null)
-                        await access.DeleteAsync(uri, destroyAll: true, ct);
+                        await access.DeleteAsync(uri!, destroyAll: true, ct);
                     else
-                        await access.ChangeVersionsAsync(uri, VersionChange.Destroy, op.Versions, ct);
+                        await access.ChangeVersionsAsync(uri!, VersionChange.Destroy, op.Versions, ct);
                     break;
             }
-            await access.AuditAsync(AuditRecord.Success(type, uri, purpose, caller, decisionId, version), ct);
-            return new BulkResult(index, op.Op, uri.ToString(), version is null && op.Op is not ("set" or "rotate") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK, null, version);
+            await access.AuditAsync(AuditRecord.Success(type, uri!, purpose, caller, decisionId, version), ct);
+            return new BulkResult(index, op.Op, uri!.ToString(), version is null && op.Op is not ("set" or "rotate") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK, null, version);
         }
         catch (SecretsProblem problem)
         {
-            if (problem.Code != ErrorCode.SecretAuthzFailed)   // Grants audits its own denies
-                await access.AuditAsync(AuditRecord.Failed(type, uri, purpose, caller, decisionId, problem.Code), ct);
+            await access.AuditAsync(AuditRecord.Failed(type, uri, purpose, caller, decisionId, problem.Code), ct);
             return new BulkResult(index, op.Op, uri?.ToString(), problem.Status, problem.Code.Value, null);
         }
     }

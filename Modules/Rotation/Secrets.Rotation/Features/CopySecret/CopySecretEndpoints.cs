@@ -2,6 +2,7 @@ using FastEndpoints;
 using FluentValidation;
 using Microsoft.AspNetCore.Http;
 using Secrets.Audit.Contracts;
+using Secrets.Grants.Contracts;
 using Secrets.Rotation.Access;
 using Secrets.Rotation.Contracts;
 using Secrets.Shared.Kernel;
@@ -45,9 +46,11 @@ internal sealed class SecretRelocation(RotationAccess access)
             throw new SecretsProblem(ErrorCode.InvalidRequest);
         var caller = http.Caller();
 
-        var read = await access.AuthorizeAsync(from, Purpose.Read, caller, intent, ct);
-        var write = await access.AuthorizeAsync(to, Purpose.Write, caller, intent, ct);
-        var delete = move ? await access.AuthorizeAsync(from, Purpose.Delete, caller, intent, ct) : null;
+        SecretUse[] uses = move
+            ? [new(from, Purpose.Read), new(to, Purpose.Write), new(from, Purpose.Delete)]
+            : [new(from, Purpose.Read), new(to, Purpose.Write)];
+        var decisions = await access.AuthorizeAllAsync(uses, caller, intent, ct);    // one batch, all required
+        var (read, write, delete) = (decisions[0], decisions[1], move ? decisions[2] : null);
 
         var source = await access.ReadAsync(from, ct);
         if (!req.Overwrite && await access.TryReadAsync(to, ct) is not null)

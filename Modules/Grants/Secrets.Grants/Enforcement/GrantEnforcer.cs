@@ -1,0 +1,185 @@
+using MassTransit;
+using MassTransit.Mediator;
+using Microsoft.Extensions.Logging;
+using Secrets.Audit.Contracts;
+using Secrets.Grants.Contracts;
+using Secrets.Grants.State;
+using Secrets.Policy.Contracts;
+using Secrets.Providers.Contracts;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Grants.Enforcement;
+
+/// <summary>
+/// The PEP (SPEC §5). A use is answered from a live grant (one use taken atomically) or a cached deny;
+/// otherwise the grant's decision lock is taken (one PDP decision per grant at a time, across nodes
+/// with Redis), the resource attributes are read server-side, the PDP is asked once for every open
+/// use, and each permit becomes a grant bound to the caller's sender binding. Every deny is audited
+/// here; nothing fails open: an unreadable provider, PDP or grant store is a deny.
+/// </summary>
+internal sealed partial class GrantEnforcer(
+    IMediator mediator, IGrantState state, GrantOptions options, TenantContext tenant, TimeProvider time, ILogger<GrantEnforcer> log)
+{
+    public async Task<AccessDecisions> DecideAsync(IReadOnlyList<SecretUse> uses, Caller caller, CancellationToken ct)
+    {
+        using var activity = Telemetry.Source.StartActivity("pep.authorize");
+        var decisions = new AccessDecision?[uses.Count];
+        if (!options.Enforce)
+        {
+            for (var i = 0; i < uses.Count; i++)
+                decisions[i] = new AccessDecision(true, DecisionIds.New(), options.MaxUses - 1, DefaultObligations);
+        }
+        else
+        {
+            await EnforceAsync(uses, caller, decisions, ct);
+        }
+
+        AccessDecision? firstDeny = null;
+        for (var i = 0; i < uses.Count; i++)
+        {
+            GrantMetrics.Decided(decisions[i]!.Permitted);
+            if (firstDeny is null && uses[i].Required && !decisions[i]!.Permitted)
+                firstDeny = decisions[i];
+        }
+        return new AccessDecisions(decisions!, firstDeny is null, firstDeny);
+    }
+
+    private Obligations DefaultObligations => new(options.TtlSeconds, options.MaxUses, null);
+
+    private async Task EnforceAsync(IReadOnlyList<SecretUse> uses, Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+    {
+        var binding = caller.Binding?.ToString();
+        var keys = new GrantKey[uses.Count];
+        for (var i = 0; i < uses.Count; i++)
+            keys[i] = GrantKey.For(tenant.TenantId, caller.Subject, uses[i].Uri, uses[i].Purpose);
+        try
+        {
+            var open = await FromCacheAsync(Enumerable.Range(0, uses.Count), uses, keys, binding, caller, decisions, ct);
+            if (open.Count > 0)
+                await DecideFreshAsync(open, uses, keys, binding, caller, decisions, ct);
+        }
+        catch (GrantStateUnavailableException ex)
+        {
+            LogStateUnavailable(log, ex.Message);
+            for (var i = 0; i < uses.Count; i++)
+                decisions[i] ??= await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.GrantStateUnavailable, ct);
+        }
+    }
+
+    /// <summary>Answers what the grant state can; returns the uses that need a fresh decision.</summary>
+    private async Task<List<int>> FromCacheAsync(IEnumerable<int> indices, IReadOnlyList<SecretUse> uses, GrantKey[] keys, string? binding,
+        Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+    {
+        var open = new List<int>();
+        foreach (var i in indices)
+        {
+            var use = await state.TryUseAsync(keys[i], binding, ct);
+            if (use.Outcome == GrantLookup.Miss)
+            {
+                open.Add(i);
+                continue;
+            }
+            GrantMetrics.Hit();
+            decisions[i] = use.Outcome switch
+            {
+                GrantLookup.Used => new AccessDecision(true, use.DecisionId!, use.RemainingUses, ObligationsOf(use.Grant!)),
+                GrantLookup.BindingDrift => await DenyAsync(uses[i], caller, use.DecisionId!, ErrorCode.BindingDenied, ct),
+                _ => await DenyAsync(uses[i], caller, use.DecisionId ?? DecisionIds.New(), ErrorCode.SecretAuthzFailed, ct),
+            };
+        }
+        return open;
+    }
+
+    private async Task DecideFreshAsync(List<int> open, IReadOnlyList<SecretUse> uses, GrantKey[] keys, string? binding,
+        Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+    {
+        var held = new List<IAsyncDisposable>();
+        try
+        {
+            // Locks in one global order, so two batches sharing keys cannot wait on each other.
+            foreach (var key in open.Select(i => keys[i]).Distinct().OrderBy(k => k.Value, StringComparer.Ordinal))
+                held.Add(await state.LockAsync(key, options.DecisionWait, ct));
+            open = await FromCacheAsync(open, uses, keys, binding, caller, decisions, ct);   // decided while we waited?
+            if (open.Count == 0)
+                return;
+
+            var attributes = await Task.WhenAll(open.Select(i => mediator.SendRequest(new ReadResourceAttributes(uses[i].Uri), ct)));
+            var asked = new List<int>(open.Count);
+            var questions = new List<AccessQuestion>(open.Count);
+            for (var k = 0; k < open.Count; k++)
+            {
+                var i = open[k];
+                GrantMetrics.Miss();
+                if (attributes[k].Failure is { } failure)      // never decide on attributes we could not read
+                    decisions[i] = await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.FromValue(failure.Code), ct);
+                else
+                {
+                    asked.Add(i);
+                    questions.Add(new AccessQuestion(uses[i].Uri, uses[i].Purpose, attributes[k].Attributes));
+                }
+            }
+            if (asked.Count == 0)
+                return;
+
+            var semantic = asked.Count > 1 && asked.All(i => uses[i].Required) ? EvaluationSemantic.DenyOnFirstDeny : EvaluationSemantic.ExecuteAll;
+            var verdicts = await mediator.SendRequest(new EvaluateAccess(caller, questions, semantic), ct);
+            for (var k = 0; k < asked.Count; k++)
+            {
+                var i = asked[k];
+                decisions[i] = verdicts.Unavailable
+                    ? await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.PdpUnavailable, ct)
+                    : await SettleAsync(uses[i], keys[i], verdicts.Verdicts.ElementAtOrDefault(k), binding, caller, ct);
+            }
+        }
+        finally
+        {
+            for (var h = held.Count - 1; h >= 0; h--)
+                await held[h].DisposeAsync();
+        }
+    }
+
+    /// <summary>A verdict becomes a grant (first use taken), a cached deny, or a binding deny.</summary>
+    private async Task<AccessDecision> SettleAsync(SecretUse use, GrantKey key, AccessVerdict? verdict, string? binding, Caller caller, CancellationToken ct)
+    {
+        var decisionId = verdict?.DecisionId is { Length: > 0 } id ? id : DecisionIds.New();
+        var now = time.GetUtcNow();
+        if (verdict is not { Decision: true })
+        {
+            if (options.NegativeCacheSeconds > 0)
+                await state.DenyAsync(key, decisionId, now.AddSeconds(options.NegativeCacheSeconds), ct);
+            return await DenyAsync(use, caller, decisionId, ErrorCode.SecretAuthzFailed, ct);
+        }
+        var obligations = new Obligations(
+            verdict.TtlSeconds is >= 1 and <= 86_400 ? verdict.TtlSeconds.Value : options.TtlSeconds,
+            verdict.MaxUses is >= 1 ? verdict.MaxUses.Value : options.MaxUses,
+            verdict.RequireBinding is { Length: > 0 } required ? required : null);
+        if (!Satisfies(obligations.RequireBinding, caller.Binding))
+            return await DenyAsync(use, caller, decisionId, ErrorCode.BindingDenied, ct);
+        var grant = new Grant(decisionId, obligations.TtlSeconds, obligations.MaxUses, obligations.RequireBinding, binding,
+            now.AddSeconds(obligations.TtlSeconds));
+        var remaining = await state.GrantAndUseAsync(key, grant, ct);
+        return new AccessDecision(true, decisionId, remaining, obligations);
+    }
+
+    /// <summary>require_binding: dpop, mtls, any (some binding) or none; an obligation we do not know is not met.</summary>
+    internal static bool Satisfies(string? requireBinding, SenderBinding? binding) => requireBinding switch
+    {
+        null or "none" => true,
+        "any" => binding is not null,
+        "dpop" => binding?.Kind == SenderBindingKind.Dpop,
+        "mtls" => binding?.Kind == SenderBindingKind.Mtls,
+        _ => false,
+    };
+
+    private static Obligations ObligationsOf(Grant grant) => new(grant.TtlSeconds, grant.MaxUses, grant.RequireBinding);
+
+    private async Task<AccessDecision> DenyAsync(SecretUse use, Caller caller, string decisionId, ErrorCode code, CancellationToken ct)
+    {
+        var type = code == ErrorCode.BindingDenied ? AuditType.BindingDenied : AuditType.AuthzDenied;
+        await mediator.Publish(AuditRecord.Create(type, AuditEffect.Deny, use.Uri, use.Purpose, caller, decisionId, null, code.Value), ct);
+        return new AccessDecision(false, decisionId, 0, DefaultObligations, code.Value);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Grant state unavailable, denying: {Reason}")]
+    private static partial void LogStateUnavailable(ILogger logger, string reason);
+}
