@@ -5,7 +5,7 @@ namespace Secrets.Host;
 
 /// <summary>
 /// The deployment profile and tenant of this process (SPEC §2, §8). Prod refuses to start with an
-/// unsafe configuration (YAML enabled, no tenant salt) unless <c>ALLOW_UNSAFE_CONFIGURATION=true</c>.
+/// unsafe configuration (YAML enabled, no tenant salt, authorization off) unless <c>ALLOW_UNSAFE_CONFIGURATION=true</c>.
 /// </summary>
 internal static class HostProfile
 {
@@ -21,6 +21,8 @@ internal static class HostProfile
                 throw new InvalidOperationException("ENVIRONMENT=prod requires TENANT_SALT (or SECRET_TENANT_SALT)");
             if (ProvidersModule.IsYamlEnabled(config))
                 throw new InvalidOperationException("ENVIRONMENT=prod refuses the YAML provider; unset ENABLE_YAML_PROVIDER");
+            if (!DeploymentProfiles.EnforcesAuthorization(profile, config["ENABLE_AUTHORIZATION"]))
+                throw new InvalidOperationException("ENVIRONMENT=prod refuses ENABLE_AUTHORIZATION=false: every use must be decided by the PDP");
         }
         if (salt is null && profile != DeploymentProfile.Dev && !unsafeAllowed)
             throw new InvalidOperationException("TENANT_SALT (or SECRET_TENANT_SALT) is required outside dev");

@@ -49,8 +49,12 @@ public sealed class ProfileTests
         ShouldRefuseToStart(Host(("ENVIRONMENT", "staging")), "ENVIRONMENT must be one of");
 
     [Fact]
-    public void Authorization_enforcement_cannot_be_switched_on_before_a_pdp_exists() =>
-        ShouldRefuseToStart(Host(("ENABLE_AUTHORIZATION", "true")), "ENABLE_AUTHORIZATION");
+    public void Authorization_enforcement_outside_dev_needs_a_policy_decision_point() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "test"), ("POLICY_PATH", null)), "POLICY_PATH");
+
+    [Fact]
+    public void Prod_with_authorization_off_refuses_to_start() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("ENABLE_AUTHORIZATION", "false")), "ENABLE_AUTHORIZATION");
 
     [Fact]
     public void The_embedded_kv2_server_is_refused_outside_dev_and_test() =>

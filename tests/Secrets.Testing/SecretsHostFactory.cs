@@ -16,12 +16,14 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
 
-    public SecretsHostFactory(IDictionary<string, string?>? overrides = null, string? yamlContent = null)
+    public SecretsHostFactory(IDictionary<string, string?>? overrides = null, string? yamlContent = null, string? policies = null)
     {
         Directory = Path.Combine(Path.GetTempPath(), "secrets-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         YamlPath = Path.Combine(Directory, "secrets.yaml");
         File.WriteAllText(YamlPath, yamlContent ?? SampleYaml);
+        PolicyPath = Path.Combine(Directory, "policies.yaml");
+        File.WriteAllText(PolicyPath, policies ?? PermitAllPolicies);
         settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["ENVIRONMENT"] = "dev",
@@ -30,6 +32,7 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
             ["TENANT_SALT"] = TestSalt,
             ["TENANT_ALLOWED_MOUNTS"] = "secret,team",
             ["VAULT_DEV_ADDR"] = "http://127.0.0.1:0",   // each test host gets its own embedded KVv2 server
+            ["POLICY_PATH"] = PolicyPath,                // authorization is on in test and prod; off in dev unless asked
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
@@ -58,8 +61,30 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
             token: "team-token"
         """;
 
+    /// <summary>
+    /// The policies every test host gets unless it brings its own: anonymous may do everything on the
+    /// mounts tests use. Tests of authorization itself pass their own policies.
+    /// </summary>
+    public const string PermitAllPolicies = """
+        version: 1
+        rules:
+          - id: tests-permit-all
+            resources:
+              - "yaml://secret/*"
+              - "yaml://team/*"
+              - "yaml://kv/*"
+              - "openbao+kv2://secret/*"
+              - "openbao+kv2://team/*"
+              - "openbao+kv2://kv/*"
+              - "hashicorp+kv2://secret/*"
+              - "hashicorp+kv2://team/*"
+              - "hashicorp+kv2://kv/*"
+            purposes: ["*"]
+        """;
+
     public string Directory { get; }
     public string YamlPath { get; }
+    public string PolicyPath { get; }
     public LogCapture Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
