@@ -29,6 +29,11 @@ public enum EvaluationSemantic
 public sealed record AccessVerdict(bool Decision, string? DecisionId, int? TtlSeconds, int? MaxUses, string? RequireBinding, string? Reason)
 {
     public static AccessVerdict Deny(string reason) => new(false, null, null, null, null, reason);
+
+    /// <summary>A question a short-circuited batch left out: a deny the PDP did not decide (so it is not cached).</summary>
+    public static readonly AccessVerdict NotEvaluated = new(false, null, null, null, null, "not evaluated") { Evaluated = false };
+
+    public bool Evaluated { get; init; } = true;
 }
 
 /// <summary>

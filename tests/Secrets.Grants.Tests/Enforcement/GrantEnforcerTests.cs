@@ -398,6 +398,21 @@ public sealed class GrantEnforcerTests
     }
 
     [Fact]
+    public async Task Uses_a_short_circuited_batch_left_out_are_denied_but_not_cached()
+    {
+        await using var pep = new PepHarness(new() { ["NEGATIVE_CACHE_TTL_S"] = "60" });
+        pep.Pdp.Decide = (q, _) => q.Purpose == Purpose.Read ? AccessVerdict.Deny("no") : AccessVerdict.NotEvaluated;
+
+        var copy = await pep.AuthorizeAllAsync(null,
+            new SecretUse(PepHarness.Uri(Db), Purpose.Read), new SecretUse(PepHarness.Uri("openbao+kv2://secret/dest"), Purpose.Write));
+        copy.Decisions.ShouldAllBe(d => !d.Permitted);
+
+        pep.Pdp.Decide = (_, _) => Permit();
+        (await pep.AuthorizeAsync("openbao+kv2://secret/dest", Purpose.Write)).Permitted.ShouldBeTrue();   // not from the negative cache
+        (await pep.AuthorizeAsync(Db, Purpose.Read)).Permitted.ShouldBeFalse();                            // this one was decided
+    }
+
+    [Fact]
     public async Task An_unreachable_grant_store_fails_closed_with_503()
     {
         await using var pep = new PepHarness(state: _ => new UnreachableGrantState());

@@ -145,7 +145,7 @@ internal sealed partial class GrantEnforcer(
         var now = time.GetUtcNow();
         if (verdict is not { Decision: true })
         {
-            if (options.NegativeCacheSeconds > 0)
+            if (options.NegativeCacheSeconds > 0 && verdict is { Evaluated: true })   // only what the PDP decided is cached
                 await state.DenyAsync(key, decisionId, now.AddSeconds(options.NegativeCacheSeconds), ct);
             return await DenyAsync(use, caller, decisionId, ErrorCode.SecretAuthzFailed, ct);
         }

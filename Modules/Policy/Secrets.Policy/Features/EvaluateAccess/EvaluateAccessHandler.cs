@@ -23,7 +23,7 @@ internal sealed partial class EvaluateAccessHandler(IPolicyDecisionPoint pdp, Te
             var answered = await pdp.EvaluateAsync(requests, request.Semantic, ct);
             var verdicts = new AccessVerdict[requests.Count];
             for (var i = 0; i < verdicts.Length; i++)
-                verdicts[i] = i < answered.Count ? answered[i] : AccessVerdict.Deny("not evaluated");
+                verdicts[i] = i < answered.Count ? answered[i] : AccessVerdict.NotEvaluated;
             return new AccessVerdicts(verdicts);
         }
         catch (PdpUnavailableException ex) when (!ct.IsCancellationRequested)
