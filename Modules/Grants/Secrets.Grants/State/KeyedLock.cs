@@ -66,7 +66,7 @@ internal sealed class KeyedLock
     }
 
     /// <summary>Holds the key's lock until disposed, when <see cref="Entered"/>; otherwise holds nothing.</summary>
-    public sealed class Holder(KeyedLock owner, GrantKey key, Gate gate, bool entered) : IAsyncDisposable
+    internal sealed class Holder(KeyedLock owner, GrantKey key, Gate gate, bool entered) : IAsyncDisposable
     {
         private int disposed;
 
