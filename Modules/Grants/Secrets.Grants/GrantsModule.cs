@@ -36,7 +36,10 @@ public static class GrantsModule
         if (string.IsNullOrWhiteSpace(redisUrl))
             builder.Services.AddSingleton<IGrantState, InMemoryGrantState>();
         else
+        {
             builder.Services.AddSingleton<IGrantState>(sp => RedisGrantState.Connect(redisUrl, sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
+        }
         builder.Services.AddSingleton<GrantEnforcer>();
         return builder;
     }

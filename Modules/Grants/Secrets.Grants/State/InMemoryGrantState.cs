@@ -15,23 +15,28 @@ internal sealed class InMemoryGrantState(TimeProvider time) : IGrantState
 
     public ValueTask<GrantUse> TryUseAsync(GrantKey key, string? binding, CancellationToken ct)
     {
-        if (!slots.TryGetValue(key, out var slot))
-            return ValueTask.FromResult(GrantUse.Miss);
         var now = time.GetUtcNow();
-        lock (slot)
+        while (true)
         {
-            if (slot.Grant is { } grant && grant.ExpiresAt > now && slot.UsesLeft > 0)
+            if (!slots.TryGetValue(key, out var slot))
+                return ValueTask.FromResult(GrantUse.Miss);
+            lock (slot)
             {
-                if (!string.Equals(grant.Binding, binding, StringComparison.Ordinal))
-                    return ValueTask.FromResult(new GrantUse(GrantLookup.BindingDrift, grant, slot.UsesLeft, grant.DecisionId));
-                slot.UsesLeft--;
-                return ValueTask.FromResult(new GrantUse(GrantLookup.Used, grant, slot.UsesLeft, grant.DecisionId));
+                if (slot.Retired)
+                    continue;   // retired since we looked it up: a writer may have put a fresh slot in its place
+                if (slot.Grant is { } grant && grant.ExpiresAt > now && slot.UsesLeft > 0)
+                {
+                    if (!string.Equals(grant.Binding, binding, StringComparison.Ordinal))
+                        return ValueTask.FromResult(new GrantUse(GrantLookup.BindingDrift, grant, slot.UsesLeft, grant.DecisionId));
+                    slot.UsesLeft--;
+                    return ValueTask.FromResult(new GrantUse(GrantLookup.Used, grant, slot.UsesLeft, grant.DecisionId));
+                }
+                slot.Grant = null;
+                if (slot.DeniedUntil > now)
+                    return ValueTask.FromResult(new GrantUse(GrantLookup.Denied, null, 0, slot.DenyDecisionId));
+                Retire(key, slot);
+                return ValueTask.FromResult(GrantUse.Miss);
             }
-            slot.Grant = null;
-            if (slot.DeniedUntil > now)
-                return ValueTask.FromResult(new GrantUse(GrantLookup.Denied, null, 0, slot.DenyDecisionId));
-            Retire(key, slot);
-            return ValueTask.FromResult(GrantUse.Miss);
         }
     }
 
@@ -56,8 +61,8 @@ internal sealed class InMemoryGrantState(TimeProvider time) : IGrantState
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<IAsyncDisposable> LockAsync(GrantKey key, TimeSpan timeout, CancellationToken ct) =>
-        locks.EnterAsync(key, timeout, ct);
+    public async ValueTask<IAsyncDisposable> LockAsync(GrantKey key, TimeSpan timeout, CancellationToken ct) =>
+        await locks.EnterAsync(key, timeout, ct);
 
     /// <summary>Live entries, for tests and the sweep.</summary>
     public int Count => slots.Count;

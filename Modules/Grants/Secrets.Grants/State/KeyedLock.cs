@@ -10,8 +10,11 @@ internal sealed class KeyedLock
 {
     private readonly ConcurrentDictionary<GrantKey, Gate> gates = new();
 
-    /// <summary>Enters the key's lock, or after <paramref name="timeout"/> returns a no-op holder.</summary>
-    public async ValueTask<IAsyncDisposable> EnterAsync(GrantKey key, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Enters the key's lock, or after <paramref name="timeout"/> returns a no-op holder
+    /// (<see cref="Holder.Entered"/> tells which).
+    /// </summary>
+    public async ValueTask<Holder> EnterAsync(GrantKey key, TimeSpan timeout, CancellationToken ct)
     {
         Gate gate;
         while (true)
@@ -53,7 +56,7 @@ internal sealed class KeyedLock
         }
     }
 
-    private sealed class Gate : IDisposable
+    internal sealed class Gate : IDisposable
     {
         public readonly SemaphoreSlim Semaphore = new(1, 1);
         public int Holders;
@@ -62,9 +65,12 @@ internal sealed class KeyedLock
         public void Dispose() => Semaphore.Dispose();
     }
 
-    private sealed class Holder(KeyedLock owner, GrantKey key, Gate gate, bool entered) : IAsyncDisposable
+    /// <summary>Holds the key's lock until disposed, when <see cref="Entered"/>; otherwise holds nothing.</summary>
+    internal sealed class Holder(KeyedLock owner, GrantKey key, Gate gate, bool entered) : IAsyncDisposable
     {
         private int disposed;
+
+        public bool Entered => entered;
 
         public ValueTask DisposeAsync()
         {
