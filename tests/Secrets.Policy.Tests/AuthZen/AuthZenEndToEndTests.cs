@@ -20,6 +20,7 @@ public sealed class AuthZenEndToEndTests : IDisposable
     private const string ReadUrl = "/api/secrets/value?uri=yaml://secret/env%23MY_API_KEY";
 
     private readonly WireMockServer pdp = StartPdp();
+    private readonly string pdpToken = "pdp-token-canary-" + Guid.NewGuid().ToString("N");
     private SecretsHostFactory? host;
     private HttpClient? http;
 
@@ -41,6 +42,7 @@ public sealed class AuthZenEndToEndTests : IDisposable
             ["ENABLE_AUTHORIZATION"] = "true",
             ["PDP_URL"] = pdp.Url,
             ["PDP_TIMEOUT_MS"] = timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PDP_TOKEN"] = pdpToken,
         });
         return http = host.CreateClient();
     }
@@ -86,6 +88,10 @@ public sealed class AuthZenEndToEndTests : IDisposable
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "PDP_UNAVAILABLE");
         problem.ToJsonString().ShouldNotContain("boom");
+        Header(Received(pdp, Evaluation).ShouldHaveSingleItem(), "Authorization").ShouldBe("Bearer " + pdpToken);
+        host!.Logs.AllText().ShouldContain("Policy decision point unavailable");
+        host.Logs.AllText().ShouldNotContain(pdpToken);
+        host.Logs.AllText().ShouldNotContain("boom");
         var denied = await DeniedAsync(response);
         Str(denied["decision_id"]).ShouldStartWith("dec_");
         Str(denied["error_code"]).ShouldBe("PDP_UNAVAILABLE");

@@ -154,6 +154,22 @@ public sealed class AuthZenEndpointsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_PEPs_X_Request_ID_comes_back_on_the_answer()
+    {
+        var (_, client) = Host();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Evaluation)
+        {
+            Content = new StringContent(Single("alice", "yaml://secret/env", "read"), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Request-ID", "req-42");
+
+        using var response = await client.SendAsync(request);
+
+        await response.ShouldBeOkJsonAsync();
+        response.Headers.GetValues("X-Request-ID").ShouldBe(["req-42"]);
+    }
+
+    [Fact]
     public async Task A_prefix_resource_is_a_question()
     {
         var (pdp, client) = Host();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Secrets.Policy.AuthZen;
 using Secrets.Policy.Contracts;
@@ -80,6 +81,7 @@ public sealed class AuthZenPdpClientTests : IDisposable
         var sent = Received(server, Evaluation).ShouldHaveSingleItem();
         sent.RequestMessage.Method.ShouldBe("POST");
         Header(sent, "Authorization").ShouldBe("Bearer " + token);
+        Header(sent, "X-Request-ID").ShouldBe("corr-1");   // the correlation id, as AuthZEN's request id
         Header(sent, "Content-Type")!.ShouldStartWith("application/json");
         var body = Body(sent);
         body.AsObject().Select(p => p.Key).ShouldBe(["subject", "action", "resource", "context"], ignoreOrder: true);
@@ -122,6 +124,7 @@ public sealed class AuthZenPdpClientTests : IDisposable
 
         var sent = Received(server, Evaluation).ShouldHaveSingleItem();
         Header(sent, "Authorization").ShouldBeNull();
+        Header(sent, "X-Request-ID").ShouldBeNull();
         var body = Body(sent);
         body.ToJsonString().ShouldNotContain("null");
         body["subject"]!.AsObject().Select(p => p.Key).ShouldBe(["type", "id"], ignoreOrder: true);
@@ -167,6 +170,7 @@ public sealed class AuthZenPdpClientTests : IDisposable
         Received(server, Evaluation).ShouldBeEmpty();
         var sent = Received(server, Evaluations).ShouldHaveSingleItem();
         Header(sent, "Authorization").ShouldBe("Bearer " + token);
+        Header(sent, "X-Request-ID").ShouldBe("corr-1");
         var body = Body(sent);
         Str(body["options"]!["evaluations_semantic"]).ShouldBe(name);
         var items = body["evaluations"]!.AsArray();
@@ -352,6 +356,21 @@ public sealed class AuthZenPdpClientTests : IDisposable
     }
 
     [Fact]
+    public async Task The_token_is_never_logged_even_at_trace_level()
+    {
+        var logs = new CapturingLoggerProvider();
+        Answer(Evaluation, 200, """{"decision":true}""");
+        Answer(Evaluations, 500, """{"error":"down"}""");
+        var pdp = Services(token: token, logs: logs).GetRequiredService<IPolicyDecisionPoint>();
+
+        await pdp.EvaluateAsync([Full()], EvaluationSemantic.ExecuteAll, Ct);
+        await Should.ThrowAsync<PdpUnavailableException>(() => pdp.EvaluateAsync([Full(), Full(action: "write")], EvaluationSemantic.ExecuteAll, Ct));
+
+        logs.Text.ShouldNotBeEmpty();   // the HttpClient did log its requests
+        logs.Text.ShouldNotContain(token);
+    }
+
+    [Fact]
     public async Task No_questions_ask_nothing()
     {
         (await Pdp().EvaluateAsync([], EvaluationSemantic.ExecuteAll, Ct)).ShouldBeEmpty();
@@ -444,10 +463,14 @@ public sealed class AuthZenPdpClientTests : IDisposable
         return AuthZenOptions.From(k => settings.GetValueOrDefault(k));
     }
 
-    private ServiceProvider Services(string? url = null, string? token = null, int? timeoutMs = null)
+    private ServiceProvider Services(string? url = null, string? token = null, int? timeoutMs = null, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(b =>
+        {
+            if (logs is not null)
+                b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
+        });
         // generous unless a test is about the timeout: the first request to a fresh server can be slow on a busy machine
         services.AddAuthZenClient(Options(url ?? server.Url, token, (timeoutMs ?? 20_000).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var provider = services.BuildServiceProvider();

@@ -19,6 +19,7 @@ internal sealed class AuthZenPdpClient(HttpClient http, AuthZenOptions options) 
     public const string EvaluationPath = "access/v1/evaluation";
     public const string EvaluationsPath = "access/v1/evaluations";
     public const string ConfigurationPath = ".well-known/authzen-configuration";
+    public const string RequestIdHeader = "X-Request-ID";
 
     public async Task<IReadOnlyList<AccessVerdict>> EvaluateAsync(IReadOnlyList<PolicyRequest> requests, EvaluationSemantic semantic, CancellationToken ct)
     {
@@ -28,7 +29,7 @@ internal sealed class AuthZenPdpClient(HttpClient http, AuthZenOptions options) 
         if (requests.Count == 1)
         {
             var single = JsonSerializer.SerializeToUtf8Bytes(AuthZenMapping.ToWire(requests[0]), AuthZenJson.Default.AuthZenEvaluationRequest);
-            using var answer = await PostAsync(EvaluationPath, single, ct);
+            using var answer = await PostAsync(EvaluationPath, single, requests[0].Context.CorrelationId, ct);
             return [AuthZenMapping.VerdictFrom(answer.RootElement)];
         }
 
@@ -36,7 +37,8 @@ internal sealed class AuthZenPdpClient(HttpClient http, AuthZenOptions options) 
         var batch = new AuthZenEvaluationsRequest(null, null, null, null,
             requests.Select(AuthZenMapping.ToWire).ToList(),
             new AuthZenEvaluationsOptions(AuthZenMapping.SemanticName(semantic)));
-        using var answers = await PostAsync(EvaluationsPath, JsonSerializer.SerializeToUtf8Bytes(batch, AuthZenJson.Default.AuthZenEvaluationsRequest), ct);
+        using var answers = await PostAsync(EvaluationsPath, JsonSerializer.SerializeToUtf8Bytes(batch, AuthZenJson.Default.AuthZenEvaluationsRequest),
+            requests[0].Context.CorrelationId, ct);
         if (!answers.RootElement.TryGetProperty("evaluations", out var items) || items.ValueKind != JsonValueKind.Array)
             throw new PdpUnavailableException("the PDP's batch answer has no evaluations array");
         if (items.GetArrayLength() > requests.Count)
@@ -62,10 +64,13 @@ internal sealed class AuthZenPdpClient(HttpClient http, AuthZenOptions options) 
         }
     }
 
-    private async Task<JsonDocument> PostAsync(string path, byte[] body, CancellationToken ct)
+    /// <summary>One POST; <paramref name="requestId"/> (the caller's correlation id) goes out as AuthZEN's X-Request-ID.</summary>
+    private async Task<JsonDocument> PostAsync(string path, byte[] body, string? requestId, CancellationToken ct)
     {
         using var request = Request(HttpMethod.Post, path);
         request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+        if (!string.IsNullOrEmpty(requestId))
+            request.Headers.TryAddWithoutValidation(RequestIdHeader, requestId);
         using var timeout = Bounded(ct);
         try
         {

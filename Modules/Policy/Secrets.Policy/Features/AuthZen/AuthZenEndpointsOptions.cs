@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Secrets.Policy.AuthZen;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Policy.Features.AuthZen;
@@ -31,13 +32,18 @@ internal sealed record AuthZenEndpointsOptions(bool Enabled, Uri? PublicBaseUrl)
 /// <summary>What the three AuthZEN endpoints share: the "served?" check and reading their own bodies.</summary>
 internal static class AuthZenServing
 {
+    private const int MaxRequestIdLength = 256;
+
     /// <summary>Not served (another PDP is configured, or the endpoints are off) is 404 NOT_FOUND, as for an unknown route.</summary>
     public static AuthZenEndpointsOptions Require(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return http.RequestServices.GetService<AuthZenEndpointsOptions>() is { Enabled: true } options
-            ? options
-            : throw new SecretsProblem(ErrorCode.NotFound);
+        if (http.RequestServices.GetService<AuthZenEndpointsOptions>() is not { Enabled: true } options)
+            throw new SecretsProblem(ErrorCode.NotFound);
+        // AuthZEN request identification: the PEP's X-Request-ID comes back on the answer
+        if (http.Request.Headers[AuthZenPdpClient.RequestIdHeader] is [{ Length: > 0 and <= MaxRequestIdLength } requestId])
+            http.Response.Headers[AuthZenPdpClient.RequestIdHeader] = requestId;
+        return options;
     }
 
     /// <summary>
