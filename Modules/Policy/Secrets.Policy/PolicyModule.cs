@@ -39,6 +39,7 @@ public static class PolicyModule
                 PolicySample.EnsureExists(policyPath);
             }
             builder.Services.AddEmbeddedPdp(policyPath);
+            builder.Services.AddSingleton(Features.AuthZen.AuthZenEndpointsOptions.From(config, profile));   // its own AuthZEN endpoints
         }
         else if (enforce)
         {

@@ -1,0 +1,462 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Secrets.Policy.Contracts;
+using Secrets.Policy.Embedded;
+using Secrets.Shared.Kernel;
+using Secrets.Testing;
+using static Secrets.Testing.HttpAssertions;
+
+namespace Secrets.Policy.Tests.AuthZen;
+
+/// <summary>
+/// The embedded PDP's own AuthZEN endpoints (SPEC §5), over HTTP with a scripted PDP in the embedded
+/// PDP's place: the decisions and their JSON, the three semantics, bad input, and when they are served.
+/// </summary>
+public sealed class AuthZenEndpointsTests : IDisposable
+{
+    private const string Evaluation = "/access/v1/evaluation";
+    private const string Evaluations = "/access/v1/evaluations";
+    private const string Configuration = "/.well-known/authzen-configuration";
+
+    private readonly List<IDisposable> owned = [];
+
+    public void Dispose()
+    {
+        foreach (var d in owned)
+            d.Dispose();
+    }
+
+    // ---- one evaluation ----
+
+    [Fact]
+    public async Task A_permit_answers_decision_id_and_obligations_and_the_PDP_got_every_member()
+    {
+        var (pdp, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluation, """
+            {
+              "subject": {"type": "user", "id": "alice", "properties": {"tenant_id": "t1", "client_id": "cli-1", "issuer": "https://issuer.example", "cnf_binding": "jkt-1"}},
+              "resource": {"type": "secret", "id": "OpenBao+KV2://secret/app/db#password",
+                           "properties": {"tenant_id": "t1", "mount": "secret", "resource_attributes": {"owner": "bob", "created_by": "carol", "created_at": "2024-05-01T12:00:00.123Z"}}},
+              "action": {"name": "read"},
+              "context": {"aud": ["crud.secrets", "x"], "token_jti": "jti-1", "correlation_id": "corr-1", "workflow_run_id": "wf-1", "node_id": "n-1", "system_id": "s-1"}
+            }
+            """)).ShouldBeOkJsonAsync();
+
+        body.ToJsonString().ShouldBe("""{"decision":true,"context":{"decision_id":"dec_alice_read_app_db","obligations":{"ttl_seconds":60,"max_uses":3,"require_binding":"dpop"},"reason":"alice"}}""");
+        var (requests, semantic) = pdp.Calls.ShouldHaveSingleItem();
+        semantic.ShouldBe(EvaluationSemantic.ExecuteAll);
+        var asked = requests.ShouldHaveSingleItem();
+        asked.Subject.ShouldBe(new Decisions.PolicySubject("user", "alice", "t1", "cli-1", "https://issuer.example", "jkt-1"));
+        asked.Resource.Uri.ToString().ShouldBe("openbao+kv2://secret/app/db#password");
+        asked.Resource.TenantId.ShouldBe("t1");
+        asked.Resource.Attributes.ShouldBe(new ResourceAttributes("bob", "carol", new DateTimeOffset(2024, 5, 1, 12, 0, 0, 123, TimeSpan.Zero)));
+        asked.Action.ShouldBe("read");
+        asked.Context.Audiences.ShouldBe(["crud.secrets", "x"]);
+        (asked.Context.TokenJti, asked.Context.CorrelationId, asked.Context.WorkflowRunId, asked.Context.NodeId, asked.Context.SystemId)
+            .ShouldBe(("jti-1", "corr-1", "wf-1", "n-1", "s-1"));
+    }
+
+    [Fact]
+    public async Task A_deny_answers_a_decision_id_and_reason_and_no_obligations()
+    {
+        var (_, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluation, Single("mallory", "yaml://secret/env#MY_API_KEY", "execute"))).ShouldBeOkJsonAsync();
+
+        body.ToJsonString().ShouldBe("""{"decision":false,"context":{"decision_id":"dec_mallory_execute_env","reason":"no rule matched"}}""");
+    }
+
+    [Fact]
+    public async Task A_permit_without_obligations_omits_them_and_a_verdict_without_id_gets_a_new_one()
+    {
+        var (_, client) = Host();
+
+        var owner = await (await client.PostRawAsync(Evaluation, """
+            {"subject":{"type":"user","id":"bob"},"resource":{"type":"secret","id":"yaml://secret/env","properties":{"resource_attributes":{"owner":"bob"}}},"action":{"name":"read"}}
+            """)).ShouldBeOkJsonAsync();
+        var refused = await (await client.PostRawAsync(Evaluation, Single("alice", "yaml://secret/../env", "read"))).ShouldBeOkJsonAsync();
+
+        owner.ToJsonString().ShouldBe("""{"decision":true,"context":{"decision_id":"dec_bob_read_env","obligations":{"max_uses":1}}}""");
+        Str(refused["context"]!["decision_id"]).ShouldStartWith("dec_");
+    }
+
+    [Fact]
+    public async Task Unknown_and_extra_members_are_accepted()
+    {
+        var (pdp, client) = Host();
+
+        var response = await client.PostRawAsync(Evaluation, """
+            {
+              "subject": {"type": "client", "id": "svc-1", "name": "Service One", "properties": {"tenant_id": "t1", "department": "ops", "roles": ["a", "b"]}},
+              "resource": {"type": "secret", "id": "yaml://secret/env", "properties": {"mount": "secret", "labels": {"x": 1}, "resource_attributes": {"owner": "svc-1", "color": "blue"}}},
+              "action": {"name": "read", "properties": {"method": "GET"}},
+              "context": {"aud": "crud.secrets", "time": "2024-01-01T00:00:00Z", "ip": "10.0.0.1", "nested": {"deep": [1, 2, {"x": null}]}},
+              "extension": true
+            }
+            """);
+
+        (await response.ShouldBeOkJsonAsync())["decision"]!.GetValue<bool>().ShouldBeTrue();
+        var asked = pdp.AllAsked.ShouldHaveSingleItem();
+        asked.Subject.Type.ShouldBe("client");
+        asked.Context.Audiences.ShouldBe(["crud.secrets"]);   // a single aud string is one audience
+    }
+
+    [Theory]
+    [InlineData("""{"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"resource":{"type":"secret","id":"yaml://secret/env"}}""")]
+    [InlineData("""{"subject":{"type":"user"},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"id":"alice"},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"resource":{"type":"secret"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"resource":{"id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{}}""")]
+    [InlineData("""{"subject":{"type":"user","id":""},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":"alice","resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":7},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"resource":{"type":"secret","id":"yaml://secret/env","properties":{"resource_attributes":{"created_at":"yesterday"}}},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"},"context":{"aud":[1]}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"}""")]
+    [InlineData("""[{"subject":{"type":"user","id":"alice"}}]""")]
+    [InlineData("null")]
+    [InlineData("not json")]
+    [InlineData("")]
+    public async Task Missing_members_or_wrong_JSON_is_400_INVALID_REQUEST(string body)
+    {
+        var (pdp, client) = Host();
+
+        await (await client.PostRawAsync(Evaluation, body)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
+        pdp.Calls.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("user", "secret", "yaml://secret/../env", "read", "resource id is not a canonical secret uri")]
+    [InlineData("user", "secret", "https://example.com/env", "read", "resource id is not a canonical secret uri")]
+    [InlineData("user", "secret", "yaml://secret/a*b", "read", "resource id is not a canonical secret uri")]
+    [InlineData("user", "secret", "yaml://secret/env", "READ", "unknown action")]
+    [InlineData("user", "secret", "yaml://secret/env", "can_read", "unknown action")]
+    [InlineData("user", "document", "yaml://secret/env", "read", "unsupported resource type")]
+    [InlineData("group", "secret", "yaml://secret/env", "read", "unsupported subject type")]
+    public async Task A_question_this_PDP_has_no_policies_for_is_a_deny_with_a_reason_not_an_error(
+        string subjectType, string resourceType, string resourceId, string action, string reason)
+    {
+        var (pdp, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluation, $$$"""
+            {"subject":{"type":"{{{subjectType}}}","id":"alice"},"resource":{"type":"{{{resourceType}}}","id":"{{{resourceId}}}"},"action":{"name":"{{{action}}}"}}
+            """)).ShouldBeOkJsonAsync();
+
+        body["decision"]!.GetValue<bool>().ShouldBeFalse();
+        Str(body["context"]!["reason"]).ShouldBe(reason);
+        Str(body["context"]!["decision_id"]).ShouldStartWith("dec_");
+        body["context"]!["obligations"].ShouldBeNull();
+        pdp.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_PEPs_X_Request_ID_comes_back_on_the_answer()
+    {
+        var (_, client) = Host();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Evaluation)
+        {
+            Content = new StringContent(Single("alice", "yaml://secret/env", "read"), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Request-ID", "req-42");
+
+        using var response = await client.SendAsync(request);
+
+        await response.ShouldBeOkJsonAsync();
+        response.Headers.GetValues("X-Request-ID").ShouldBe(["req-42"]);
+    }
+
+    [Fact]
+    public async Task A_prefix_resource_is_a_question()
+    {
+        var (pdp, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluation, Single("alice", "yaml://secret/app/*", "read_metadata"))).ShouldBeOkJsonAsync();
+
+        body["decision"]!.GetValue<bool>().ShouldBeTrue();
+        pdp.AllAsked.ShouldHaveSingleItem().Resource.Uri.IsPrefix.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_PDP_that_cannot_answer_is_503_PDP_UNAVAILABLE()
+    {
+        var (pdp, client) = Host();
+        pdp.Unavailable = true;
+
+        await (await client.PostRawAsync(Evaluation, Single("alice", "yaml://secret/env", "read")))
+            .ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "PDP_UNAVAILABLE");
+        await (await client.PostRawAsync(Evaluations, Batch("execute_all", Item("alice", "read"), Item("bob", "read"))))
+            .ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "PDP_UNAVAILABLE");
+    }
+
+    // ---- batches ----
+
+    [Theory]
+    [InlineData("execute_all", 4, EvaluationSemantic.ExecuteAll)]
+    [InlineData("deny_on_first_deny", 2, EvaluationSemantic.DenyOnFirstDeny)]
+    [InlineData("permit_on_first_permit", 1, EvaluationSemantic.PermitOnFirstPermit)]
+    [InlineData(null, 4, EvaluationSemantic.ExecuteAll)]
+    public async Task A_batch_answers_per_its_semantic(string? semantic, int answered, EvaluationSemantic passed)
+    {
+        var (pdp, client) = Host();
+        string[] items = [Item("alice", "read"), Item("mallory", "read"), Item("alice", "write"), Item("alice", "destroy_versions")];
+
+        var body = await (await client.PostRawAsync(Evaluations, Batch(semantic, items))).ShouldBeOkJsonAsync();
+
+        var decisions = body["evaluations"]!.AsArray();
+        bool[] expected = [true, false, true, false];
+        decisions.Select(d => d!["decision"]!.GetValue<bool>()).ShouldBe(expected.Take(answered));
+        decisions.Select(d => Str(d!["context"]!["decision_id"])).ShouldBe(
+            new[] { "dec_alice_read_env", "dec_mallory_read_env", "dec_alice_write_env", "dec_alice_destroy_versions_env" }.Take(answered));
+        decisions[0]!["context"]!["obligations"]!["ttl_seconds"]!.GetValue<int>().ShouldBe(60);
+        decisions.Where(d => !d!["decision"]!.GetValue<bool>()).ShouldAllBe(d => d!["context"]!["obligations"] == null);
+        pdp.Calls.ShouldHaveSingleItem().Semantic.ShouldBe(passed);
+    }
+
+    [Fact]
+    public async Task Top_level_members_are_defaults_each_item_may_replace()
+    {
+        var (pdp, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluations, """
+            {
+              "subject": {"type": "user", "id": "alice"},
+              "action": {"name": "read"},
+              "context": {"correlation_id": "corr-top"},
+              "evaluations": [
+                {"resource": {"type": "secret", "id": "yaml://secret/a"}},
+                {"resource": {"type": "secret", "id": "yaml://secret/b"}, "subject": {"type": "user", "id": "mallory"}},
+                {"resource": {"type": "secret", "id": "yaml://secret/c"}, "action": {"name": "destroy_versions"}, "context": {"node_id": "n-9"}}
+              ]
+            }
+            """)).ShouldBeOkJsonAsync();
+
+        body["evaluations"]!.AsArray().Select(d => d!["decision"]!.GetValue<bool>()).ShouldBe([true, false, false]);
+        var asked = pdp.AllAsked;
+        asked.Select(r => (r.Subject.Id, r.Action, r.Resource.Uri.ToString())).ShouldBe([
+            ("alice", "read", "yaml://secret/a"), ("mallory", "read", "yaml://secret/b"), ("alice", "destroy_versions", "yaml://secret/c")]);
+        asked.Select(r => r.Context.CorrelationId).ShouldBe(["corr-top", "corr-top", null]);   // an item's context replaces the default whole
+        asked[2].Context.NodeId.ShouldBe("n-9");
+    }
+
+    [Theory]
+    [InlineData("deny_on_first_deny", 2, 1)]
+    [InlineData("execute_all", 4, 3)]
+    [InlineData("permit_on_first_permit", 1, 1)]
+    public async Task A_refused_item_is_a_deny_in_its_place_and_counts_for_the_semantic(string semantic, int answered, int askedOfPdp)
+    {
+        var (pdp, client) = Host();
+        string[] items = [Item("alice", "read"), Item("alice", "fly"), Item("alice", "write"), Item("alice", "rotate")];
+
+        var body = await (await client.PostRawAsync(Evaluations, Batch(semantic, items))).ShouldBeOkJsonAsync();
+
+        var decisions = body["evaluations"]!.AsArray();
+        decisions.Select(d => d!["decision"]!.GetValue<bool>()).ShouldBe(new[] { true, false, true, true }.Take(answered));
+        if (answered > 1)
+            Str(decisions[1]!["context"]!["reason"]).ShouldBe("unknown action");
+        pdp.AllAsked.Count.ShouldBe(askedOfPdp);
+    }
+
+    [Fact]
+    public async Task A_batch_without_items_is_one_evaluation_of_the_top_level()
+    {
+        var (_, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluations, """
+            {"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"resource":{"type":"secret","id":"yaml://secret/env"},"evaluations":[]}
+            """)).ShouldBeOkJsonAsync();
+
+        body["decision"]!.GetValue<bool>().ShouldBeTrue();
+        body["evaluations"].ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("""{"evaluations":[{"subject":{"type":"user","id":"alice"},"action":{"name":"read"}}]}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"secret","id":"yaml://secret/a"}},null]}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"secret","id":"yaml://secret/a"}}],"options":{"evaluations_semantic":"first_wins"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":{"resource":{"type":"secret","id":"yaml://secret/a"}}}""")]
+    [InlineData("""{"evaluations":[]}""")]
+    [InlineData("""{}""")]
+    public async Task A_batch_with_an_unreadable_item_or_option_is_400_and_nothing_is_evaluated(string body)
+    {
+        var (pdp, client) = Host();
+
+        await (await client.PostRawAsync(Evaluations, body)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
+        pdp.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_batch_accepts_unknown_options_and_members()
+    {
+        var (_, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluations, """
+            {"subject":{"type":"user","id":"alice","x":1},"action":{"name":"read"},"evaluations":[{"resource":{"type":"secret","id":"yaml://secret/a"},"note":"n"}],
+             "options":{"evaluations_semantic":"execute_all","page_size":10},"trace":{"id":"t"}}
+            """)).ShouldBeOkJsonAsync();
+
+        body["evaluations"]!.AsArray().Count.ShouldBe(1);
+    }
+
+    // ---- configuration ----
+
+    [Fact]
+    public async Task The_configuration_document_names_the_endpoints_from_the_request()
+    {
+        var (_, client) = Host();
+
+        var body = await (await client.GetAsync(Configuration)).ShouldBeOkJsonAsync();
+
+        body.ToJsonString().ShouldBe("""
+            {"policy_decision_point":"http://localhost","access_evaluation_endpoint":"http://localhost/access/v1/evaluation","access_evaluations_endpoint":"http://localhost/access/v1/evaluations"}
+            """);
+    }
+
+    [Fact]
+    public async Task The_configuration_document_uses_SECRETS_PUBLIC_BASE_URL_when_set()
+    {
+        var (_, client) = Host(new() { ["SECRETS_PUBLIC_BASE_URL"] = "https://secrets.example.com/pdp/" });
+
+        var body = await (await client.GetAsync(Configuration)).ShouldBeOkJsonAsync();
+
+        Str(body["policy_decision_point"]).ShouldBe("https://secrets.example.com/pdp");
+        Str(body["access_evaluation_endpoint"]).ShouldBe("https://secrets.example.com/pdp/access/v1/evaluation");
+        Str(body["access_evaluations_endpoint"]).ShouldBe("https://secrets.example.com/pdp/access/v1/evaluations");
+    }
+
+    [Fact]
+    public void An_invalid_SECRETS_PUBLIC_BASE_URL_is_a_startup_error_naming_it()
+    {
+        var host = new ScriptedPdpHost(new ScriptedPdp(), new Dictionary<string, string?> { ["SECRETS_PUBLIC_BASE_URL"] = "not a url" });
+        owned.Add(host);
+
+        Should.Throw<Exception>(() => host.CreateClient()).ToString().ShouldContain("SECRETS_PUBLIC_BASE_URL");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_AuthZEN_endpoints()
+    {
+        var (_, client) = Host();
+
+        var doc = JsonNode.Parse(await client.GetStringAsync("/swagger/v1/swagger.json"))!;
+
+        doc["paths"]![Evaluation]?["post"].ShouldNotBeNull();
+        doc["paths"]![Evaluations]?["post"].ShouldNotBeNull();
+        doc["paths"]![Configuration]?["get"].ShouldNotBeNull();
+    }
+
+    // ---- when they are served ----
+
+    [Fact]
+    public async Task With_ENABLE_AUTHZEN_ENDPOINTS_false_they_are_404_NOT_FOUND()
+    {
+        var (pdp, client) = Host(new() { ["ENABLE_AUTHZEN_ENDPOINTS"] = "false" });
+
+        await ShouldBeUnknownAsync(client);
+        pdp.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task In_prod_they_are_404_NOT_FOUND_by_default()
+    {
+        var (pdp, client) = Host(Prod());
+
+        await ShouldBeUnknownAsync(client);
+        pdp.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task In_prod_ENABLE_AUTHZEN_ENDPOINTS_true_serves_them()
+    {
+        var settings = Prod();
+        settings["ENABLE_AUTHZEN_ENDPOINTS"] = "true";
+        var (_, client) = Host(settings);
+
+        (await (await client.PostRawAsync(Evaluation, Single("alice", "yaml://secret/env", "read"))).ShouldBeOkJsonAsync())["decision"]!
+            .GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task With_an_external_PDP_they_are_404_NOT_FOUND_even_when_enabled()
+    {
+        var (pdp, client) = Host(new() { ["PDP_URL"] = "http://127.0.0.1:9", ["ENABLE_AUTHZEN_ENDPOINTS"] = "true" });
+
+        await ShouldBeUnknownAsync(client);
+        pdp.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void An_invalid_ENABLE_AUTHZEN_ENDPOINTS_is_a_startup_error_naming_it()
+    {
+        var host = new ScriptedPdpHost(new ScriptedPdp(), new Dictionary<string, string?> { ["ENABLE_AUTHZEN_ENDPOINTS"] = "perhaps" });
+        owned.Add(host);
+
+        Should.Throw<Exception>(() => host.CreateClient()).ToString().ShouldContain("ENABLE_AUTHZEN_ENDPOINTS");
+    }
+
+    // ---- helpers ----
+
+    private (ScriptedPdp Pdp, HttpClient Client) Host(Dictionary<string, string?>? settings = null)
+    {
+        var pdp = new ScriptedPdp();
+        var host = new ScriptedPdpHost(pdp, settings);
+        var client = host.CreateClient();
+        owned.Add(client);
+        owned.Add(host);
+        return (pdp, client);
+    }
+
+    /// <summary>Prod with the embedded PDP: a policy file (the shipped sample) and the tenant salt.</summary>
+    private Dictionary<string, string?> Prod()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "secrets-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var policies = Path.Combine(dir, PolicySample.FileName);
+        PolicySample.EnsureExists(policies);
+        owned.Add(new TempDirectory(dir));
+        return new()
+        {
+            ["ENVIRONMENT"] = "prod",
+            ["POLICY_PATH"] = policies,
+            ["ENABLE_YAML_PROVIDER"] = "false",
+        };
+    }
+
+    private static async Task ShouldBeUnknownAsync(HttpClient client)
+    {
+        await (await client.PostRawAsync(Evaluation, Single("alice", "yaml://secret/env", "read"))).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await client.PostRawAsync(Evaluations, Batch("execute_all", Item("alice", "read")))).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await (await client.GetAsync(Configuration)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+    }
+
+    private static string Single(string subject, string uri, string action) =>
+        $$$"""{"subject":{"type":"user","id":"{{{subject}}}"},"resource":{"type":"secret","id":"{{{uri}}}"},"action":{"name":"{{{action}}}"}}""";
+
+    private static string Item(string subject, string action, string uri = "yaml://secret/env") => Single(subject, uri, action);
+
+    private static string Batch(string? semantic, params string[] items)
+    {
+        var options = semantic is null ? "" : ",\"options\":{\"evaluations_semantic\":\"" + semantic + "\"}";
+        return "{\"evaluations\":[" + string.Join(',', items) + "]" + options + "}";
+    }
+
+    private static string Str(JsonNode? node) => node!.GetValue<string>();
+
+    private sealed class TempDirectory(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort
+            }
+        }
+    }
+}
