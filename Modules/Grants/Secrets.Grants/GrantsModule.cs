@@ -38,6 +38,7 @@ public static class GrantsModule
         else
         {
             builder.Services.AddSingleton<IGrantState>(sp => RedisGrantState.Connect(redisUrl, sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddHostedService<GrantStateConnection>();
             builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
         }
         builder.Services.AddSingleton<GrantEnforcer>();

@@ -204,13 +204,14 @@ public sealed class RedisGrantStateTests(RedisServer redis) : GrantStateContract
         var defaults = RedisGrantState.Options("redis.internal:6379,password=p");
         defaults.AbortOnConnectFail.ShouldBeFalse();
         defaults.IncludeDetailInExceptions.ShouldBeFalse();
-        defaults.ConnectTimeout.ShouldBe(2000);
-        defaults.SyncTimeout.ShouldBe(2000);
-        defaults.AsyncTimeout.ShouldBe(2000);
+        defaults.BacklogPolicy.ShouldBe(BacklogPolicy.FailFast);
+        defaults.ConnectTimeout.ShouldBe(5000);
+        defaults.SyncTimeout.ShouldBe(3000);
+        defaults.AsyncTimeout.ShouldBe(3000);
 
         var named = RedisGrantState.Options("redis.internal:6379,abortConnect=true,syncTimeout=5000, asyncTimeout=7000");
         named.AbortOnConnectFail.ShouldBeFalse();
-        named.ConnectTimeout.ShouldBe(2000);
+        named.ConnectTimeout.ShouldBe(5000);
         named.SyncTimeout.ShouldBe(5000);
         named.AsyncTimeout.ShouldBe(7000);
     }

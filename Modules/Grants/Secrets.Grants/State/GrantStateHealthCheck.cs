@@ -23,3 +23,19 @@ internal sealed class GrantStateHealthCheck(IGrantState state) : IHealthCheck
         }
     }
 }
+
+/// <summary>
+/// Connects to Redis while the host starts rather than inside the first requests (which would
+/// otherwise wait for the connection and, failing fast, deny). Redis being down does not stop the
+/// start: the PEP then answers 503 until the client reconnects in the background.
+/// </summary>
+internal sealed class GrantStateConnection(IGrantState state) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = state;   // resolving the singleton is what connects
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

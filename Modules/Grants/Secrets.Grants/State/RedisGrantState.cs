@@ -24,8 +24,11 @@ namespace Secrets.Grants.State;
 /// </summary>
 internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposable
 {
-    /// <summary>Connect, sync and async timeout unless <c>REDIS_URL</c> names its own: a dead Redis answers quickly.</summary>
-    internal static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>Sync and async command timeout unless <c>REDIS_URL</c> names its own: a stuck Redis answers quickly.</summary>
+    internal static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Connect timeout unless <c>REDIS_URL</c> names its own (the connection is made at startup).</summary>
+    internal static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long after the logical expiry Redis drops a grant or deny by itself.</summary>
     private static readonly TimeSpan CleanupSlack = TimeSpan.FromMinutes(1);
@@ -111,15 +114,20 @@ internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposab
     public static IGrantState Connect(string configuration, TimeProvider time) =>
         new RedisGrantState(ConnectionMultiplexer.Connect(Options(configuration)), time);
 
-    /// <summary>The configuration string with what the PEP needs: start while Redis is down, fail fast, no key names in errors.</summary>
+    /// <summary>
+    /// The configuration string with what the PEP needs: start while Redis is down, fail fast while
+    /// there is no connection (the PEP answers 503 at once and the client reconnects in the
+    /// background), no key names in errors.
+    /// </summary>
     internal static ConfigurationOptions Options(string configuration)
     {
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
         options.IncludeDetailInExceptions = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;     // no connection → fail closed now, not after a timeout
         var timeout = (int)DefaultTimeout.TotalMilliseconds;
         if (!Names(configuration, "connectTimeout"))
-            options.ConnectTimeout = timeout;
+            options.ConnectTimeout = (int)DefaultConnectTimeout.TotalMilliseconds;
         if (!Names(configuration, "syncTimeout"))
             options.SyncTimeout = timeout;
         if (!Names(configuration, "asyncTimeout"))
