@@ -58,6 +58,9 @@ internal sealed partial class PolicyFile : IDisposable
     /// <summary>Why the last reload failed (the previous rules stay in force), or null when it succeeded.</summary>
     public string? LastError => Volatile.Read(ref lastError);
 
+    /// <summary>Whether a directory watcher reports changes (otherwise only the poll notices them).</summary>
+    public bool IsWatching => Volatile.Read(ref watcher) is not null;
+
     /// <summary>Reads and validates <paramref name="path"/>; the stamp is taken before reading, so a later change is never missed.</summary>
     public static LoadedPolicies Load(string path)
     {

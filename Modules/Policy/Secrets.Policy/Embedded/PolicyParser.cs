@@ -311,7 +311,9 @@ internal static class PolicyParser
         if (value is not YamlSequenceNode sequence)
             throw where.Fail(value, field, $"expected a list (e.g. [a, b]), got {Describe(value)}");
         if (sequence.Children.Count == 0)
-            throw where.Fail(value, field, $"empty list (omit {field} if it should not restrict the rule)");
+            throw where.Fail(value, field, field is "resources" or "purposes"
+                ? "empty list (required: at least one entry)"
+                : $"empty list (omit {field} to match any)");
         var items = new List<YamlScalarNode>(sequence.Children.Count);
         foreach (var item in sequence.Children)
         {
