@@ -41,13 +41,17 @@ internal static class PolicyTestKit
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> (default 15 s) passes.</summary>
-    public static async Task<bool> Eventually(Func<bool> condition, TimeSpan? timeout = null)
+    public static Task<bool> Eventually(Func<bool> condition, TimeSpan? timeout = null) =>
+        Eventually(() => Task.FromResult(condition()), timeout);
+
+    /// <inheritdoc cref="Eventually(Func{bool}, TimeSpan?)"/>
+    public static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
-                return condition();
+                return await condition();
             await Task.Delay(25);
         }
         return true;
