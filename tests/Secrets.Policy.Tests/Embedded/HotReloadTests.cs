@@ -178,6 +178,23 @@ public sealed class HotReloadTests : IDisposable
     }
 
     [Fact]
+    public void A_touched_file_with_the_same_text_is_not_reloaded_again()
+    {
+        var time = new FakeTimeProvider();
+        dir.WriteInPlace(Permit("first", "one"));
+        file = PolicyFile.Open(dir.FilePath, log, time, TimeSpan.FromSeconds(2), watch: false);
+        var before = file.Current;
+        file.Start();
+
+        File.SetLastWriteTimeUtc(dir.FilePath, DateTime.UtcNow.AddMinutes(1));
+        time.Advance(TimeSpan.FromSeconds(2));
+        file.ReloadNow().ShouldBeTrue();
+
+        file.Current.ShouldBeSameAs(before);
+        log.Entries.ShouldNotContain(e => e.Message.Contains("reloaded"));
+    }
+
+    [Fact]
     public async Task A_batch_is_answered_from_one_policy_set_while_reloads_happen()
     {
         dir.WriteInPlace(Permit("first", "one"));

@@ -23,6 +23,7 @@ internal sealed partial class PolicyFile : IDisposable
     private PolicySet current;
     private string? lastError;
     private FileStamp stamp;
+    private (string Text, string? Error) attempted;   // the text last parsed and its error
     private FileSystemWatcher? watcher;
     private ITimer? poll;
     private ITimer? debounce;
@@ -40,6 +41,7 @@ internal sealed partial class PolicyFile : IDisposable
         FullPath = Path.GetFullPath(path);
         current = initial.Set;
         stamp = initial.Stamp;
+        attempted = (initial.Text, null);
         this.log = log;
         this.time = time;
         this.pollInterval = pollInterval ?? DefaultPollInterval;
@@ -61,8 +63,15 @@ internal sealed partial class PolicyFile : IDisposable
     /// <summary>Whether a directory watcher reports changes (otherwise only the poll notices them).</summary>
     public bool IsWatching => Volatile.Read(ref watcher) is not null;
 
-    /// <summary>Reads and validates <paramref name="path"/>; the stamp is taken before reading, so a later change is never missed.</summary>
+    /// <summary>Reads and validates <paramref name="path"/>; throws <see cref="PolicyLoadException"/> when it is missing or invalid.</summary>
     public static LoadedPolicies Load(string path)
+    {
+        var (source, text, stamp) = Read(path);
+        return new LoadedPolicies(PolicyParser.Parse(text, source), stamp, text);
+    }
+
+    /// <summary>The file's text and its stamp, taken before reading so that a later change is never missed.</summary>
+    private static (string Source, string Text, FileStamp Stamp) Read(string path)
     {
         var source = Path.GetFullPath(path);
         var info = new FileInfo(source);
@@ -71,16 +80,14 @@ internal sealed partial class PolicyFile : IDisposable
         var before = FileStamp.Of(info);
         if (info.Length > MaxFileBytes)
             throw new PolicyLoadException($"{source}: the policy file is larger than {MaxFileBytes / (1024 * 1024)} MiB", source);
-        string text;
         try
         {
-            text = File.ReadAllText(source, Encoding.UTF8);
+            return (source, File.ReadAllText(source, Encoding.UTF8), before);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PolicyLoadException($"{source}: the policy file cannot be read: {e.Message}", source) { ReadFailure = true };
         }
-        return new LoadedPolicies(PolicyParser.Parse(text, source), before);
     }
 
     /// <summary>Starts watching and polling (idempotent) and picks up any change since the file was loaded.</summary>
@@ -112,29 +119,57 @@ internal sealed partial class PolicyFile : IDisposable
             var before = FileStamp.Of(new FileInfo(FullPath));
             if (!force && !retryRead && before == stamp)
                 return lastError is null;
+
+            string source, text;
             try
             {
-                var loaded = Load(FullPath);
-                Volatile.Write(ref current, loaded.Set);
-                stamp = loaded.Stamp;
-                retryRead = false;
-                Volatile.Write(ref lastError, null);
-                LogReloaded(log, FullPath, loaded.Set.Rules.Count);
-                return true;
+                (source, text, before) = Read(FullPath);
             }
             catch (PolicyLoadException e)
             {
-                // a broken file is reported once, until it changes again; a missing or unreadable one is retried quietly
-                var repeated = retryRead && e.ReadFailure && e.Message == lastError;
+                // missing or unreadable: retried on every poll, reported once; too large: reported once, until it changes
                 retryRead = e.ReadFailure;
                 if (!e.ReadFailure)
                     stamp = before;
-                Volatile.Write(ref lastError, e.Message);
-                if (!repeated)
-                    LogRejected(log, FullPath, current.Rules.Count, e.Message);
-                return false;
+                return Fail(e.Message);
+            }
+            (stamp, retryRead) = (before, false);
+
+            if (text == attempted.Text)   // touched, or already seen through the other trigger
+                return attempted.Error is null ? Succeed(null) : Fail(attempted.Error);
+            try
+            {
+                var set = PolicyParser.Parse(text, source);
+                attempted = (text, null);
+                return Succeed(set);
+            }
+            catch (PolicyLoadException e)
+            {
+                attempted = (text, e.Message);
+                return Fail(e.Message);
             }
         }
+    }
+
+    /// <summary>Puts <paramref name="set"/> in force (null: the rules in force are the file's already).</summary>
+    private bool Succeed(PolicySet? set)
+    {
+        if (set is null && lastError is null)
+            return true;
+        if (set is not null)
+            Volatile.Write(ref current, set);
+        Volatile.Write(ref lastError, null);
+        LogReloaded(log, FullPath, current.Rules.Count);
+        return true;
+    }
+
+    /// <summary>Keeps the rules in force and reports <paramref name="error"/>, once while it stays the same.</summary>
+    private bool Fail(string error)
+    {
+        if (error != lastError)
+            LogRejected(log, FullPath, current.Rules.Count, error);
+        Volatile.Write(ref lastError, error);
+        return false;
     }
 
     private FileSystemWatcher? TryWatch()
@@ -200,8 +235,8 @@ internal sealed partial class PolicyFile : IDisposable
     private static partial void LogNotWatching(ILogger logger, string policyPath, double pollSeconds, string reason);
 }
 
-/// <summary>A validated policy set and the file's stamp taken before it was read.</summary>
-internal sealed record LoadedPolicies(PolicySet Set, FileStamp Stamp);
+/// <summary>A validated policy set, the file's stamp taken before it was read, and the text it came from.</summary>
+internal sealed record LoadedPolicies(PolicySet Set, FileStamp Stamp, string Text);
 
 /// <summary>What the poll compares: last write time and length (default when the file is missing).</summary>
 internal readonly record struct FileStamp(DateTime LastWriteUtc, long Length)
