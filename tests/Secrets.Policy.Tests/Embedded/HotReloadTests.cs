@@ -102,8 +102,12 @@ public sealed class HotReloadTests : IDisposable
     public async Task The_directory_watcher_alone_catches_a_rename_into_place()
     {
         dir.WriteInPlace(Permit("first", "one"));
-        Open(poll: Timeout.InfiniteTimeSpan);
-        file!.IsWatching.ShouldBeTrue();
+        // inotify instances are limited per user and shared with every process on the machine: wait for one, bounded
+        (await Eventually(() =>
+        {
+            file?.Dispose();
+            return Open(poll: Timeout.InfiniteTimeSpan).IsWatching;
+        })).ShouldBeTrue("no directory watcher could be started");
 
         await Rewrite_swaps_broken_keeps_fixed_swaps(dir.WriteAndRename);
     }

@@ -70,13 +70,13 @@ public sealed partial class PolicySampleTests
     }
 
     [Fact]
-    public async Task Concurrent_starts_write_the_sample_once_and_whole()
+    public async Task Concurrent_starts_leave_one_whole_sample_and_no_temporary_files()
     {
         using var dir = new TempPolicyDirectory();
 
         var wrote = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => PolicySample.EnsureExists(dir.FilePath))));
 
-        wrote.Count(w => w).ShouldBe(1);
+        wrote.ShouldContain(true);   // racing writers may each move their copy of the same text into place
         File.ReadAllText(dir.FilePath).ShouldBe(PolicySample.Text);
         Directory.GetFiles(dir.Directory).ShouldBe([dir.FilePath]);
     }

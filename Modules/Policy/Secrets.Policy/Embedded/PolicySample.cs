@@ -22,7 +22,8 @@ internal static class PolicySample
 
     /// <summary>
     /// Writes the sample to <paramref name="path"/> unless a file is there; true when it wrote it.
-    /// The file appears whole (temp file, then a move that never replaces), so concurrent starts are safe.
+    /// The file appears whole (temp file, then a move that refuses to replace a file), so a host
+    /// starting at the same moment never reads half a sample; two racing writers both write the sample.
     /// </summary>
     public static bool EnsureExists(string path)
     {
