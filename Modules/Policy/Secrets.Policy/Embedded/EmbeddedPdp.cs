@@ -1,27 +1,40 @@
-using Microsoft.Extensions.DependencyInjection;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
 
 namespace Secrets.Policy.Embedded;
 
-// PLACEHOLDER: replaced by the embedded policy engine.
-internal static class PolicySample
+/// <summary>
+/// The embedded PDP (SPEC §5): evaluates the rules of the policy file in force. A batch is answered
+/// from one policy set, even when a reload swaps it meanwhile. It never throws for a policy reason:
+/// a question no rule permits is a deny.
+/// </summary>
+internal sealed class EmbeddedPdp(PolicyFile policies) : IPolicyDecisionPoint
 {
-    public const string FileName = "policies.yaml";
+    public PolicyFile Policies => policies;
 
-    public static void EnsureExists(string path)
+    public Task<IReadOnlyList<AccessVerdict>> EvaluateAsync(IReadOnlyList<PolicyRequest> requests, EvaluationSemantic semantic, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(Evaluate(requests, semantic));
     }
-}
 
-internal sealed class EmbeddedPdp : IPolicyDecisionPoint
-{
-    public Task<IReadOnlyList<AccessVerdict>> EvaluateAsync(IReadOnlyList<PolicyRequest> requests, EvaluationSemantic semantic, CancellationToken ct) =>
-        throw new NotSupportedException();
-}
-
-internal static class EmbeddedPdpRegistration
-{
-    public static IServiceCollection AddEmbeddedPdp(this IServiceCollection services, string policyPath) =>
-        services.AddSingleton<IPolicyDecisionPoint, EmbeddedPdp>();
+    /// <summary>
+    /// One verdict per request in order. <see cref="EvaluationSemantic.DenyOnFirstDeny"/> stops after the
+    /// first deny and <see cref="EvaluationSemantic.PermitOnFirstPermit"/> after the first permit: the
+    /// verdicts up to and including that one.
+    /// </summary>
+    public IReadOnlyList<AccessVerdict> Evaluate(IReadOnlyList<PolicyRequest> requests, EvaluationSemantic semantic)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var set = policies.Current;
+        var verdicts = new AccessVerdict[requests.Count];
+        for (var i = 0; i < verdicts.Length; i++)
+        {
+            var verdict = verdicts[i] = set.Evaluate(requests[i]);
+            if ((semantic == EvaluationSemantic.DenyOnFirstDeny && !verdict.Decision)
+                || (semantic == EvaluationSemantic.PermitOnFirstPermit && verdict.Decision))
+                return verdicts[..(i + 1)];
+        }
+        return verdicts;
+    }
 }

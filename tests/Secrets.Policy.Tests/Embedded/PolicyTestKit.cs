@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Secrets.Policy.Contracts;
+using Secrets.Policy.Decisions;
+using Secrets.Policy.Embedded;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Policy.Tests.Embedded;
+
+/// <summary>Building policy requests, reading verdicts, temporary policy files and bounded waits.</summary>
+internal static class PolicyTestKit
+{
+    public static PolicySet Parse(string yaml, string source = "test-policies.yaml") => PolicyParser.Parse(yaml, source);
+
+    public static PolicyRequest Request(
+        string purpose, string uri, string subject = Caller.AnonymousSubject, string? client = null, string? tenant = "t1",
+        string? owner = null, string? createdBy = null) =>
+        new(new PolicySubject(client is not null && client == subject ? "client" : "user", subject, tenant, client, null, null),
+            new PolicyResource(CanonicalSecretUri.Parse(uri, null, UriAllowance.Prefix), tenant, new ResourceAttributes(owner, createdBy, null)),
+            purpose,
+            PolicyContext.Empty);
+
+    /// <summary>"permit rule-x ttl=60 uses=5 binding=dpop", "deny rule-y" or "deny -" (no matching rule).</summary>
+    public static string Render(AccessVerdict verdict)
+    {
+        var rule = verdict.Reason switch
+        {
+            PolicySet.NoMatchingRule => "-",
+            { } r when r.StartsWith("permitted by rule ", StringComparison.Ordinal) => r["permitted by rule ".Length..],
+            { } r when r.StartsWith("denied by rule ", StringComparison.Ordinal) => r["denied by rule ".Length..],
+            var r => $"?{r}",
+        };
+        var text = (verdict.Decision ? "permit " : "deny ") + rule;
+        if (verdict.TtlSeconds is { } ttl)
+            text += $" ttl={ttl}";
+        if (verdict.MaxUses is { } uses)
+            text += $" uses={uses}";
+        if (verdict.RequireBinding is { } binding)
+            text += $" binding={binding}";
+        return text;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> (default 15 s) passes.</summary>
+    public static Task<bool> Eventually(Func<bool> condition, TimeSpan? timeout = null) =>
+        Eventually(() => Task.FromResult(condition()), timeout);
+
+    /// <inheritdoc cref="Eventually(Func{bool}, TimeSpan?)"/>
+    public static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                return await condition();
+            await Task.Delay(25);
+        }
+        return true;
+    }
+}
+
+/// <summary>A temporary directory holding one policy file, deleted on dispose.</summary>
+internal sealed class TempPolicyDirectory : IDisposable
+{
+    public TempPolicyDirectory()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "secrets-policy-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        FilePath = Path.Combine(Directory, PolicySample.FileName);
+    }
+
+    public string Directory { get; }
+    public string FilePath { get; }
+
+    /// <summary>Writes the file in place (truncate and write, as an editor without atomic save does).</summary>
+    public void WriteInPlace(string yaml)
+    {
+        using var stream = new FileStream(FilePath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+        using var writer = new StreamWriter(stream);
+        writer.Write(yaml);
+    }
+
+    /// <summary>Writes a temporary file next to it and renames it into place (an atomic save).</summary>
+    public void WriteAndRename(string yaml)
+    {
+        var temp = Path.Combine(Directory, $".{PolicySample.FileName}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(temp, yaml);
+        File.Move(temp, FilePath, overwrite: true);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+}
+
+/// <summary>Captures what a component logs.</summary>
+internal sealed class ListLogger<T> : ILogger<T>
+{
+    private readonly ConcurrentQueue<(LogLevel Level, string Message)> entries = new();
+
+    public IReadOnlyList<(LogLevel Level, string Message)> Entries => [.. entries];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        entries.Enqueue((logLevel, formatter(state, exception)));
+}
