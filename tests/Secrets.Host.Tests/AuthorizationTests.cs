@@ -22,15 +22,21 @@ public sealed class AuthorizationTests : IAsyncLifetime
         rules: []
         """;
 
-    private readonly SecretsHostFactory host = new(new Dictionary<string, string?> { ["ENABLE_AUTHORIZATION"] = "true" });
+    private readonly SecretsHostFactory host = new(new Dictionary<string, string?>
+    {
+        ["ENABLE_AUTHORIZATION"] = "true",
+        ["NEGATIVE_CACHE_TTL_S"] = "0",      // these tests change policies mid-test; cached denies would outlive them
+    });
     private HttpClient client = null!;
 
     public async Task InitializeAsync()
     {
         client = host.CreateClient();
         (await client.PostJsonAsync("/api/secrets", new { uri = Kv, value = new { password = "kv-pass" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await SwitchPoliciesAsync(NoRules, HttpStatusCode.Forbidden);
+        await SwitchPoliciesAsync(NoRules, ReadYamlValue, HttpStatusCode.Forbidden);
     }
+
+    private Task<HttpResponseMessage> ReadYamlValue() => client.GetAsync($"/api/secrets/value?uri={Q(Yaml + "#MY_API_KEY")}");
 
     public Task DisposeAsync()
     {
@@ -38,14 +44,14 @@ public sealed class AuthorizationTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Rewrites the policy file and waits (bounded) until the host answers with the new set.</summary>
-    private async Task SwitchPoliciesAsync(string policies, HttpStatusCode expected)
+    /// <summary>Rewrites the policy file and waits (bounded) until <paramref name="probe"/> answers as the new set would.</summary>
+    private async Task SwitchPoliciesAsync(string policies, Func<Task<HttpResponseMessage>> probe, HttpStatusCode expected)
     {
         await File.WriteAllTextAsync(host.PolicyPath, policies);
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            var status = (await client.GetAsync($"/api/secrets/value?uri={Q(Yaml + "#MY_API_KEY")}")).StatusCode;
+            var status = (await probe()).StatusCode;
             if (status == expected)
                 return;
             DateTime.UtcNow.ShouldBeLessThan(deadline, $"the policy reload did not take effect (last status {status})");
@@ -176,7 +182,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         foreach (var call in Calls)
             await Send((string)call[0], (string)call[1]);
 
-        await SwitchPoliciesAsync(SecretsHostFactory.PermitAllPolicies, HttpStatusCode.OK);
+        await SwitchPoliciesAsync(SecretsHostFactory.PermitAllPolicies, ReadYamlValue, HttpStatusCode.OK);
         var value = await (await client.GetAsync($"/api/secrets/value?uri={Q(Kv + "#password")}")).ShouldBeOkJsonAsync();
         value.ToJsonString().ShouldContain("kv-pass");
         var versions = await (await client.GetAsync($"/api/secrets/versions?uri={Q(Kv)}")).ShouldBeOkJsonAsync();
@@ -194,7 +200,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
                 subjects: [anonymous]
                 resources: ["openbao+kv2://secret/app/*"]
                 purposes: [read_metadata]
-            """, HttpStatusCode.Forbidden);
+            """, () => client.GetAsync($"/api/secrets/versions?uri={Q(Kv)}"), HttpStatusCode.OK);
 
         (await client.GetAsync($"/api/secrets/versions?uri={Q(Kv)}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync($"/api/secrets/metadata?prefix={Q("openbao+kv2://secret/app/*")}")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -215,7 +221,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
               - id: admin-owner-change
                 resources: ["openbao+kv2://secret/app/db"]
                 purposes: [owner_update]
-            """, HttpStatusCode.Forbidden);
+            """, () => client.GetAsync($"/api/secrets/value?uri={Q(Kv + "#password")}"), HttpStatusCode.OK);
 
         // Written by anonymous before: created_by and owner are "anonymous", so the owner rule permits.
         (await client.GetAsync($"/api/secrets/value?uri={Q(Kv + "#password")}")).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -21,10 +21,14 @@ public sealed record AuthorizeSecretUses(IReadOnlyList<SecretUse> Uses, Caller C
 /// <summary>Obligations of a permit (SPEC §5). <see cref="RequireBinding"/>: dpop, mtls, any, or null for none.</summary>
 public sealed record Obligations(int TtlSeconds, int MaxUses, string? RequireBinding);
 
-/// <summary>The PEP's answer. A deny carries its error code (403 SECRET_AUTHZ_FAILED, 503 PDP_UNAVAILABLE, …).</summary>
-public sealed record AccessDecision(bool Permitted, string DecisionId, int RemainingUses, Obligations Obligations, string? DenyCode = null)
+/// <summary>
+/// The PEP's answer. A deny carries its error code (403 SECRET_AUTHZ_FAILED, 401 BINDING_DENIED, 503
+/// PDP_UNAVAILABLE, …). <see cref="Audited"/>: the PEP audited the deny itself (every policy, binding
+/// and PDP/grant-state deny); a use refused because the provider could not be read is not a policy
+/// decision, and the caller audits it as the operation's failure.
+/// </summary>
+public sealed record AccessDecision(bool Permitted, string DecisionId, int RemainingUses, Obligations Obligations, string? DenyCode = null, bool Audited = false)
 {
-    /// <summary>The problem a deny answers with; the Grants module has already audited it.</summary>
     public SecretsProblem ToProblem() => new(ErrorCode.FromValue(DenyCode ?? ErrorCode.SecretAuthzFailed.Value));
 }
 

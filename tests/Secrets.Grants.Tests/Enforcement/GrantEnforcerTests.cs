@@ -99,6 +99,7 @@ public sealed class GrantEnforcerTests
         var cached = await pep.AuthorizeAsync(Db);
         first.DenyCode.ShouldBe("SECRET_AUTHZ_FAILED");
         cached.DenyCode.ShouldBe("SECRET_AUTHZ_FAILED");
+        (first.Audited, cached.Audited).ShouldBe((true, true));
         cached.DecisionId.ShouldBe("dec_no");
         pep.Pdp.Calls.ShouldBe(1);
 
@@ -249,7 +250,7 @@ public sealed class GrantEnforcerTests
     }
 
     [Fact]
-    public async Task A_failed_attribute_read_denies_without_asking_the_pdp()
+    public async Task A_failed_attribute_read_refuses_without_asking_the_pdp_and_leaves_the_audit_to_the_operation()
     {
         await using var pep = new PepHarness();
         pep.Attributes.Read = _ => new ResourceAttributesRead(ResourceAttributes.None, Failure.Of(ErrorCode.ProviderUnavailable));
@@ -257,8 +258,12 @@ public sealed class GrantEnforcerTests
         var decision = await pep.AuthorizeAsync(Db);
         decision.Permitted.ShouldBeFalse();
         decision.DenyCode.ShouldBe("PROVIDER_UNAVAILABLE");
+        decision.Audited.ShouldBeFalse();
         pep.Pdp.Calls.ShouldBe(0);
-        pep.Audits.Records.ShouldHaveSingleItem().Effect.ShouldBe(AuditEffect.Deny);
+        pep.Audits.Records.ShouldBeEmpty();
+
+        pep.Attributes.Read = _ => new ResourceAttributesRead(ResourceAttributes.None);
+        (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeTrue();          // nothing was cached from the failure
     }
 
     [Fact]

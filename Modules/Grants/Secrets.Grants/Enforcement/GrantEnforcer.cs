@@ -14,8 +14,9 @@ namespace Secrets.Grants.Enforcement;
 /// The PEP (SPEC §5). A use is answered from a live grant (one use taken atomically) or a cached deny;
 /// otherwise the grant's decision lock is taken (one PDP decision per grant at a time, across nodes
 /// with Redis), the resource attributes are read server-side, the PDP is asked once for every open
-/// use, and each permit becomes a grant bound to the caller's sender binding. Every deny is audited
-/// here; nothing fails open: an unreadable provider, PDP or grant store is a deny.
+/// use, and each permit becomes a grant bound to the caller's sender binding. Every policy deny is
+/// audited here; nothing fails open: an unreadable provider, PDP or grant store is a deny (a provider
+/// failure is left to the caller to audit as the operation's failure).
 /// </summary>
 internal sealed partial class GrantEnforcer(
     IMediator mediator, IGrantState state, GrantOptions options, TenantContext tenant, TimeProvider time, ILogger<GrantEnforcer> log)
@@ -111,7 +112,7 @@ internal sealed partial class GrantEnforcer(
                 var i = open[k];
                 GrantMetrics.Miss();
                 if (attributes[k].Failure is { } failure)      // never decide on attributes we could not read
-                    decisions[i] = await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.FromValue(failure.Code), ct);
+                    decisions[i] = new AccessDecision(false, DecisionIds.New(), 0, DefaultObligations, failure.Code);
                 else
                 {
                     asked.Add(i);
@@ -177,7 +178,7 @@ internal sealed partial class GrantEnforcer(
     {
         var type = code == ErrorCode.BindingDenied ? AuditType.BindingDenied : AuditType.AuthzDenied;
         await mediator.Publish(AuditRecord.Create(type, AuditEffect.Deny, use.Uri, use.Purpose, caller, decisionId, null, code.Value), ct);
-        return new AccessDecision(false, decisionId, 0, DefaultObligations, code.Value);
+        return new AccessDecision(false, decisionId, 0, DefaultObligations, code.Value, Audited: true);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grant state unavailable, denying: {Reason}")]

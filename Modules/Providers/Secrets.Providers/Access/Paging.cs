@@ -13,12 +13,26 @@ internal abstract class PagedRequest
     public int EffectiveLimit(ListingOptions listing) => Limit ?? Math.Min(ListingOptions.DefaultLimit, listing.MaxLimit);
 }
 
+/// <summary>
+/// Paging rules. The bounds that do not depend on configuration live in the validator; the
+/// <c>LIST_MAX_LIMIT</c> bound is checked by the endpoint, which has the host's own options
+/// (validators are shared singletons and must not resolve per-host services).
+/// </summary>
 internal static class PagingRules
 {
-    public static void AddPagingRules<T>(this AbstractValidator<T> validator, int maxLimit) where T : PagedRequest
+    public static void AddPagingRules<T>(this AbstractValidator<T> validator) where T : PagedRequest
     {
         validator.RuleFor(x => x.Offset).GreaterThanOrEqualTo(0);
-        validator.RuleFor(x => x.Limit).InclusiveBetween(1, maxLimit);
+        validator.RuleFor(x => x.Limit).GreaterThanOrEqualTo(1);
+    }
+
+    /// <summary>400 INVALID_REQUEST, as a validation failure, when the limit is above <c>LIST_MAX_LIMIT</c>.</summary>
+    public static void EnsureWithin(this PagedRequest request, ListingOptions listing)
+    {
+        if (request.Limit > listing.MaxLimit)
+            throw new FastEndpoints.ValidationFailureException(
+                [new FluentValidation.Results.ValidationFailure("limit", $"'limit' must be between 1 and {listing.MaxLimit}.")],
+                "limit above LIST_MAX_LIMIT");
     }
 }
 

@@ -39,7 +39,7 @@ internal sealed class SecretAccess(IMediator mediator, KvStoreRegistry stores, T
         intent.DecisionId = decision.DecisionId;
         if (!decision.Permitted)
         {
-            intent.Audited = true;                                                // Grants audited its deny
+            intent.Audited = decision.Audited;                                    // Grants audits policy denies
             throw decision.ToProblem();
         }
         return new AuthorizedOperation(uri, store, decision, caller, intent);

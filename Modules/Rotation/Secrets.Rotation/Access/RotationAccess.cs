@@ -52,7 +52,7 @@ internal sealed class RotationAccess(IMediator mediator, TenantGuard guard)
         if (intent is null)
             return;
         intent.DecisionId = decision.DecisionId;
-        intent.Audited = !decision.Permitted;
+        intent.Audited = !decision.Permitted && decision.Audited;
     }
 
     /// <summary>The map at a path, or with a fragment the one value; 404 SECRET_NOT_FOUND / FRAGMENT_NOT_FOUND when absent.</summary>

@@ -24,14 +24,10 @@ internal sealed class QueryAuditValidator : Validator<QueryAuditRequest>
 
     public QueryAuditValidator()
     {
-        // a switched-off endpoint answers 404 whatever the query: validation must not reveal it
-        When(_ => Resolve<AuditOptions>().DevEndpoints, () =>
-        {
-            RuleFor(x => x.Offset).GreaterThanOrEqualTo(0);
-            RuleFor(x => x.Limit).InclusiveBetween(1, MaxLimit);
-            RuleFor(x => x.Effect).Must(e => e is null or "permit" or "deny" or "success" or "failure")
-                .WithMessage("'effect' must be permit, deny, success or failure.");
-        });
+        RuleFor(x => x.Offset).GreaterThanOrEqualTo(0);
+        RuleFor(x => x.Limit).InclusiveBetween(1, MaxLimit);
+        RuleFor(x => x.Effect).Must(e => e is null or "permit" or "deny" or "success" or "failure")
+            .WithMessage("'effect' must be permit, deny, success or failure.");
     }
 }
 
@@ -43,6 +39,7 @@ internal sealed class QueryAuditEndpoint(AuditLog log, AuditOptions options) : E
     public override void Configure()
     {
         Get("/api/secrets/audit");
+        DontThrowIfValidationFails();   // a switched-off endpoint answers 404 whatever the query: validation must not reveal it
         Summary(s => s.Summary = "Query the in-memory audit buffer (dev; off in prod)");
     }
 
@@ -50,6 +47,7 @@ internal sealed class QueryAuditEndpoint(AuditLog log, AuditOptions options) : E
     {
         if (!options.DevEndpoints)
             throw new SecretsProblem(ErrorCode.NotFound);
+        ThrowIfAnyErrors();
         var matches = log.Snapshot().Where(e =>
             (req.EventType is null || string.Equals(e.EventType, req.EventType, StringComparison.OrdinalIgnoreCase)) &&
             (req.Effect is null || e.Effect == req.Effect) &&

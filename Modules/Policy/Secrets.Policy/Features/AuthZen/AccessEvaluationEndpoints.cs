@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http;
 using Secrets.Policy.AuthZen;
@@ -21,7 +22,7 @@ internal sealed class AccessEvaluationEndpoint : EndpointWithoutRequest
     {
         AuthZenServing.Require(HttpContext);
         var request = await AuthZenServing.ReadAsync(HttpContext, AuthZenJson.Default.AuthZenEvaluationRequest, ct);
-        var decision = await EvaluateOneAsync(Resolve<IPolicyDecisionPoint>(), request, ct);
+        var decision = await EvaluateOneAsync(HttpContext.RequestServices.GetRequiredService<IPolicyDecisionPoint>(), request, ct);
         await Send.ResultAsync(TypedResults.Json(decision, AuthZenJson.Default.AuthZenDecision));
     }
 
@@ -53,7 +54,7 @@ internal sealed class AccessEvaluationsEndpoint : EndpointWithoutRequest
         AuthZenServing.Require(HttpContext);
         var batch = await AuthZenServing.ReadAsync(HttpContext, AuthZenJson.Default.AuthZenEvaluationsRequest, ct);
         var semantic = AuthZenMapping.SemanticFrom(batch.Options?.EvaluationsSemantic);
-        var pdp = Resolve<IPolicyDecisionPoint>();
+        var pdp = HttpContext.RequestServices.GetRequiredService<IPolicyDecisionPoint>();
         if (batch.Evaluations is not { Count: > 0 } items)
         {
             var single = new AuthZenEvaluationRequest(batch.Subject, batch.Action, batch.Resource, batch.Context);

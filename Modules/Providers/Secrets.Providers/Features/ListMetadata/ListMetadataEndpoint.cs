@@ -17,7 +17,7 @@ internal sealed class ListMetadataValidator : Validator<ListMetadataRequest>
     public ListMetadataValidator()
     {
         RuleFor(x => x.Prefix).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        this.AddPagingRules(Resolve<ListingOptions>().MaxLimit);
+        this.AddPagingRules();
     }
 }
 
@@ -35,6 +35,7 @@ internal sealed class ListMetadataEndpoint(SecretAccess access, ListingOptions l
 
     public override async Task HandleAsync(ListMetadataRequest req, CancellationToken ct)
     {
+        req.EnsureWithin(listing);
         var op = await access.BeginAsync(HttpContext, req.Prefix, null, Purpose.ReadMetadata, AuditType.SecretMetadataRead,
             KvCapabilities.List, UriAllowance.Prefix, fragmentAllowed: false);
         var paths = new List<KvPath>();

@@ -19,7 +19,7 @@ internal sealed class SearchSecretsValidator : Validator<SearchSecretsRequest>
     {
         RuleFor(x => x.Q).NotEmpty().MaximumLength(256);
         RuleFor(x => x.Prefix).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        this.AddPagingRules(Resolve<ListingOptions>().MaxLimit);
+        this.AddPagingRules();
     }
 }
 
@@ -39,6 +39,7 @@ internal sealed class SearchSecretsEndpoint(SecretAccess access, ListingOptions 
 
     public override async Task HandleAsync(SearchSecretsRequest req, CancellationToken ct)
     {
+        req.EnsureWithin(listing);
         var op = await access.BeginAsync(HttpContext, req.Prefix, null, Purpose.ReadMetadata, AuditType.SecretMetadataRead,
             KvCapabilities.List, UriAllowance.Prefix, fragmentAllowed: false);
         var hits = new List<SearchHit>();

@@ -139,8 +139,10 @@ internal sealed class BulkOperationsEndpoint(RotationAccess access) : Endpoint<B
         {
             if (target.Problem is not null)
                 throw target.Problem;
-            if (decision is { Permitted: false })
+            if (decision is { Permitted: false, Audited: true })
                 return new BulkResult(index, op.Op, uri!.ToString(), decision.ToProblem().Status, decision.DenyCode, null);   // Grants audited it
+            if (decision is { Permitted: false })
+                throw decision.ToProblem();
             int? version = null;
             switch (op.Op)
             {
