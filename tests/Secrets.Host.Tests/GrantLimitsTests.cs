@@ -139,7 +139,7 @@ public sealed class GrantLimitsTests : IClassFixture<RedisServer>, IDisposable
         {
             ["ENABLE_AUTHORIZATION"] = "true",
             ["PDP_URL"] = pdp.Urls[0],
-            ["REDIS_URL"] = "127.0.0.1:" + ClosedPort(),
+            ["REDIS_URL"] = "127.0.0.1:" + LoopbackPorts.Unused(),
         };
         var host = new SecretsHostFactory(settings);
         hosts.Add(host);
@@ -173,14 +173,5 @@ public sealed class GrantLimitsTests : IClassFixture<RedisServer>, IDisposable
         var line = exposition.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal));
         line.ShouldNotBeNull($"no sample starting with {prefix} in /metrics: {string.Join('|', exposition.Split('\n').Where(l => l.Contains("secrets", StringComparison.Ordinal)))}");
         return double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

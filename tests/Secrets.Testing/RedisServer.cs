@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Garnet;
 
 namespace Secrets.Testing;
@@ -20,7 +18,7 @@ public sealed class RedisServer : IDisposable
 
     public RedisServer()
     {
-        Port = FreePort();
+        Port = LoopbackPorts.Unused();
         Start();
     }
 
@@ -104,11 +102,4 @@ public sealed class RedisServer : IDisposable
         "--lua",
         "--lua-transaction-mode",
     ];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

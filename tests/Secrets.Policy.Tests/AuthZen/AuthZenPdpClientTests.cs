@@ -1,3 +1,4 @@
+using Secrets.Testing;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -309,7 +310,7 @@ public sealed class AuthZenPdpClientTests : IDisposable
     [Fact]
     public async Task A_refused_connection_is_unavailable()
     {
-        var pdp = Pdp(url: $"http://127.0.0.1:{ClosedPort()}");
+        var pdp = Pdp(url: $"http://127.0.0.1:{LoopbackPorts.Unused()}");
 
         await Should.ThrowAsync<PdpUnavailableException>(() => pdp.EvaluateAsync([Full()], EvaluationSemantic.ExecuteAll, Ct));
         await Should.ThrowAsync<PdpUnavailableException>(() => pdp.EvaluateAsync([Full(), Full(action: "write")], EvaluationSemantic.ExecuteAll, Ct));
@@ -398,7 +399,7 @@ public sealed class AuthZenPdpClientTests : IDisposable
     [Fact]
     public async Task The_pdp_ready_check_is_unhealthy_when_the_pdp_is_unreachable()
     {
-        var report = await HealthAsync(Services(url: $"http://127.0.0.1:{ClosedPort()}"));
+        var report = await HealthAsync(Services(url: $"http://127.0.0.1:{LoopbackPorts.Unused()}"));
 
         report.Entries["pdp"].Status.ShouldBe(HealthStatus.Unhealthy);
     }

@@ -1,7 +1,6 @@
+using Secrets.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -175,7 +174,7 @@ public sealed class Kv2FaultTests : IDisposable
     [Fact]
     public async Task Connection_refused_is_503_PROVIDER_UNAVAILABLE()
     {
-        var closed = new Uri($"http://127.0.0.1:{ClosedPort()}/");
+        var closed = new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}/");
         var store = Store(Options(closed), address: closed);
 
         var problem = await Should.ThrowAsync<SecretsProblem>(() => store.ReadAsync(Db, null, Ct));
@@ -599,15 +598,6 @@ public sealed class Kv2FaultTests : IDisposable
 
     private static string? Header(ILogEntry entry, string name) =>
         entry.RequestMessage.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
 
 /// <summary>Records every log line at every level: message, structured values, scopes and exceptions.</summary>

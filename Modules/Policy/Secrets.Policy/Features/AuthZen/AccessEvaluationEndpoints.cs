@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Secrets.Policy.AuthZen;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
