@@ -16,12 +16,17 @@
 # measures what its name says ("PEP check" lines). Everything is kept in artifacts/bench-pep/
 # (run.log: the full output; results/: the tables as markdown, CSV and HTML). Exit 1 when a case
 # fails, produces no results, or a check fails. Run it on a machine as quiet as you can get:
-# BenchmarkDotNet measures on the same cores other work is using.
+# BenchmarkDotNet measures on the same cores other work is using. One run at a time (a lock file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=build/bench/Secrets.Benchmarks
 out=artifacts/bench-pep
 log=$out/run.log
+
+# BenchmarkDotNet generates and deletes its job projects under the project's bin/: one run at a time.
+mkdir -p artifacts
+exec 9> artifacts/bench-pep.lock
+flock -n 9 || { echo "bench-pep: another run is in progress (artifacts/bench-pep.lock)" >&2; exit 1; }
 
 echo "load before: $(uptime)"
 dotnet build "$project" -c Release -nologo -v quiet -clp:NoSummary
@@ -36,7 +41,7 @@ else
     runner=$!
     trap 'kill "$runner" 2>/dev/null || true' INT TERM
     # progress: one line per case, and its checks
-    tail -n +1 -F "$log" --pid "$runner" 2>/dev/null | grep --line-buffered -E '^// Benchmark: |^PEP check' || true
+    tail -n +1 -F "$log" --pid "$runner" 2>/dev/null | grep --line-buffered -E '^// Benchmark: |^PEP (check|bench)' || true
     wait "$runner" || status=$?
     trap - INT TERM
 fi
@@ -52,6 +57,7 @@ if [[ -f "$out/results/pep-ratios.md" ]]; then
     cat "$out/results/pep-ratios.md"
     echo
 fi
+grep -h '^PEP bench' "$log" | head -1 || true
 grep -h '^PEP check' "$log" | sort -u || true
 if [[ $status -ne 0 ]]; then
     echo "bench-pep: FAILED (exit $status); the whole output is in $log" >&2

@@ -15,6 +15,7 @@ namespace Secrets.Benchmarks;
 /// PING, and an EVALSHA of a script that does nothing) on the same Garnet.
 /// </summary>
 [MemoryDiagnoser]
+[GcServer(true)]   // as Secrets.Host runs (the Web SDK's default)
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
 public class DecisionPartsBenchmarks
 {

@@ -20,6 +20,7 @@ namespace Secrets.Benchmarks;
 /// </para>
 /// </summary>
 [MemoryDiagnoser]
+[GcServer(true)]   // as Secrets.Host runs (the Web SDK's default)
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
 public class PepDecisionBenchmarks
 {
@@ -152,7 +153,7 @@ public class PepDecisionBenchmarks
         if (evaluations != pdpCalls)
             problems.Add($"{evaluations} PDP evaluations, expected {pdpCalls}");
 
-        var state = redisUrl is null ? "in memory" : $"Redis {redisUrl}" + (ownGarnet is null ? " (Garnet of the runner process)" : " (Garnet of this process)");
+        var state = redisUrl is null ? "in memory" : $"Redis {redisUrl}" + (ownGarnet is null ? "" : " (Garnet in this process)");
         var summary = $"{CheckCalls} calls: {count}, {evaluations} PDP evaluations; grant state {state}";
         Report($"setup: {summary}", problems);
     }

@@ -10,10 +10,16 @@ using Secrets.Benchmarks;
 // the runner process, so each measured process holds only the client side (its allocations are the
 // PEP's own); PEP_BENCH_REDIS_URL set by the caller points the Redis cases elsewhere instead.
 GarnetForBench? garnet = null;
-if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PepDecisionBenchmarks.RedisUrlVariable)))
+var redisUrl = Environment.GetEnvironmentVariable(PepDecisionBenchmarks.RedisUrlVariable);
+if (string.IsNullOrEmpty(redisUrl))
 {
     garnet = GarnetForBench.Start();
     Environment.SetEnvironmentVariable(PepDecisionBenchmarks.RedisUrlVariable, garnet.ConnectionString);   // inherited by the benchmark processes
+    Console.WriteLine($"PEP bench: the Redis cases use Garnet in this runner process at {garnet.ConnectionString}");
+}
+else
+{
+    Console.WriteLine($"PEP bench: the Redis cases use {PepDecisionBenchmarks.RedisUrlVariable}={redisUrl}");
 }
 
 try
