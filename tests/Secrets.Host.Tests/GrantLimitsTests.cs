@@ -71,6 +71,7 @@ public sealed class GrantLimitsTests : IClassFixture<RedisServer>, IDisposable
             ["ENABLE_AUTHORIZATION"] = "true",
             ["PDP_URL"] = pdp.Urls[0],
             ["NEGATIVE_CACHE_TTL_S"] = "60",
+            ["PDP_TIMEOUT_MS"] = "30000",     // counting decisions, not timing the PDP: a loaded machine must not fail closed here
         };
         if (sharedRedis)
             settings["REDIS_URL"] = redis.ConnectionString;
