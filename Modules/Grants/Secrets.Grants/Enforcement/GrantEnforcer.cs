@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Logging;
@@ -12,15 +14,18 @@ namespace Secrets.Grants.Enforcement;
 
 /// <summary>
 /// The PEP (SPEC §5). A use is answered from a live grant (one use taken atomically) or a cached deny;
-/// otherwise the grant's decision lock is taken (one PDP decision per grant at a time, across nodes
-/// with Redis), the resource attributes are read server-side, the PDP is asked once for every open
-/// use, and each permit becomes a grant bound to the caller's sender binding. Every policy deny is
+/// otherwise one caller per grant in this process leads (the others wait for its decision and look
+/// again together), takes the grant's decision lock (across nodes with Redis), reads the resource
+/// attributes server-side and asks the PDP once for every open use, and each permit becomes a grant bound to the caller's sender binding. Every policy deny is
 /// audited here; nothing fails open: an unreadable provider, PDP or grant store is a deny (a provider
 /// failure is left to the caller to audit as the operation's failure).
 /// </summary>
 internal sealed partial class GrantEnforcer(
     IMediator mediator, IGrantState state, GrantOptions options, TenantContext tenant, TimeProvider time, ILogger<GrantEnforcer> log)
 {
+    /// <summary>The decision each grant key is waiting for in this process (single flight).</summary>
+    private readonly ConcurrentDictionary<GrantKey, TaskCompletionSource> inFlight = new();
+
     public async Task<AccessDecisions> DecideAsync(IReadOnlyList<SecretUse> uses, Caller caller, CancellationToken ct)
     {
         using var activity = Telemetry.Source.StartActivity("pep.authorize");
@@ -56,8 +61,47 @@ internal sealed partial class GrantEnforcer(
         try
         {
             var open = await FromCacheAsync(Enumerable.Range(0, uses.Count), uses, keys, binding, caller, decisions, ct);
-            if (open.Count > 0)
-                await DecideFreshAsync(open, uses, keys, binding, caller, decisions, ct);
+            var started = Stopwatch.GetTimestamp();
+            while (open.Count > 0)
+            {
+                // Single flight per grant in this process: one caller (the leader) decides, the others
+                // wait for it and then look again, all at once. After DecisionWait everyone decides.
+                var waitedEnough = Stopwatch.GetElapsedTime(started) >= options.DecisionWait;
+                var led = new List<(GrantKey Key, TaskCompletionSource Flight)>();
+                var waits = new List<Task>();
+                foreach (var key in open.Select(i => keys[i]).Distinct())
+                {
+                    var flight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var current = inFlight.GetOrAdd(key, flight);
+                    if (ReferenceEquals(current, flight) || waitedEnough)
+                        led.Add((key, flight));
+                    else
+                        waits.Add(current.Task);
+                }
+                var leading = open.Where(i => led.Exists(l => l.Key == keys[i])).ToList();
+                var following = open.Where(i => !led.Exists(l => l.Key == keys[i])).ToList();
+                if (leading.Count > 0)
+                {
+                    try
+                    {
+                        await DecideFreshAsync(leading, uses, keys, binding, caller, decisions, ct);
+                    }
+                    finally
+                    {
+                        foreach (var (key, flight) in led)
+                        {
+                            inFlight.TryRemove(new KeyValuePair<GrantKey, TaskCompletionSource>(key, flight));
+                            flight.TrySetResult();
+                        }
+                    }
+                }
+                if (following.Count == 0)
+                    break;
+                var left = options.DecisionWait - Stopwatch.GetElapsedTime(started);
+                if (left > TimeSpan.Zero)
+                    await Task.WhenAny(Task.WhenAll(waits), Task.Delay(left, ct)).WaitAsync(ct);
+                open = await FromCacheAsync(following, uses, keys, binding, caller, decisions, ct);
+            }
         }
         catch (GrantStateUnavailableException ex)
         {
