@@ -11,8 +11,9 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Grants;
 
 /// <summary>
-/// The Grants module: the policy enforcement point. Grants, use counters and cached denies live in
-/// memory, or in Redis with <c>REDIS_URL</c> so that <c>max_uses</c> holds across nodes (SPEC §5).
+/// The Grants module: the policy enforcement point. Grants, use counters, cached denies and the
+/// replay window live in memory, or in Redis with <c>REDIS_URL</c> so that <c>max_uses</c> and replay
+/// checks hold across nodes (SPEC §5, §6).
 /// </summary>
 public static class GrantsModule
 {
@@ -34,10 +35,16 @@ public static class GrantsModule
         builder.Services.TryAddSingleton(TimeProvider.System);
         var redisUrl = config["REDIS_URL"];
         if (string.IsNullOrWhiteSpace(redisUrl))
+        {
             builder.Services.AddSingleton<IGrantState, InMemoryGrantState>();
+            builder.Services.AddSingleton<IReplayWindow, InMemoryReplayWindow>();
+        }
         else
         {
-            builder.Services.AddSingleton<IGrantState>(sp => RedisGrantState.Connect(redisUrl, sp.GetRequiredService<TimeProvider>()));
+            // One connection per process, shared by the grant state and the replay window (SPEC §5, §6).
+            builder.Services.AddSingleton(_ => RedisConnection.Connect(redisUrl));
+            builder.Services.AddSingleton<IGrantState>(sp => new RedisGrantState(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddSingleton<IReplayWindow>(sp => new RedisReplayWindow(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddHostedService<GrantStateConnection>();
             builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
         }

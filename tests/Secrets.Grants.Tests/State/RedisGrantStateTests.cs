@@ -201,7 +201,7 @@ public sealed class RedisGrantStateTests(RedisServer redis) : GrantStateContract
     [Fact]
     public void Options_start_while_redis_is_down_fail_fast_and_keep_the_timeouts_REDIS_URL_names()
     {
-        var defaults = RedisGrantState.Options("redis.internal:6379,password=p");
+        var defaults = RedisConnection.Options("redis.internal:6379,password=p");
         defaults.AbortOnConnectFail.ShouldBeFalse();
         defaults.IncludeDetailInExceptions.ShouldBeFalse();
         defaults.BacklogPolicy.ShouldBe(BacklogPolicy.FailFast);
@@ -209,7 +209,7 @@ public sealed class RedisGrantStateTests(RedisServer redis) : GrantStateContract
         defaults.SyncTimeout.ShouldBe(3000);
         defaults.AsyncTimeout.ShouldBe(3000);
 
-        var named = RedisGrantState.Options("redis.internal:6379,abortConnect=true,syncTimeout=5000, asyncTimeout=7000");
+        var named = RedisConnection.Options("redis.internal:6379,abortConnect=true,syncTimeout=5000, asyncTimeout=7000");
         named.AbortOnConnectFail.ShouldBeFalse();
         named.ConnectTimeout.ShouldBe(5000);
         named.SyncTimeout.ShouldBe(5000);

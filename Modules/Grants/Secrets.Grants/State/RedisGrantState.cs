@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using StackExchange.Redis;
 
 namespace Secrets.Grants.State;
@@ -20,16 +18,11 @@ namespace Secrets.Grants.State;
 /// <c>secrets:deny:{k}</c> (hash: decision id <c>d</c>, until <c>e</c>) and <c>secrets:lock:{k}</c>.
 /// </para>
 /// Anything that goes wrong talking to Redis, or an answer of the wrong shape, is a
-/// <see cref="GrantStateUnavailableException"/>: the PEP fails closed.
+/// <see cref="GrantStateUnavailableException"/>: the PEP fails closed. The connection is the process's
+/// one <see cref="RedisConnection"/>, shared with <see cref="RedisReplayWindow"/>.
 /// </summary>
 internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposable
 {
-    /// <summary>Sync and async command timeout unless <c>REDIS_URL</c> names its own: a stuck Redis answers quickly.</summary>
-    internal static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
-
-    /// <summary>Connect timeout unless <c>REDIS_URL</c> names its own (the connection is made at startup).</summary>
-    internal static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>How long after the logical expiry Redis drops a grant or deny by itself.</summary>
     private static readonly TimeSpan CleanupSlack = TimeSpan.FromMinutes(1);
 
@@ -45,7 +38,7 @@ internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposab
     // KEYS[1] grant, KEYS[2] deny; ARGV[1] caller's binding (encoded), ARGV[2] now (ms).
     // A live grant (expiry after now, a use left) gives a use when the binding matches, else drift
     // with nothing taken; a dead grant is removed; then a live cached deny; else a miss.
-    private static readonly Script TryUseScript = new("""
+    private static readonly RedisScript TryUseScript = new("""
         local now = tonumber(ARGV[2])
         local g = redis.call('HMGET', KEYS[1], 'e', 'u', 'b', 'd', 't', 'm', 'r')
         if g[1] then
@@ -71,7 +64,7 @@ internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposab
 
     // KEYS[1] grant, KEYS[2] deny; ARGV: decision id, ttl, max uses, require_binding (encoded),
     // binding (encoded), expiry (ms), uses left, cleanup after (ms). Replaces the grant, clears the deny.
-    private static readonly Script GrantAndUseScript = new("""
+    private static readonly RedisScript GrantAndUseScript = new("""
         redis.call('DEL', KEYS[1], KEYS[2])
         redis.call('HSET', KEYS[1], 'd', ARGV[1], 't', ARGV[2], 'm', ARGV[3], 'r', ARGV[4], 'b', ARGV[5], 'e', ARGV[6], 'u', ARGV[7])
         redis.call('PEXPIRE', KEYS[1], ARGV[8])
@@ -79,7 +72,7 @@ internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposab
         """);
 
     // KEYS[1] grant, KEYS[2] deny; ARGV: decision id, until (ms), cleanup after (ms). Drops the grant.
-    private static readonly Script DenyScript = new("""
+    private static readonly RedisScript DenyScript = new("""
         redis.call('DEL', KEYS[1], KEYS[2])
         redis.call('HSET', KEYS[2], 'd', ARGV[1], 'e', ARGV[2])
         redis.call('PEXPIRE', KEYS[2], ARGV[3])
@@ -87,56 +80,40 @@ internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposab
         """);
 
     // KEYS[1] lock; ARGV[1] the holder's token. Deletes the lock only while this holder still has it.
-    private static readonly Script ReleaseScript = new("""
+    private static readonly RedisScript ReleaseScript = new("""
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           return redis.call('DEL', KEYS[1])
         end
         return 0
         """);
 
-    private readonly IConnectionMultiplexer redis;
+    private readonly RedisConnection redis;
+    private readonly bool ownsConnection;
     private readonly IDatabase db;
     private readonly TimeProvider time;
     private readonly KeyedLock locks = new();
 
-    internal RedisGrantState(IConnectionMultiplexer redis, TimeProvider time)
+    /// <summary>Grant state on the process's shared connection, which this state does not dispose.</summary>
+    public RedisGrantState(RedisConnection redis, TimeProvider time)
+        : this(redis, time, ownsConnection: false)
+    {
+    }
+
+    private RedisGrantState(RedisConnection redis, TimeProvider time, bool ownsConnection)
     {
         this.redis = redis;
-        db = redis.GetDatabase();
+        this.ownsConnection = ownsConnection;
+        db = redis.Database;
         this.time = time;
     }
 
     /// <summary>
-    /// Connects to <paramref name="configuration"/> (a StackExchange.Redis configuration string).
-    /// Returns even while Redis is down; operations then throw <see cref="GrantStateUnavailableException"/>
-    /// until it is back.
+    /// Grant state on a connection of its own to <paramref name="configuration"/>, disposed with it
+    /// (one node in tests). Returns even while Redis is down; operations then throw
+    /// <see cref="GrantStateUnavailableException"/> until it is back.
     /// </summary>
     public static IGrantState Connect(string configuration, TimeProvider time) =>
-        new RedisGrantState(ConnectionMultiplexer.Connect(Options(configuration)), time);
-
-    /// <summary>
-    /// The configuration string with what the PEP needs: start while Redis is down, fail fast while
-    /// there is no connection (the PEP answers 503 at once and the client reconnects in the
-    /// background), no key names in errors.
-    /// </summary>
-    internal static ConfigurationOptions Options(string configuration)
-    {
-        var options = ConfigurationOptions.Parse(configuration);
-        options.AbortOnConnectFail = false;
-        options.IncludeDetailInExceptions = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;     // no connection → fail closed now, not after a timeout
-        var timeout = (int)DefaultTimeout.TotalMilliseconds;
-        if (!Names(configuration, "connectTimeout"))
-            options.ConnectTimeout = (int)DefaultConnectTimeout.TotalMilliseconds;
-        if (!Names(configuration, "syncTimeout"))
-            options.SyncTimeout = timeout;
-        if (!Names(configuration, "asyncTimeout"))
-            options.AsyncTimeout = timeout;
-        return options;
-    }
-
-    private static bool Names(string configuration, string option) =>
-        configuration.Split(',').Any(part => part.TrimStart().StartsWith(option + "=", StringComparison.OrdinalIgnoreCase));
+        new RedisGrantState(RedisConnection.Connect(configuration), time, ownsConnection: true);
 
     public async ValueTask<GrantUse> TryUseAsync(GrantKey key, string? binding, CancellationToken ct)
     {
@@ -251,21 +228,15 @@ internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposab
     }
 
     /// <summary>A round trip to Redis, for the readiness check.</summary>
-    public async Task<TimeSpan> PingAsync()
+    public Task<TimeSpan> PingAsync() => redis.PingAsync();
+
+    public ValueTask DisposeAsync() => ownsConnection ? redis.DisposeAsync() : ValueTask.CompletedTask;
+
+    public void Dispose()
     {
-        try
-        {
-            return await db.PingAsync();
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            throw Unavailable(ex);
-        }
+        if (ownsConnection)
+            redis.Dispose();
     }
-
-    public ValueTask DisposeAsync() => redis.DisposeAsync();
-
-    public void Dispose() => redis.Dispose();
 
     private static RedisKey GrantKeyOf(GrantKey key) => $"secrets:grant:{{{key.Value}}}";
 
@@ -293,41 +264,12 @@ internal sealed class RedisGrantState : IGrantState, IAsyncDisposable, IDisposab
         return (long)((remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) + CleanupSlack).TotalMilliseconds;
     }
 
-    /// <summary>EVALSHA; after NOSCRIPT (Redis restarted or its script cache flushed) EVAL, which loads the script again.</summary>
-    private async Task<RedisResult> EvaluateAsync(Script script, RedisKey[] keys, RedisValue[] args)
-    {
-        try
-        {
-            try
-            {
-                return await db.ScriptEvaluateAsync(script.Hash, keys, args);
-            }
-            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-            {
-                return await db.ScriptEvaluateAsync(script.Body, keys, args);
-            }
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)   // RedisTimeoutException is a TimeoutException
-        {
-            throw Unavailable(ex);
-        }
-    }
+    private Task<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] args) =>
+        redis.EvaluateAsync(script, keys, args);
 
-    private static GrantStateUnavailableException Unavailable(Exception ex) =>
-        new($"Redis grant state unavailable ({ex.GetType().Name})", ex);
+    private static GrantStateUnavailableException Unavailable(Exception ex) => RedisConnection.Unavailable(ex);
 
-    private static GrantStateUnavailableException Unexpected(Exception? ex) =>
-        new("Redis grant state gave an unexpected answer", ex);
-
-    private sealed class Script(string body)
-    {
-        public string Body { get; } = body;
-
-        /// <summary>The script's SHA-1, which is how EVALSHA names it.</summary>
-        [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms",
-            Justification = "SHA-1 is the script identifier that EVALSHA defines, not a security measure.")]
-        public byte[] Hash { get; } = SHA1.HashData(Encoding.UTF8.GetBytes(body));
-    }
+    private static GrantStateUnavailableException Unexpected(Exception? ex) => RedisConnection.Unexpected(ex);
 
     private sealed class DistributedHolder(RedisGrantState owner, RedisKey lockKey, string token, IAsyncDisposable local) : IAsyncDisposable
     {
