@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Secrets.Grants.Binding;
 using Secrets.Grants.Enforcement;
 using Secrets.Grants.Features.AuthorizeSecretUse;
 using Secrets.Grants.State;
@@ -49,6 +50,10 @@ public static class GrantsModule
             builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
         }
         builder.Services.AddSingleton<GrantEnforcer>();
+        // DPoP proof checking (SPEC §6); not yet used by the request pipeline.
+        builder.Services.AddSingleton(DpopOptions.From(config));
+        builder.Services.AddSingleton<DpopNonceIssuer>();
+        builder.Services.AddSingleton<DpopProofValidator>();
         return builder;
     }
 
