@@ -3,8 +3,10 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Secrets.Shared.Kernel;
 using Secrets.Testing;
 using Serilog.Events;
@@ -168,6 +170,7 @@ public sealed class RateLimitTests
 
         for (var i = 0; i < 50; i++)
             (await client.GetAsync(Read)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        host.Services.GetRequiredService<IOptions<RateLimiterOptions>>().Value.GlobalLimiter.ShouldBeNull();
     }
 
     [Fact]
@@ -175,6 +178,7 @@ public sealed class RateLimitTests
     {
         using var host = new LimitedHost(null, null);
         host.Services.GetRequiredService<RateLimitSettings>().ShouldBe(new RateLimitSettings(200, 400));
+        host.Services.GetRequiredService<IOptions<RateLimiterOptions>>().Value.GlobalLimiter.ShouldNotBeNull();
     }
 
     [Theory]
