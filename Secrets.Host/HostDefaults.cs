@@ -33,6 +33,7 @@ internal static class HostDefaults
         var limits = new HostLimits(Settings.Int(config["MAX_REQUEST_BODY_BYTES"], "MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
         builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+        builder.AddRateLimits();
 
         var json = !string.Equals(config["LOG_FORMAT"] ?? (profile == DeploymentProfile.Dev ? "text" : "json"), "text", StringComparison.OrdinalIgnoreCase);
         builder.Services.AddSerilog((services, log) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation.Results;
@@ -40,12 +41,22 @@ internal sealed record ProblemBody(
     private static string FieldName(string property) =>
         string.IsNullOrEmpty(property) ? "body" : JsonNamingPolicy.CamelCase.ConvertName(property);
 
-    public static async Task WriteAsync(HttpContext http, ProblemBody body)
+    /// <summary>
+    /// Writes the problem; with <paramref name="retryAfter"/> also <c>Retry-After</c> in whole seconds
+    /// (rounded up, at least 1): a provider's 503 and the rate limiter's 429 both go out this way.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext http, ProblemBody body, TimeSpan? retryAfter = null)
     {
         http.Response.StatusCode = body.Status;
+        if (retryAfter is { } wait)
+            http.Response.Headers.RetryAfter = RetryAfterSeconds(wait);
         http.Response.ContentType = ContentType;
         await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: http.RequestAborted);
     }
+
+    /// <summary>Whole seconds, rounded up, at least 1.</summary>
+    private static string RetryAfterSeconds(TimeSpan wait) =>
+        ((int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 1, int.MaxValue)).ToString(CultureInfo.InvariantCulture);
 }
 
 internal sealed record FieldError(

@@ -50,9 +50,7 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
                 if (code.Status >= 500)
                     logger.LogError("request failed with {Code}: {ExceptionType}", code.Value, ex.GetType().Name);
                 await AuditFailureAsync(http, mediator, code);
-                if (ex is SecretsProblem { RetryAfter: { } retry })
-                    http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await ProblemBody.WriteAsync(http, ProblemBody.For(code, correlationId));
+                await ProblemBody.WriteAsync(http, ProblemBody.For(code, correlationId), (ex as SecretsProblem)?.RetryAfter);
             }
         }
     }

@@ -46,6 +46,7 @@ public sealed record ErrorCode
     public static readonly ErrorCode CasMismatch = new("CAS_MISMATCH", 409, "Conflict", "check-and-set version mismatch");
     public static readonly ErrorCode PayloadTooLarge = new("PAYLOAD_TOO_LARGE", 413, "Payload Too Large", "the request body is too large");
     public static readonly ErrorCode UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type", "send application/json");
+    public static readonly ErrorCode RateLimited = new("RATE_LIMITED", 429, "Too Many Requests", "too many requests from this client; retry after the time in Retry-After");
     public static readonly ErrorCode OperationNotSupported = new("OPERATION_NOT_SUPPORTED", 501, "Not Implemented", "the provider does not support this operation");
     public static readonly ErrorCode ProviderError = new("PROVIDER_ERROR", 502, "Bad Gateway", "the provider failed");
     public static readonly ErrorCode ProviderUnavailable = new("PROVIDER_UNAVAILABLE", 503, "Service Unavailable", "the provider is unavailable");
