@@ -147,12 +147,13 @@ salt=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   cd "$tmp/host-root"
   for v in $(compgen -e); do
     case $v in
-      ASPNETCORE_*|DOTNET_ENVIRONMENT|TENANT_*|SECRET_TENANT_SALT|ALLOW_UNSAFE_CONFIGURATION|ENABLE_*|GRANT_*|AUDIT_*|LIST_MAX_*|MAX_REQUEST_BODY_BYTES|LOG_FORMAT|YAML_VAULT_PATH|ENVIRONMENT|Logging__*|Serilog__*|VAULT_*|OPENBAO_*|HASHICORP_*)
+      ASPNETCORE_*|DOTNET_ENVIRONMENT|TENANT_*|SECRET_TENANT_SALT|ALLOW_UNSAFE_CONFIGURATION|ENABLE_*|GRANT_*|AUDIT_*|LIST_MAX_*|MAX_REQUEST_BODY_BYTES|LOG_FORMAT|YAML_VAULT_PATH|ENVIRONMENT|Logging__*|Serilog__*|VAULT_*|OPENBAO_*|HASHICORP_*|RATE_LIMIT_*|POLICY_PATH|PDP_*|REDIS_URL|NEGATIVE_CACHE_TTL_S)
         unset "$v" ;;
     esac
   done
+  # one wrk client from one address: the per-client rate limit (SPEC §6) would answer 429 instead
   export ENVIRONMENT=dev YAML_VAULT_PATH="$tmp/vault/vault.yaml" TENANT_SALT="$salt" LOG_FORMAT=json \
-    VAULT_DEV_ADDR="$kv2_url" VAULT_DEV_ROOT_TOKEN="$kv2_token"
+    VAULT_DEV_ADDR="$kv2_url" VAULT_DEV_ROOT_TOKEN="$kv2_token" RATE_LIMIT_PER_CLIENT_RPS=0
   if [[ -n $POOL ]]; then export VAULT_POOL_SIZE="$POOL"; fi
   exec dotnet "$out/host/Secrets.Host.dll" --urls "$host_url"
 ) >"$logs/host.log" 2>&1 &
