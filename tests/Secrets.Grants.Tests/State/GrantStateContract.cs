@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Time.Testing;
 using Secrets.Grants.State;
 
 namespace Secrets.Grants.Tests.State;
@@ -9,42 +8,20 @@ namespace Secrets.Grants.Tests.State;
 /// InMemoryGrantState semantics are the reference. Each implementation's class provides only
 /// <see cref="Create"/>. Time is a fake clock the state reads through its TimeProvider.
 /// </summary>
-public abstract class GrantStateContract : IAsyncLifetime
+public abstract class GrantStateContract : StoreContract
 {
     private static readonly TimeSpan LongWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private readonly List<object> created = [];
 
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
-
-    protected static CancellationToken Ct => CancellationToken.None;
-
-    /// <summary>A fresh state over the same store as any other this test creates (another node, for Redis).</summary>
+    /// <summary>A fresh store over the same backing store as any other this test creates (another node, for Redis).</summary>
     private protected abstract IGrantState Create(TimeProvider time);
 
-    private protected IGrantState NewState()
-    {
-        var state = Create(Time);
-        lock (created)
-            created.Add(state);
-        return state;
-    }
+    private protected IGrantState NewState() => Track(Create(Time));
 
     private protected static GrantKey NewKey() => new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
 
     private protected Grant NewGrant(int maxUses, int ttlSeconds = 60, string? binding = "dpop:jkt-a", string? requireBinding = null) =>
         new("dec-" + Guid.NewGuid().ToString("N"), ttlSeconds, maxUses, requireBinding, binding, Time.GetUtcNow().AddSeconds(ttlSeconds));
-
-    public virtual Task InitializeAsync() => Task.CompletedTask;
-
-    public virtual async Task DisposeAsync()
-    {
-        foreach (var state in created)
-        {
-            if (state is IAsyncDisposable disposable)
-                await disposable.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task Unknown_key_is_a_miss()

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Time.Testing;
 using Secrets.Grants.State;
 
 namespace Secrets.Grants.Tests.State;
@@ -9,24 +8,12 @@ namespace Secrets.Grants.Tests.State;
 /// InMemoryReplayWindow semantics are the reference. Each implementation's class provides only
 /// <see cref="Create"/>. Time is a fake clock the window reads through its TimeProvider.
 /// </summary>
-public abstract class ReplayWindowContract : IAsyncLifetime
+public abstract class ReplayWindowContract : StoreContract
 {
-    private readonly List<IReplayWindow> created = [];
-
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
-
-    protected static CancellationToken Ct => CancellationToken.None;
-
-    /// <summary>A fresh window over the same store as any other this test creates (another node, for Redis).</summary>
+    /// <summary>A fresh store over the same backing store as any other this test creates (another node, for Redis).</summary>
     private protected abstract IReplayWindow Create(TimeProvider time);
 
-    private protected IReplayWindow NewWindow()
-    {
-        var window = Create(Time);
-        lock (created)
-            created.Add(window);
-        return window;
-    }
+    private protected IReplayWindow NewWindow() => Track(Create(Time));
 
     /// <summary>A DPoP proof id with a random key thumbprint and jti, so tests on a shared Redis never meet.</summary>
     private protected static ReplayId NewProof() => ReplayId.ForDpopProof(Random("jkt"), Random("jti"));
@@ -34,17 +21,6 @@ public abstract class ReplayWindowContract : IAsyncLifetime
     private protected static string Random(string prefix) => prefix + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private protected DateTimeOffset In(TimeSpan span) => Time.GetUtcNow() + span;
-
-    public virtual Task InitializeAsync() => Task.CompletedTask;
-
-    public virtual async Task DisposeAsync()
-    {
-        foreach (var window in created)
-        {
-            if (window is IAsyncDisposable disposable)
-                await disposable.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task First_claim_is_accepted_and_every_later_one_is_a_replay()

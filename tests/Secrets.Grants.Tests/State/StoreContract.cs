@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Secrets.Grants.Tests.State;
+
+/// <summary>
+/// What the store contract suites share: a fake clock the stores read through their TimeProvider,
+/// and the nodes a test creates (all over the same backing store), disposed at the end.
+/// </summary>
+public abstract class StoreContract : IAsyncLifetime
+{
+    private readonly List<object> created = [];
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
+
+    protected static CancellationToken Ct => CancellationToken.None;
+
+    /// <summary>Keeps <paramref name="store"/> for disposal at the end of the test.</summary>
+    private protected T Track<T>(T store)
+        where T : class
+    {
+        lock (created)
+            created.Add(store);
+        return store;
+    }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var store in created)
+        {
+            if (store is IAsyncDisposable disposable)
+                await disposable.DisposeAsync();
+        }
+    }
+}
