@@ -5,87 +5,88 @@ namespace Secrets.Policy.AuthZen;
 
 // OpenID AuthZEN Access Evaluation API 1.0 shapes, as SPEC §5 maps them: what the client sends and
 // the embedded PDP's endpoints receive and answer. Members AuthZEN allows beyond these (in
-// properties, context, options) are skipped when reading; nulls are never written.
+// properties, context, options) are skipped when reading; nulls are never written. Member names
+// are the snake_case of the property names (the context's naming policy).
 
 internal sealed record AuthZenSubject(
-    [property: JsonPropertyName("type")] string? Type,
-    [property: JsonPropertyName("id")] string? Id,
-    [property: JsonPropertyName("properties")] AuthZenSubjectProperties? Properties);
+    string? Type,
+    string? Id,
+    AuthZenSubjectProperties? Properties);
 
 internal sealed record AuthZenSubjectProperties(
-    [property: JsonPropertyName("tenant_id")] string? TenantId,
-    [property: JsonPropertyName("client_id")] string? ClientId,
-    [property: JsonPropertyName("issuer")] string? Issuer,
-    [property: JsonPropertyName("cnf_binding")] string? CnfBinding);
+    string? TenantId,
+    string? ClientId,
+    string? Issuer,
+    string? CnfBinding);
 
 internal sealed record AuthZenResource(
-    [property: JsonPropertyName("type")] string? Type,
-    [property: JsonPropertyName("id")] string? Id,
-    [property: JsonPropertyName("properties")] AuthZenResourceProperties? Properties);
+    string? Type,
+    string? Id,
+    AuthZenResourceProperties? Properties);
 
 internal sealed record AuthZenResourceProperties(
-    [property: JsonPropertyName("tenant_id")] string? TenantId,
-    [property: JsonPropertyName("mount")] string? Mount,
-    [property: JsonPropertyName("resource_attributes")] AuthZenResourceAttributes? ResourceAttributes);
+    string? TenantId,
+    string? Mount,
+    AuthZenResourceAttributes? ResourceAttributes);
 
 /// <summary>Owner and creation stamps; <c>created_at</c> is ISO-8601 UTC.</summary>
 internal sealed record AuthZenResourceAttributes(
-    [property: JsonPropertyName("owner")] string? Owner,
-    [property: JsonPropertyName("created_by")] string? CreatedBy,
-    [property: JsonPropertyName("created_at")] string? CreatedAt);
+    string? Owner,
+    string? CreatedBy,
+    string? CreatedAt);
 
-internal sealed record AuthZenAction([property: JsonPropertyName("name")] string? Name);
+internal sealed record AuthZenAction(string? Name);
 
 internal sealed record AuthZenContext(
-    [property: JsonPropertyName("aud")][property: JsonConverter(typeof(AudienceConverter))] IReadOnlyList<string>? Aud,
-    [property: JsonPropertyName("token_jti")] string? TokenJti,
-    [property: JsonPropertyName("correlation_id")] string? CorrelationId,
-    [property: JsonPropertyName("workflow_run_id")] string? WorkflowRunId,
-    [property: JsonPropertyName("node_id")] string? NodeId,
-    [property: JsonPropertyName("system_id")] string? SystemId);
+    [property: JsonConverter(typeof(AudienceConverter))] IReadOnlyList<string>? Aud,
+    string? TokenJti,
+    string? CorrelationId,
+    string? WorkflowRunId,
+    string? NodeId,
+    string? SystemId);
 
 /// <summary>POST /access/v1/evaluation, and one item of a batch (where any member may be left to the batch's default).</summary>
 internal sealed record AuthZenEvaluationRequest(
-    [property: JsonPropertyName("subject")] AuthZenSubject? Subject,
-    [property: JsonPropertyName("action")] AuthZenAction? Action,
-    [property: JsonPropertyName("resource")] AuthZenResource? Resource,
-    [property: JsonPropertyName("context")] AuthZenContext? Context);
+    AuthZenSubject? Subject,
+    AuthZenAction? Action,
+    AuthZenResource? Resource,
+    AuthZenContext? Context);
 
 /// <summary>POST /access/v1/evaluations: top-level members are defaults that each item may replace.</summary>
 internal sealed record AuthZenEvaluationsRequest(
-    [property: JsonPropertyName("subject")] AuthZenSubject? Subject,
-    [property: JsonPropertyName("action")] AuthZenAction? Action,
-    [property: JsonPropertyName("resource")] AuthZenResource? Resource,
-    [property: JsonPropertyName("context")] AuthZenContext? Context,
-    [property: JsonPropertyName("evaluations")] IReadOnlyList<AuthZenEvaluationRequest?>? Evaluations,
-    [property: JsonPropertyName("options")] AuthZenEvaluationsOptions? Options);
+    AuthZenSubject? Subject,
+    AuthZenAction? Action,
+    AuthZenResource? Resource,
+    AuthZenContext? Context,
+    IReadOnlyList<AuthZenEvaluationRequest?>? Evaluations,
+    AuthZenEvaluationsOptions? Options);
 
 internal sealed record AuthZenEvaluationsOptions(
-    [property: JsonPropertyName("evaluations_semantic")] string? EvaluationsSemantic);
+    string? EvaluationsSemantic);
 
 /// <summary>One decision. The client reads answers leniently (see <see cref="AuthZenMapping.VerdictFrom"/>); this is what the server writes.</summary>
 internal sealed record AuthZenDecision(
-    [property: JsonPropertyName("decision")] bool Decision,
-    [property: JsonPropertyName("context")] AuthZenDecisionContext? Context);
+    bool Decision,
+    AuthZenDecisionContext? Context);
 
 internal sealed record AuthZenDecisionContext(
-    [property: JsonPropertyName("decision_id")] string? DecisionId,
-    [property: JsonPropertyName("obligations")] AuthZenObligations? Obligations,
-    [property: JsonPropertyName("reason")] string? Reason);
+    string? DecisionId,
+    AuthZenObligations? Obligations,
+    string? Reason);
 
 internal sealed record AuthZenObligations(
-    [property: JsonPropertyName("ttl_seconds")] int? TtlSeconds,
-    [property: JsonPropertyName("max_uses")] int? MaxUses,
-    [property: JsonPropertyName("require_binding")] string? RequireBinding);
+    int? TtlSeconds,
+    int? MaxUses,
+    string? RequireBinding);
 
 internal sealed record AuthZenDecisions(
-    [property: JsonPropertyName("evaluations")] IReadOnlyList<AuthZenDecision> Evaluations);
+    IReadOnlyList<AuthZenDecision> Evaluations);
 
 /// <summary>GET /.well-known/authzen-configuration (PDP metadata).</summary>
 internal sealed record AuthZenConfiguration(
-    [property: JsonPropertyName("policy_decision_point")] string PolicyDecisionPoint,
-    [property: JsonPropertyName("access_evaluation_endpoint")] string AccessEvaluationEndpoint,
-    [property: JsonPropertyName("access_evaluations_endpoint")] string AccessEvaluationsEndpoint);
+    string PolicyDecisionPoint,
+    string AccessEvaluationEndpoint,
+    string AccessEvaluationsEndpoint);
 
 /// <summary><c>aud</c> as JWTs carry it: one string or an array of strings; always written as an array.</summary>
 internal sealed class AudienceConverter : JsonConverter<IReadOnlyList<string>>
@@ -117,7 +118,7 @@ internal sealed class AudienceConverter : JsonConverter<IReadOnlyList<string>>
     }
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(AuthZenEvaluationRequest))]
 [JsonSerializable(typeof(AuthZenEvaluationsRequest))]
 [JsonSerializable(typeof(AuthZenDecision))]
