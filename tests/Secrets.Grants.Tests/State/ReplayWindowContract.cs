@@ -168,17 +168,4 @@ public abstract class ReplayWindowContract : StoreContract
 
         (await window.TryClaimAsync(id, In(TimeSpan.FromMinutes(5)), Ct)).ShouldBeTrue();
     }
-
-    /// <summary>Runs <paramref name="count"/> calls at once on the thread pool, all let go together.</summary>
-    private protected static async Task<T[]> Race<T>(int count, Func<int, ValueTask<T>> call)
-    {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
-        {
-            await start.Task;
-            return await call(i);
-        })).ToArray();
-        start.SetResult();
-        return await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
-    }
 }

@@ -23,6 +23,19 @@ public abstract class StoreContract : IAsyncLifetime
         return store;
     }
 
+    /// <summary>Runs <paramref name="count"/> calls at once on the thread pool, all let go together.</summary>
+    private protected static async Task<T[]> Race<T>(int count, Func<int, ValueTask<T>> call)
+    {
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await call(i);
+        })).ToArray();
+        start.SetResult();
+        return await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual async Task DisposeAsync()
