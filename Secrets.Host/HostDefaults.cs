@@ -18,13 +18,15 @@ namespace Secrets.Host;
 internal static class HostDefaults
 {
     public const string DefaultUrl = "http://localhost:9100";
+    public const string DefaultTlsUrl = "https://localhost:9100";
 
     public static WebApplicationBuilder AddHostDefaults(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
         if (string.IsNullOrWhiteSpace(config["urls"]) && string.IsNullOrWhiteSpace(config["ASPNETCORE_URLS"])
             && string.IsNullOrWhiteSpace(config["http_ports"]) && string.IsNullOrWhiteSpace(config["https_ports"]))
-            builder.WebHost.UseUrls(DefaultUrl);
+            builder.WebHost.UseUrls(Tls.Configured(config) ? DefaultTlsUrl : DefaultUrl);
+        builder.AddTls();
 
         var (profile, tenant) = HostProfile.Resolve(config);
         builder.Services.AddSingleton(tenant);

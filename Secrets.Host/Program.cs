@@ -27,7 +27,8 @@ builder.AddApiDocument();
 
 var app = builder.Build();
 app.UseHostDefaults();        // correlation id, SecretsProblem → problem+json with code, body limits
-app.UseRateLimits();          // per client: inside the pipeline above, after whatever sets the caller
+app.UseGrantsModule();        // authentication, DPoP/mTLS binding, anti-replay: sets the caller
+app.UseRateLimits();          // per client id (or remote address), after the caller is known
 app.UseSecretsEndpoints();    // FastEndpoints with the central error and serializer settings
 app.MapHostEndpoints();       // /health/live, /health/ready, /metrics, OpenAPI and the reference page
 app.Run();

@@ -50,7 +50,10 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
                 if (code.Status >= 500)
                     logger.LogError("request failed with {Code}: {ExceptionType}", code.Value, ex.GetType().Name);
                 await AuditFailureAsync(http, mediator, code);
-                await ProblemBody.WriteAsync(http, ProblemBody.For(code, correlationId), (ex as SecretsProblem)?.RetryAfter);
+                var problem = ex as SecretsProblem;
+                foreach (var (name, value) in problem?.Headers ?? [])
+                    http.Response.Headers.Append(name, value);
+                await ProblemBody.WriteAsync(http, ProblemBody.For(code, correlationId) with { Detail = problem?.Detail ?? code.Detail }, problem?.RetryAfter);
             }
         }
     }

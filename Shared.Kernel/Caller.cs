@@ -14,6 +14,11 @@ public sealed record Caller(
     /// <summary>The token's audiences (<c>aud</c>), empty when it has none or there is no token.</summary>
     public IReadOnlyList<string> Audiences { get; init; } = [];
 
+    /// <summary>The token's scopes (space-separated <c>scope</c>, or an <c>scp</c> array); empty without a token.</summary>
+    public IReadOnlySet<string> Scopes { get; init; } = EmptyScopes;
+
+    private static readonly IReadOnlySet<string> EmptyScopes = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Workload context a token may carry (SPEC §5): workflow_run_id, node_id, system_id.</summary>
     public string? WorkflowRunId { get; init; }
     public string? NodeId { get; init; }

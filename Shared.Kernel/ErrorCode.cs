@@ -32,8 +32,15 @@ public sealed record ErrorCode
     public static readonly ErrorCode InvalidRequest = new("INVALID_REQUEST", 400, BadRequest, "the request is invalid");
     public static readonly ErrorCode InvalidValue = new("INVALID_VALUE", 400, BadRequest, "without a fragment the value must be a JSON object of keys");
     public static readonly ErrorCode UnsupportedValue = new("UNSUPPORTED_VALUE", 400, BadRequest, "this provider stores scalars and lists as keys; nested maps are paths");
+    public static readonly ErrorCode Unauthenticated = new("UNAUTHENTICATED", 401, "Unauthorized", "authentication is required: send an access token");
+    public static readonly ErrorCode InvalidToken = new("INVALID_TOKEN", 401, "Unauthorized", "the access token is missing, malformed, expired or not accepted here");
+    public static readonly ErrorCode InvalidDpopProof = new("INVALID_DPOP_PROOF", 401, "Unauthorized", "the DPoP proof is missing or invalid");
+    public static readonly ErrorCode UseDpopNonce = new("USE_DPOP_NONCE", 401, "Unauthorized", "the DPoP proof must carry the nonce in the DPoP-Nonce header");
+    public static readonly ErrorCode ReplayDenied = new("REPLAY_DENIED", 401, "Unauthorized", "this token or proof was already used");
+    public static readonly ErrorCode SenderBindingRequired = new("SENDER_BINDING_REQUIRED", 401, "Unauthorized", "this read needs a sender-bound token (DPoP or mTLS)");
     public static readonly ErrorCode BindingDenied = new("BINDING_DENIED", 401, "Unauthorized", "the sender binding does not match the grant's");
     public static readonly ErrorCode SecretAuthzFailed = new("SECRET_AUTHZ_FAILED", 403, "Forbidden", "access denied by policy");
+    public static readonly ErrorCode InsufficientScope = new("INSUFFICIENT_SCOPE", 403, "Forbidden", "the access token lacks the scope this operation needs");
     public static readonly ErrorCode EnvironmentGuard = new("ENVIRONMENT_GUARD", 403, "Forbidden", "this provider refuses writes and deletes outside dev and test");
     public static readonly ErrorCode SecretNotFound = new("SECRET_NOT_FOUND", 404, "Not Found", "secret not found");
     public static readonly ErrorCode FragmentNotFound = new("FRAGMENT_NOT_FOUND", 404, "Not Found", "key not found in secret");

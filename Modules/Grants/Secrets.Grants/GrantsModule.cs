@@ -3,6 +3,8 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Secrets.Grants.Authentication;
 using Secrets.Grants.Binding;
 using Secrets.Grants.Enforcement;
 using Secrets.Grants.Features.AuthorizeSecretUse;
@@ -50,12 +52,20 @@ public static class GrantsModule
             builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
         }
         builder.Services.AddSingleton<GrantEnforcer>();
-        // DPoP proof checking (SPEC §6); not yet used by the request pipeline.
+        // Authentication and sender binding (SPEC §6): the caller, its token, its DPoP key or client certificate.
+        var authentication = AuthenticationOptions.From(config);
+        builder.Services.AddSingleton(authentication);
+        builder.Services.AddSingleton(new ScopeEnforcement(authentication.EnforceScopes));
+        AccessTokenValidation.Register(builder.Services, authentication);
         builder.Services.AddSingleton(DpopOptions.From(config));
         builder.Services.AddSingleton<DpopNonceIssuer>();
         builder.Services.AddSingleton<DpopProofValidator>();
         return builder;
     }
+
+    /// <summary>Authentication, DPoP/mTLS binding and proof anti-replay: sets the request's <see cref="Caller"/>.</summary>
+    public static IApplicationBuilder UseGrantsModule(this IApplicationBuilder app) =>
+        app.UseMiddleware<CallerAuthentication>();
 
     public static void AddGrantsHandlers(this IMediatorRegistrationConfigurator cfg)
     {

@@ -58,8 +58,9 @@ internal sealed class PepHarness : IAsyncDisposable
 
     public static CanonicalSecretUri Uri(string raw) => CanonicalSecretUri.Parse(raw);
 
-    public static Caller Caller(string subject = "alice", SenderBinding? binding = null) =>
-        new(subject, "app", "https://issuer.test", "jti-1", binding, "corr-1");
+    /// <summary>A caller with a token of its own (a fresh <c>jti</c>), as a client presents a new token per request.</summary>
+    public static Caller Caller(string subject = "alice", SenderBinding? binding = null, string? tokenId = null) =>
+        new(subject, "app", "https://issuer.test", tokenId ?? "jti-" + Guid.NewGuid().ToString("N"), binding, "corr-1");
 
     public Task<AccessDecision> AuthorizeAsync(string uri, Purpose purpose = Purpose.Execute, Caller? caller = null) =>
         Mediator.SendRequest(new AuthorizeSecretUse(Uri(uri), purpose, caller ?? Caller()));

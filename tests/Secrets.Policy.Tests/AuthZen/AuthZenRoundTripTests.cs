@@ -24,7 +24,7 @@ public sealed class AuthZenRoundTripTests : IDisposable
     {
         host = new ScriptedPdpHost(pdp);
         http = host.CreateDefaultClient(new Uri("http://localhost/"));
-        client = new AuthZenPdpClient(http, new AuthZenOptions(new Uri("http://localhost/"), "any-token", TimeSpan.FromSeconds(30)));
+        client = new AuthZenPdpClient(http, new AuthZenOptions(new Uri("http://localhost/"), null, TimeSpan.FromSeconds(30))   // the dev host: anonymous (a presented token would be validated));
     }
 
     public void Dispose()

@@ -18,6 +18,7 @@ public abstract class HostedSliceTest : IDisposable
     {
         ["ENVIRONMENT"] = "prod",
         ["ALLOW_UNSAFE_CONFIGURATION"] = "true",
+        ["SECRETS_API_REQUIRE_AUTH"] = "false", ["SECRETS_ENFORCE_SCOPES"] = "false", ["SECRETS_REQUIRE_SENDER_BINDING"] = "false",
         ["ENABLE_YAML_PROVIDER"] = "true",
     };
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
+using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Binding;
 
@@ -67,31 +67,18 @@ internal sealed class DpopProofResult
 /// <summary>The <c>WWW-Authenticate</c> value of a DPoP challenge (RFC 9449 §7.1), e.g. <c>DPoP error="…", error_description="…", algs="ES256 PS256"</c>.</summary>
 internal static class DpopChallenge
 {
-    public static string Build(IEnumerable<string> algorithms, string? error = null, string? description = null)
+    public static string Build(IEnumerable<string> algorithms, string? error = null, string? description = null) =>
+        For(Challenges.Dpop, algorithms, error, description);
+
+    /// <summary>
+    /// A challenge in the caller's scheme: DPoP (with the accepted <c>algs</c>) for a DPoP-bound caller,
+    /// else Bearer (RFC 6750 §3); <paramref name="extra"/> parameters (e.g. <c>scope</c>) come before <c>algs</c>.
+    /// </summary>
+    public static string For(string scheme, IEnumerable<string> algorithms, string? error, string? description, params (string Name, string Value)[] extra)
     {
         ArgumentNullException.ThrowIfNull(algorithms);
-        var value = new StringBuilder("DPoP ");
-        if (error is not null)
-        {
-            value.Append("error=").Append(Quote(error)).Append(", ");
-            if (description is not null)
-                value.Append("error_description=").Append(Quote(description)).Append(", ");
-        }
-        value.Append("algs=").Append(Quote(string.Join(' ', algorithms)));
-        return value.ToString();
-    }
-
-    /// <summary>An RFC 9110 quoted-string; control characters, which a header cannot carry, become spaces.</summary>
-    private static string Quote(string text)
-    {
-        var quoted = new StringBuilder(text.Length + 2).Append('"');
-        foreach (var c in text)
-        {
-            if (c is '"' or '\\')
-                quoted.Append('\\').Append(c);
-            else
-                quoted.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return quoted.Append('"').ToString();
+        return scheme == Challenges.Dpop
+            ? Challenges.Build(Challenges.Dpop, error, description, [.. extra, ("algs", string.Join(' ', algorithms))])
+            : Challenges.Build(Challenges.Bearer, error, description, extra);
     }
 }

@@ -4,6 +4,8 @@ using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
+using Secrets.Grants.Authentication;
+using Secrets.Grants.Binding;
 using Secrets.Grants.Contracts;
 using Secrets.Grants.State;
 using Secrets.Policy.Contracts;
@@ -21,7 +23,8 @@ namespace Secrets.Grants.Enforcement;
 /// failure is left to the caller to audit as the operation's failure).
 /// </summary>
 internal sealed partial class GrantEnforcer(
-    IMediator mediator, IGrantState state, GrantOptions options, TenantContext tenant, TimeProvider time, ILogger<GrantEnforcer> log)
+    IMediator mediator, IGrantState state, IReplayWindow replays, GrantOptions options, AuthenticationOptions authentication,
+    ScopeEnforcement scopes, DpopOptions dpop, TenantContext tenant, TimeProvider time, ILogger<GrantEnforcer> log)
 {
     /// <summary>The decision each grant key is waiting for in this process (single flight).</summary>
     private readonly ConcurrentDictionary<GrantKey, TaskCompletionSource> inFlight = new();
@@ -30,14 +33,15 @@ internal sealed partial class GrantEnforcer(
     {
         using var activity = Telemetry.Source.StartActivity("pep.authorize");
         var decisions = new AccessDecision?[uses.Count];
+        var open = await AllowedByTokenAsync(uses, caller, decisions, ct);
         if (!options.Enforce)
         {
-            for (var i = 0; i < uses.Count; i++)
+            foreach (var i in open)
                 decisions[i] = new AccessDecision(true, DecisionIds.New(), options.MaxUses - 1, DefaultObligations);
         }
-        else
+        else if (open.Count > 0)
         {
-            await EnforceAsync(uses, caller, decisions, ct);
+            await EnforceAsync(open, uses, caller, decisions, ct);
         }
 
         AccessDecision? firstDeny = null;
@@ -52,7 +56,59 @@ internal sealed partial class GrantEnforcer(
 
     private Obligations DefaultObligations => new(options.TtlSeconds, options.MaxUses, null);
 
-    private async Task EnforceAsync(IReadOnlyList<SecretUse> uses, Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+    /// <summary>
+    /// What the caller's token allows before any grant or PDP (SPEC §4, §6): the purpose's scope
+    /// (<c>SECRETS_ENFORCE_SCOPES</c>) and, for <c>execute</c>, a sender-bound token
+    /// (<c>SECRETS_REQUIRE_SENDER_BINDING</c>). Returns the uses still to decide; once a required use is
+    /// refused, the batch is refused and its other uses are not decided (nothing is consumed).
+    /// </summary>
+    private async Task<List<int>> AllowedByTokenAsync(IReadOnlyList<SecretUse> uses, Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+    {
+        var open = new List<int>(uses.Count);
+        var requiredRefused = false;
+        for (var i = 0; i < uses.Count; i++)
+        {
+            if (scopes.Missing(caller, SecretScopes.For(uses[i].Purpose)) is { } scope)
+            {
+                decisions[i] = await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.InsufficientScope, ct,
+                    $"the access token lacks the scope {scope}",
+                    Challenge(caller, "insufficient_scope", $"requires {scope}", ("scope", scope)));
+            }
+            else if (authentication.RequireSenderBinding && uses[i].Purpose == Purpose.Execute && caller.Binding is null)
+            {
+                decisions[i] = await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.SenderBindingRequired, ct, null,
+                    DpopChallenge.Build(dpop.Algorithms, "invalid_token", "this read needs a DPoP- or certificate-bound token"));
+            }
+            else
+            {
+                open.Add(i);
+                continue;
+            }
+            requiredRefused |= uses[i].Required;
+        }
+        if (!requiredRefused)
+            return open;
+        foreach (var i in open)   // not decided: the batch is refused anyway
+            decisions[i] = new AccessDecision(false, DecisionIds.New(), 0, DefaultObligations, ErrorCode.SecretAuthzFailed.Value, Audited: true);
+        return [];
+    }
+
+    /// <summary>
+    /// The token replay guard (SPEC §6, <c>TOKEN_REPLAY_GUARD</c>): a token <c>jti</c> is accepted once per
+    /// grant, until the grant expires. A replay is 401 <c>REPLAY_DENIED</c> (the use it tried is spent).
+    /// </summary>
+    private async Task<AccessDecision> GuardReplayAsync(AccessDecision permit, SecretUse use, GrantKey key, string? binding, DateTimeOffset grantExpiry,
+        Caller caller, CancellationToken ct)
+    {
+        if (!authentication.TokenReplayGuard || caller.TokenId is not { } jti)
+            return permit;
+        if (await replays.TryClaimAsync(ReplayId.ForTokenForGrant(key, binding, permit.DecisionId, jti), grantExpiry, ct))
+            return permit;
+        const string replayed = "this access token was already used for this grant";
+        return await DenyAsync(use, caller, permit.DecisionId, ErrorCode.ReplayDenied, ct, replayed, Challenge(caller, "invalid_token", replayed));
+    }
+
+    private async Task EnforceAsync(List<int> initial, IReadOnlyList<SecretUse> uses, Caller caller, AccessDecision?[] decisions, CancellationToken ct)
     {
         var binding = caller.Binding?.ToString();
         var keys = new GrantKey[uses.Count];
@@ -60,7 +116,7 @@ internal sealed partial class GrantEnforcer(
             keys[i] = GrantKey.For(tenant.TenantId, caller.Subject, uses[i].Uri, uses[i].Purpose);
         try
         {
-            var open = await FromCacheAsync(Enumerable.Range(0, uses.Count), uses, keys, binding, caller, decisions, ct);
+            var open = await FromCacheAsync(initial, uses, keys, binding, caller, decisions, ct);
             var started = Stopwatch.GetTimestamp();
             while (open.Count > 0)
             {
@@ -127,7 +183,8 @@ internal sealed partial class GrantEnforcer(
             GrantMetrics.Hit();
             decisions[i] = use.Outcome switch
             {
-                GrantLookup.Used => new AccessDecision(true, use.DecisionId!, use.RemainingUses, ObligationsOf(use.Grant!)),
+                GrantLookup.Used => await GuardReplayAsync(new AccessDecision(true, use.DecisionId!, use.RemainingUses, ObligationsOf(use.Grant!)),
+                    uses[i], keys[i], binding, use.Grant!.ExpiresAt, caller, ct),
                 GrantLookup.BindingDrift => await DenyAsync(uses[i], caller, use.DecisionId!, ErrorCode.BindingDenied, ct),
                 _ => await DenyAsync(uses[i], caller, use.DecisionId ?? DecisionIds.New(), ErrorCode.SecretAuthzFailed, ct),
             };
@@ -203,7 +260,7 @@ internal sealed partial class GrantEnforcer(
         var grant = new Grant(decisionId, obligations.TtlSeconds, obligations.MaxUses, obligations.RequireBinding, binding,
             now.AddSeconds(obligations.TtlSeconds));
         var remaining = await state.GrantAndUseAsync(key, grant, ct);
-        return new AccessDecision(true, decisionId, remaining, obligations);
+        return await GuardReplayAsync(new AccessDecision(true, decisionId, remaining, obligations), use, key, binding, grant.ExpiresAt, caller, ct);
     }
 
     /// <summary>require_binding: dpop, mtls, any (some binding) or none; an obligation we do not know is not met.</summary>
@@ -218,12 +275,21 @@ internal sealed partial class GrantEnforcer(
 
     private static Obligations ObligationsOf(Grant grant) => new(grant.TtlSeconds, grant.MaxUses, grant.RequireBinding);
 
-    private async Task<AccessDecision> DenyAsync(SecretUse use, Caller caller, string decisionId, ErrorCode code, CancellationToken ct)
+    private async Task<AccessDecision> DenyAsync(SecretUse use, Caller caller, string decisionId, ErrorCode code, CancellationToken ct,
+        string? detail = null, string? challenge = null)
     {
-        var type = code == ErrorCode.BindingDenied ? AuditType.BindingDenied : AuditType.AuthzDenied;
+        var type = code == ErrorCode.BindingDenied || code == ErrorCode.SenderBindingRequired ? AuditType.BindingDenied
+            : code == ErrorCode.ReplayDenied ? AuditType.ReplayDenied
+            : AuditType.AuthzDenied;
+        if (code == ErrorCode.BindingDenied)
+            challenge ??= Challenge(caller, "invalid_token", code.Detail);
         await mediator.Publish(AuditRecord.Create(type, AuditEffect.Deny, use.Uri, use.Purpose, caller, decisionId, null, code.Value), ct);
-        return new AccessDecision(false, decisionId, 0, DefaultObligations, code.Value, Audited: true);
+        return new AccessDecision(false, decisionId, 0, DefaultObligations, code.Value, Audited: true) { DenyDetail = detail, Challenge = challenge };
     }
+
+    /// <summary>A challenge in the caller's scheme (RFC 6750 §3, RFC 9449 §7.1).</summary>
+    private string Challenge(Caller caller, string error, string description, params (string Name, string Value)[] extra) =>
+        DpopChallenge.For(Challenges.SchemeOf(caller), dpop.Algorithms, error, description, extra);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grant state unavailable, denying: {Reason}")]
     private static partial void LogStateUnavailable(ILogger logger, string reason);

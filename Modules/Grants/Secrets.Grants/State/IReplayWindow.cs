@@ -33,11 +33,12 @@ internal readonly record struct ReplayId(ReplayScope Scope, string Digest)
 
     /// <summary>
     /// An access token used under a grant: the grant's key (subject, tenant, URI, purpose), the
-    /// caller's <see cref="SenderBinding"/> string (null when unbound) and the token's <c>jti</c>,
-    /// the tuple SPEC §6 names. The window is the grant's: claim until the grant's expiry.
+    /// caller's <see cref="SenderBinding"/> string (null when unbound), the grant's decision id and the
+    /// token's <c>jti</c>: the tuple SPEC §6 names, for this grant only (a grant that is used up or
+    /// expires ends its window; the next decision opens a new one). Claim until the grant's expiry.
     /// </summary>
-    public static ReplayId ForTokenForGrant(GrantKey grant, string? binding, string tokenJti) =>
-        Of(ReplayScope.TokenForGrant, grant.Value, binding is null ? "0" : "1" + binding, tokenJti);
+    public static ReplayId ForTokenForGrant(GrantKey grant, string? binding, string decisionId, string tokenJti) =>
+        Of(ReplayScope.TokenForGrant, grant.Value, binding is null ? "0" : "1" + binding, decisionId, tokenJti);
 
     public override string ToString() => $"{Scope}:{Digest}";
 

@@ -161,6 +161,7 @@ public sealed class AuditRecordTests : IDisposable
         {
             ["ENVIRONMENT"] = "prod",
             ["ALLOW_UNSAFE_CONFIGURATION"] = "true",
+            ["SECRETS_API_REQUIRE_AUTH"] = "false", ["SECRETS_ENFORCE_SCOPES"] = "false", ["SECRETS_REQUIRE_SENDER_BINDING"] = "false",
             ["ENABLE_YAML_PROVIDER"] = "true",
             ["TENANT_SALT"] = "prod-salt-9f8e7d6c5b4a",
         });

@@ -20,12 +20,7 @@ internal sealed record AuthZenEndpointsOptions(bool Enabled, Uri? PublicBaseUrl)
     {
         ArgumentNullException.ThrowIfNull(config);
         var enabled = Settings.Bool(config["ENABLE_AUTHZEN_ENDPOINTS"], "ENABLE_AUTHZEN_ENDPOINTS", profile != DeploymentProfile.Prod);
-        var raw = config["SECRETS_PUBLIC_BASE_URL"]?.Trim();
-        if (string.IsNullOrEmpty(raw))
-            return new AuthZenEndpointsOptions(enabled, null);
-        if (!Uri.TryCreate(raw, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-            throw new InvalidOperationException("SECRETS_PUBLIC_BASE_URL must be an absolute http or https URL");
-        return new AuthZenEndpointsOptions(enabled, url);
+        return new AuthZenEndpointsOptions(enabled, Settings.HttpUrl(config["SECRETS_PUBLIC_BASE_URL"], "SECRETS_PUBLIC_BASE_URL"));
     }
 }
 

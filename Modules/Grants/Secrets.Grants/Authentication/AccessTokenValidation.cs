@@ -1,0 +1,133 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Secrets.Grants.Authentication;
+
+/// <summary>
+/// Bearer JWT validation (SPEC §6) with ASP.NET Core's JwtBearer handler, called by
+/// <see cref="CallerAuthentication"/> for the token it took from the request: signature against the
+/// issuer's keys (discovery + JWKS with key rollover, or a JWKS file or URL), an allowed asymmetric
+/// <c>alg</c>, <c>typ</c>, issuer compared exactly, lifetime with <c>exp</c> required and a small skew,
+/// and the audience, which must include <c>SECRETS_AUDIENCE</c> whenever <c>aud</c> is present. Claims stay
+/// as issued (no inbound claim mapping).
+/// </summary>
+internal static class AccessTokenValidation
+{
+    public const string Scheme = "secrets-jwt";
+    private const string TokenItem = "secrets.access_token";
+    private const string ValidatedItem = "secrets.validated_token";
+
+    /// <summary>Keys are fetched again at most this often when a token names a key we do not have (rollover).</summary>
+    private static readonly TimeSpan RefreshOnUnknownKey = TimeSpan.FromSeconds(30);
+
+    public static void Register(IServiceCollection services, AuthenticationOptions options)
+    {
+        services.AddAuthentication().AddJwtBearer(Scheme, jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.SaveToken = false;
+            jwt.IncludeErrorDetails = false;
+            jwt.RefreshInterval = RefreshOnUnknownKey;
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = AuthenticationOptions.MaxTokenLength });
+            jwt.TokenValidationParameters = Parameters(options);
+            if (options.Authority is { } authority)
+            {
+                jwt.Authority = authority;
+                jwt.RequireHttpsMetadata = AuthenticationOptions.RequiresHttps(authority);
+            }
+            else if (options.JwksUrl is { } url)
+            {
+                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(url, new JwksRetriever(options.Issuer!),
+                    new HttpDocumentRetriever { RequireHttps = AuthenticationOptions.RequiresHttps(url) }) { RefreshInterval = RefreshOnUnknownKey };
+            }
+            else if (options.JwksPath is { } path)
+            {
+                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(Path.GetFullPath(path), new JwksRetriever(options.Issuer!),
+                    new FileDocumentRetriever()) { RefreshInterval = RefreshOnUnknownKey };
+            }
+            jwt.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context =>
+                {
+                    if (context.HttpContext.Items[TokenItem] is string token)
+                        context.Token = token;
+                    else
+                        context.NoResult();
+                    return Task.CompletedTask;
+                },
+                OnTokenValidated = context =>
+                {
+                    context.HttpContext.Items[ValidatedItem] = context.SecurityToken;
+                    return Task.CompletedTask;
+                },
+            };
+        });
+    }
+
+    private static TokenValidationParameters Parameters(AuthenticationOptions options) => new()
+    {
+        ValidateIssuer = true,
+        ValidIssuer = options.Issuer,
+        IssuerValidator = ExactIssuer,
+        ValidateAudience = true,
+        AudienceValidator = (audiences, _, _) => audiences is null || !audiences.Any() || audiences.Contains(options.Audience, StringComparer.Ordinal),
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        ClockSkew = options.ClockSkew,
+        RequireSignedTokens = true,
+        ValidAlgorithms = options.Algorithms,
+        ValidTypes = AuthenticationOptions.TokenTypes,
+        ValidateIssuerSigningKey = true,
+        NameClaimType = "sub",
+        RoleClaimType = "roles",
+    };
+
+    /// <summary>The issuer is compared exactly (SPEC §6): no trailing-slash or case tolerance.</summary>
+    private static string ExactIssuer(string issuer, SecurityToken token, TokenValidationParameters parameters)
+    {
+        if (issuer is { Length: > 0 }
+            && (string.Equals(parameters.ValidIssuer, issuer, StringComparison.Ordinal)
+                || (parameters.ValidIssuers?.Contains(issuer, StringComparer.Ordinal) ?? false)))
+            return issuer;
+        throw new SecurityTokenInvalidIssuerException("the token's issuer is not the configured one");
+    }
+
+    /// <summary>Validates <paramref name="token"/> (no result when no key source is configured).</summary>
+    public static async Task<(JsonWebToken? Token, Exception? Failure)> ValidateAsync(HttpContext http, string token)
+    {
+        http.Items[TokenItem] = token;
+        try
+        {
+            var result = await http.AuthenticateAsync(Scheme);
+            if (result.Succeeded && http.Items[ValidatedItem] is JsonWebToken validated)
+                return (validated, null);
+            return (null, result.Failure ?? new SecurityTokenException("the token was not validated"));
+        }
+        finally
+        {
+            http.Items.Remove(TokenItem);
+            http.Items.Remove(ValidatedItem);
+        }
+    }
+
+    /// <summary>A JWKS document (file or URL) as an OpenID configuration with the configured issuer.</summary>
+    private sealed class JwksRetriever(string issuer) : IConfigurationRetriever<OpenIdConnectConfiguration>
+    {
+        public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
+        {
+            var document = await retriever.GetDocumentAsync(address, cancel);
+            var keys = new JsonWebKeySet(document);
+            var configuration = new OpenIdConnectConfiguration { Issuer = issuer, JsonWebKeySet = keys };
+            foreach (var key in keys.GetSigningKeys())
+                configuration.SigningKeys.Add(key);
+            return configuration;
+        }
+    }
+}
