@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Secrets.Grants.Binding;
+using Secrets.Testing.Auth;
 
 namespace Secrets.Grants.Tests.Binding;
 
@@ -157,7 +158,7 @@ public sealed class DpopProofValidatorTests
         ["a jwk with its private part"] = (b => b.Proof.Header["jwk"] = WithMembers(b.Key.PublicJwk, b.Key.PrivateMembers), Invalid, "the jwk contains a private key"),
         ["a symmetric (oct) jwk"] = (b => b.Proof.Header["jwk"] = new Dictionary<string, object> { ["kty"] = "oct", ["k"] = "c2VjcmV0" }, Invalid, "the jwk contains a private key"),
         ["a jwk of unknown kty"] = (b => b.Proof.Header["jwk"] = WithMembers(b.Key.PublicJwk, new() { ["kty"] = "XYZ" }), Invalid, "the jwk is not a supported public key"),
-        ["a jwk point not on the curve"] = (b => b.Proof.Header["jwk"] = WithMembers(b.Key.PublicJwk, new() { ["y"] = ProofKey.B64(new byte[32]) }), Invalid, "the jwk is not a valid EC public key"),
+        ["a jwk point not on the curve"] = (b => b.Proof.Header["jwk"] = WithMembers(b.Key.PublicJwk, new() { ["y"] = Jose.Base64Url(new byte[32]) }), Invalid, "the jwk is not a valid EC public key"),
         ["a flipped signature bit"] = (b => b.Tamper = p => FlipSignatureBit(p), Invalid, "the signature does not verify"),
         ["a DER-encoded ECDSA signature"] = (b => b.Proof.Signer = input => ToDer(b.Key.Sign("ES256", input)), Invalid, "the signature does not verify"),
         ["a signature by another key"] = (b => b.Proof.Key = DpopTestBed.OtherEs256, Invalid, "the signature does not verify"),
@@ -192,7 +193,7 @@ public sealed class DpopProofValidatorTests
         ["a made-up nonce"] = (b =>
         {
             b.RequireNonce = true;
-            b.Proof.Claims["nonce"] = ProofKey.B64(RandomNumberGenerator.GetBytes(24));
+            b.Proof.Claims["nonce"] = Jose.Base64Url(RandomNumberGenerator.GetBytes(24));
         }, UseNonce, "the DPoP nonce is invalid or expired"),
         ["a nonce from another server"] = (b =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Secrets.Grants.Binding;
+using Secrets.Testing.Auth;
 
 namespace Secrets.Grants.Tests.Binding;
 
@@ -25,7 +26,7 @@ internal sealed class DpopTestBed
         Options = options ?? DpopOptions.Default;
         Nonces = new DpopNonceIssuer(Time, Options);
         Key = key ?? Es256;
-        Proof = new ProofBuilder(Key, Method, Url, Start, Token);
+        Proof = new DpopProofBuilder(Key, Method, Url, Start, Token);
         ExpectedThumbprint = Key.Thumbprint;
     }
 
@@ -33,7 +34,7 @@ internal sealed class DpopTestBed
     public DpopOptions Options { get; }
     public DpopNonceIssuer Nonces { get; }
     public ProofKey Key { get; }
-    public ProofBuilder Proof { get; }
+    public DpopProofBuilder Proof { get; }
 
     public string RequestMethod { get; set; } = Method;
     public string RequestUrl { get; set; } = Url;

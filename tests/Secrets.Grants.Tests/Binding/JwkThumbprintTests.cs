@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Secrets.Grants.Binding;
+using Secrets.Testing.Auth;
 
 namespace Secrets.Grants.Tests.Binding;
 

@@ -2,12 +2,14 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using NSec.Cryptography;
-using Secrets.Grants.Binding;
 
-namespace Secrets.Grants.Tests.Binding;
+namespace Secrets.Testing.Auth;
 
-/// <summary>A client's DPoP key in a test: its public JWK, its private members, and how it signs under an alg.</summary>
-internal sealed class ProofKey : IDisposable
+/// <summary>
+/// A key in a test (a client's DPoP key, an issuer's signing key): its public JWK, its private members, and how it
+/// signs under an alg. EC P-256/384/521 (ES256/384/512), RSA of any size (RS*, PS*), Ed25519 (EdDSA, via NSec).
+/// </summary>
+public sealed class ProofKey : IDisposable
 {
     private readonly Func<string, byte[], byte[]> _sign;
     private readonly IDisposable _key;
@@ -21,14 +23,19 @@ internal sealed class ProofKey : IDisposable
         _key = key;
     }
 
+    /// <summary>The alg this key signs with by default: ES256/384/512, RS256 or another RSA alg, EdDSA.</summary>
     public string Alg { get; }
+    /// <summary>The public JWK (kty and its public members only); a copy is what goes into a header or a JWKS.</summary>
     public Dictionary<string, object> PublicJwk { get; }
+    /// <summary>The private JWK members (d; for RSA also p, q, dp, dq, qi), to build a JWK a client must never send.</summary>
     public Dictionary<string, string> PrivateMembers { get; }
-    public string Thumbprint => JwkThumbprint.Compute(JsonSerializer.SerializeToElement(PublicJwk));
+    /// <summary>The RFC 7638 thumbprint of <see cref="PublicJwk"/> (the kit's own implementation, <see cref="Jose.Thumbprint(IReadOnlyDictionary{string, object})"/>).</summary>
+    public string Thumbprint => Jose.Thumbprint(PublicJwk);
 
     /// <summary>Signs as <paramref name="alg"/> would with this key (even when the alg does not suit it).</summary>
     public byte[] Sign(string alg, byte[] input) => _sign(alg, input);
 
+    /// <summary>A new EC key on the curve of <paramref name="alg"/> (or <paramref name="curve"/>, to mismatch them).</summary>
     public static ProofKey Ec(string alg = "ES256", ECCurve? curve = null)
     {
         var ecdsa = ECDsa.Create(curve ?? alg switch
@@ -40,31 +47,33 @@ internal sealed class ProofKey : IDisposable
         var p = ecdsa.ExportParameters(includePrivateParameters: true);
         var crv = p.Q.X!.Length switch { 32 => "P-256", 48 => "P-384", _ => "P-521" };
         return new(alg,
-            new() { ["kty"] = "EC", ["crv"] = crv, ["x"] = B64(p.Q.X!), ["y"] = B64(p.Q.Y!) },
-            new() { ["d"] = B64(p.D!) },
+            new() { ["kty"] = "EC", ["crv"] = crv, ["x"] = Jose.Base64Url(p.Q.X!), ["y"] = Jose.Base64Url(p.Q.Y!) },
+            new() { ["d"] = Jose.Base64Url(p.D!) },
             (a, input) => ecdsa.SignData(input, Hash(a), DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
             ecdsa);
     }
 
+    /// <summary>A new RSA key of <paramref name="bits"/>; PS* algs sign with PSS, the others with PKCS #1 v1.5.</summary>
     public static ProofKey Rsa(string alg = "RS256", int bits = 2048)
     {
         var rsa = System.Security.Cryptography.RSA.Create(bits);
         var p = rsa.ExportParameters(includePrivateParameters: true);
         return new(alg,
-            new() { ["kty"] = "RSA", ["n"] = B64(p.Modulus!), ["e"] = B64(p.Exponent!) },
-            new() { ["d"] = B64(p.D!), ["p"] = B64(p.P!), ["q"] = B64(p.Q!), ["dp"] = B64(p.DP!), ["dq"] = B64(p.DQ!), ["qi"] = B64(p.InverseQ!) },
+            new() { ["kty"] = "RSA", ["n"] = Jose.Base64Url(p.Modulus!), ["e"] = Jose.Base64Url(p.Exponent!) },
+            new() { ["d"] = Jose.Base64Url(p.D!), ["p"] = Jose.Base64Url(p.P!), ["q"] = Jose.Base64Url(p.Q!), ["dp"] = Jose.Base64Url(p.DP!), ["dq"] = Jose.Base64Url(p.DQ!), ["qi"] = Jose.Base64Url(p.InverseQ!) },
             (a, input) => rsa.SignData(input, Hash(a), a.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1),
             rsa);
     }
 
+    /// <summary>A new Ed25519 key (alg EdDSA).</summary>
     public static ProofKey Ed25519()
     {
         var algorithm = SignatureAlgorithm.Ed25519;
         var key = Key.Create(algorithm, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         var seed = key.Export(KeyBlobFormat.RawPrivateKey);
         return new("EdDSA",
-            new() { ["kty"] = "OKP", ["crv"] = "Ed25519", ["x"] = B64(key.PublicKey.Export(KeyBlobFormat.RawPublicKey)) },
-            new() { ["d"] = B64(seed) },
+            new() { ["kty"] = "OKP", ["crv"] = "Ed25519", ["x"] = Jose.Base64Url(key.PublicKey.Export(KeyBlobFormat.RawPublicKey)) },
+            new() { ["d"] = Jose.Base64Url(seed) },
             (_, input) => algorithm.Sign(key, input),
             key);
     }
@@ -74,48 +83,10 @@ internal sealed class ProofKey : IDisposable
 
     public void Dispose() => _key.Dispose();
 
-    public static string B64(byte[] bytes) => Base64UrlStrict.Encode(bytes);
-
     private static HashAlgorithmName Hash(string alg) => alg[^3..] switch
     {
         "384" => HashAlgorithmName.SHA384,
         "512" => HashAlgorithmName.SHA512,
         _ => HashAlgorithmName.SHA256,
     };
-}
-
-/// <summary>Builds a DPoP proof: a JOSE header and claims that start valid, edited per test, then signed.</summary>
-internal sealed class ProofBuilder
-{
-    public ProofBuilder(ProofKey key, string method, string url, DateTimeOffset now, string accessToken)
-    {
-        Key = key;
-        Alg = key.Alg;
-        Header = new() { ["typ"] = "dpop+jwt", ["alg"] = key.Alg, ["jwk"] = key.PublicJwk };
-        Claims = new()
-        {
-            ["jti"] = Guid.NewGuid().ToString(),
-            ["htm"] = method,
-            ["htu"] = url,
-            ["iat"] = now.ToUnixTimeSeconds(),
-            ["ath"] = AccessTokenHash.Of(accessToken),
-        };
-    }
-
-    public ProofKey Key { get; set; }
-    /// <summary>The alg the signature is made with (the header's <c>alg</c> by default).</summary>
-    public string Alg { get; set; }
-    public Dictionary<string, object> Header { get; }
-    public Dictionary<string, object> Claims { get; }
-    /// <summary>Replaces the signature step (HS256, none, another key's signature…).</summary>
-    public Func<byte[], byte[]>? Signer { get; set; }
-
-    public string Build()
-    {
-        var head = Base64UrlStrict.Encode(JsonSerializer.SerializeToUtf8Bytes(Header));
-        var body = Base64UrlStrict.Encode(JsonSerializer.SerializeToUtf8Bytes(Claims));
-        var input = Encoding.ASCII.GetBytes(head + "." + body);
-        var signature = Signer is { } signer ? signer(input) : Key.Sign(Alg, input);
-        return head + "." + body + "." + Base64UrlStrict.Encode(signature);
-    }
 }
