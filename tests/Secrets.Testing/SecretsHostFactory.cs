@@ -40,6 +40,42 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
 
     public const string TestSalt = "test-salt-0123456789";
 
+    /// <summary>
+    /// Settings that make the host trust <paramref name="issuer"/>: <c>OIDC_ISSUER</c> and a JWKS file
+    /// (<c>OIDC_JWKS_PATH</c>) written now with the issuer's published keys.
+    /// </summary>
+    public static Dictionary<string, string?> Trusting(Auth.TestIssuer issuer, params (string Key, string? Value)[] more)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        var dir = Path.Combine(Path.GetTempPath(), "secrets-tests", "jwks-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(dir);
+        var jwks = Path.Combine(dir, "jwks.json");
+        issuer.WriteJwks(jwks);
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["OIDC_ISSUER"] = issuer.Issuer,
+            ["OIDC_JWKS_PATH"] = jwks,
+        };
+        foreach (var (key, value) in more)
+            settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>
+    /// Serve over Kestrel on 127.0.0.1 and a free port (real sockets) instead of the in-memory test
+    /// server; with <paramref name="https"/> the endpoint takes the host's HTTPS settings
+    /// (<c>TLS_CERT_PATH</c>, <c>TLS_KEY_PATH</c>, <c>TLS_CLIENT_CA_PATH</c>). Call <c>StartServer()</c>, then
+    /// use <c>ClientOptions.BaseAddress</c>.
+    /// </summary>
+    public SecretsHostFactory OnKestrel(bool https = false)
+    {
+        if (https)
+            UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.UseHttps()));
+        else
+            UseKestrel(0);
+        return this;
+    }
+
     /// <summary>A host with no KVv2 provider at all (test profile, no provider URL), dev helpers on.</summary>
     public static IDictionary<string, string?> WithoutKv2Providers => new Dictionary<string, string?>
     {

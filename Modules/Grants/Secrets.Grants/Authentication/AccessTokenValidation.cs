@@ -20,7 +20,6 @@ namespace Secrets.Grants.Authentication;
 internal static class AccessTokenValidation
 {
     public const string Scheme = "secrets-jwt";
-    private const string TokenItem = "secrets.access_token";
     private const string ValidatedItem = "secrets.validated_token";
 
     /// <summary>Keys are fetched again at most this often when a token names a key we do not have (rollover).</summary>
@@ -54,9 +53,12 @@ internal static class AccessTokenValidation
             }
             jwt.Events = new JwtBearerEvents
             {
+                // The handler runs once per request (ASP.NET Core's own authentication middleware may run it
+                // first, and the result is kept): it reads the token the same way CallerAuthentication does.
                 OnMessageReceived = context =>
                 {
-                    if (context.HttpContext.Items[TokenItem] is string token)
+                    if (!CallerAuthentication.IsAnonymousPath(context.Request.Path)
+                        && AccessTokenCredentials.From(context.Request.Headers.Authorization) is { Token: { } token })
                         context.Token = token;
                     else
                         context.NoResult();
@@ -99,22 +101,13 @@ internal static class AccessTokenValidation
         throw new SecurityTokenInvalidIssuerException("the token's issuer is not the configured one");
     }
 
-    /// <summary>Validates <paramref name="token"/> (no result when no key source is configured).</summary>
-    public static async Task<(JsonWebToken? Token, Exception? Failure)> ValidateAsync(HttpContext http, string token)
+    /// <summary>The validated token of this request, or why there is none.</summary>
+    public static async Task<(JsonWebToken? Token, Exception? Failure)> ValidateAsync(HttpContext http)
     {
-        http.Items[TokenItem] = token;
-        try
-        {
-            var result = await http.AuthenticateAsync(Scheme);
-            if (result.Succeeded && http.Items[ValidatedItem] is JsonWebToken validated)
-                return (validated, null);
-            return (null, result.Failure ?? new SecurityTokenException("the token was not validated"));
-        }
-        finally
-        {
-            http.Items.Remove(TokenItem);
-            http.Items.Remove(ValidatedItem);
-        }
+        var result = await http.AuthenticateAsync(Scheme);
+        if (result.Succeeded && http.Items[ValidatedItem] is JsonWebToken validated)
+            return (validated, null);
+        return (null, result.Failure ?? new SecurityTokenException("the token was not validated"));
     }
 
     /// <summary>A JWKS document (file or URL) as an OpenID configuration with the configured issuer.</summary>

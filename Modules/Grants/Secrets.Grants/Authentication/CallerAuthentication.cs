@@ -55,13 +55,13 @@ internal sealed partial class CallerAuthentication(
     {
         if (authorization.Count > 1)
             throw Refuse(ErrorCode.InvalidRequest, Challenges.Bearer, "invalid_request", "send one Authorization header");
-        var (scheme, token) = Credentials(authorization[0]);
+        var (scheme, token) = AccessTokenCredentials.From(authorization)!;
         if (scheme is null)
             throw Refuse(ErrorCode.InvalidRequest, Challenges.Bearer, "invalid_request", "use the Bearer or DPoP scheme");
         if (token is null)
             throw Refuse(ErrorCode.InvalidToken, scheme, "invalid_token", "the access token is missing or malformed");
 
-        var (validated, failure) = await AccessTokenValidation.ValidateAsync(http, token);
+        var (validated, failure) = await AccessTokenValidation.ValidateAsync(http);
         if (validated is null)
         {
             LogRefused(log, FailureKind(failure));
@@ -126,23 +126,6 @@ internal sealed partial class CallerAuthentication(
         ? publicBase.GetLeftPart(UriPartial.Path).TrimEnd('/') + (http.Request.PathBase + http.Request.Path).ToUriComponent()
         : UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase, http.Request.Path);
 
-    private static (string? Scheme, string? Token) Credentials(string? value)
-    {
-        var text = value.AsSpan().Trim();
-        var space = text.IndexOf(' ');
-        var name = space < 0 ? text : text[..space];
-        string? scheme = name.Equals(Challenges.Bearer, StringComparison.OrdinalIgnoreCase) ? Challenges.Bearer
-            : name.Equals(Challenges.Dpop, StringComparison.OrdinalIgnoreCase) ? Challenges.Dpop
-            : null;
-        if (scheme is null || space < 0)
-            return (scheme, null);
-        var token = text[(space + 1)..].Trim();
-        // RFC 6750 b64token: one token, no spaces, and never more than we are willing to parse.
-        return token.Length is 0 or > AuthenticationOptions.MaxTokenLength || token.IndexOfAny(' ', '\t') >= 0
-            ? (scheme, null)
-            : (scheme, token.ToString());
-    }
-
     private SecretsProblem Refuse(ErrorCode code, string scheme, string? error, string? description, bool withDpopChallenge = false)
     {
         List<KeyValuePair<string, string>> headers = [new(Challenges.Header, DpopChallenge.For(scheme, proofs.Options.Algorithms, error, description))];
@@ -169,7 +152,7 @@ internal sealed partial class CallerAuthentication(
 
     private static string FailureKind(Exception? failure) => failure?.GetType().Name ?? "none";
 
-    private static bool IsAnonymousPath(PathString path)
+    public static bool IsAnonymousPath(PathString path)
     {
         foreach (var prefix in AnonymousPrefixes)
         {
@@ -183,4 +166,30 @@ internal sealed partial class CallerAuthentication(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "access token refused: {FailureKind}")]
     private static partial void LogRefused(ILogger logger, string failureKind);
+}
+
+/// <summary>
+/// The scheme and token of one <c>Authorization</c> header: <c>Bearer</c> or <c>DPoP</c> (case-insensitive)
+/// and one RFC 6750 b64token, never longer than <see cref="AuthenticationOptions.MaxTokenLength"/>. A null
+/// scheme is another scheme; a null token is a missing or malformed one. Null for no or several headers.
+/// </summary>
+internal sealed record AccessTokenCredentials(string? Scheme, string? Token)
+{
+    public static AccessTokenCredentials? From(Microsoft.Extensions.Primitives.StringValues authorization)
+    {
+        if (authorization.Count != 1)
+            return null;
+        var text = authorization[0].AsSpan().Trim();
+        var space = text.IndexOf(' ');
+        var name = space < 0 ? text : text[..space];
+        string? scheme = name.Equals(Challenges.Bearer, StringComparison.OrdinalIgnoreCase) ? Challenges.Bearer
+            : name.Equals(Challenges.Dpop, StringComparison.OrdinalIgnoreCase) ? Challenges.Dpop
+            : null;
+        if (scheme is null || space < 0)
+            return new(scheme, null);
+        var token = text[(space + 1)..].Trim();
+        return token.Length is 0 or > AuthenticationOptions.MaxTokenLength || token.IndexOfAny(' ', '\t') >= 0
+            ? new(scheme, null)
+            : new(scheme, token.ToString());
+    }
 }
