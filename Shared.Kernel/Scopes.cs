@@ -37,7 +37,7 @@ public static class SecretScopes
 /// <c>SECRETS_ENFORCE_SCOPES</c> (default off in dev and test, on in prod). A missing scope is 403
 /// <c>INSUFFICIENT_SCOPE</c> naming the scope, with the RFC 6750 challenge.
 /// </summary>
-public sealed record ScopeEnforcement(bool Enabled)
+public sealed record ScopeEnforcement(bool Enabled, IReadOnlyList<string> DpopAlgorithms)
 {
     /// <summary>The missing scope for <paramref name="scope"/>, or null when the caller may go on.</summary>
     public string? Missing(Caller caller, string scope)
@@ -50,17 +50,18 @@ public sealed record ScopeEnforcement(bool Enabled)
     public void Demand(Caller caller, string scope)
     {
         if (Missing(caller, scope) is { } missing)
-            throw Refusal(caller, missing);
+            throw new SecretsProblem(ErrorCode.InsufficientScope, detail: Detail(missing))
+            {
+                Headers = [new(Challenges.Header, Challenge(caller, missing))],
+            };
     }
 
-    public static SecretsProblem Refusal(Caller caller, string scope)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        return new(ErrorCode.InsufficientScope, detail: $"the access token lacks the scope {scope}")
-        {
-            Headers = [Challenges.WwwAuthenticate(Challenges.SchemeOf(caller), "insufficient_scope", $"requires {scope}", ("scope", scope))],
-        };
-    }
+    /// <summary>The body detail of a scope refusal: it names the scope.</summary>
+    public static string Detail(string scope) => $"the access token lacks the scope {scope}";
+
+    /// <summary>The RFC 6750 §3.1 challenge, in the caller's scheme.</summary>
+    public string Challenge(Caller caller, string scope) =>
+        Challenges.For(Challenges.SchemeOf(caller), DpopAlgorithms, "insufficient_scope", $"requires {scope}", ("scope", scope));
 }
 
 /// <summary><c>WWW-Authenticate</c> challenges (RFC 6750 §3, RFC 9449 §7.1); every text in them is fixed server-side.</summary>
@@ -74,8 +75,17 @@ public static class Challenges
     public static string SchemeOf(Caller caller) =>
         caller?.Binding?.Kind == SenderBindingKind.Dpop ? Dpop : Bearer;
 
-    public static KeyValuePair<string, string> WwwAuthenticate(string scheme, string? error, string? description, params ReadOnlySpan<(string Name, string Value)> extra) =>
-        new(Header, Build(scheme, error, description, extra));
+    /// <summary>
+    /// A challenge in <paramref name="scheme"/>: DPoP (with the accepted <c>algs</c>, RFC 9449 §7.1) or
+    /// Bearer (RFC 6750 §3); <paramref name="extra"/> parameters (e.g. <c>scope</c>) come before <c>algs</c>.
+    /// </summary>
+    public static string For(string scheme, IEnumerable<string> dpopAlgorithms, string? error, string? description, params (string Name, string Value)[] extra)
+    {
+        ArgumentNullException.ThrowIfNull(dpopAlgorithms);
+        return scheme == Dpop
+            ? Build(Dpop, error, description, [.. extra, ("algs", string.Join(' ', dpopAlgorithms))])
+            : Build(Bearer, error, description, extra);
+    }
 
     public static string Build(string scheme, string? error, string? description, params ReadOnlySpan<(string Name, string Value)> extra)
     {

@@ -36,6 +36,27 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
+        // Prod authenticates every caller: a prod host that names no issuer of its own trusts the shared
+        // test issuer, and its clients carry a token with every scope, so profile tests stay about profiles.
+        if (string.Equals(settings["ENVIRONMENT"], "prod", StringComparison.OrdinalIgnoreCase)
+            && !settings.ContainsKey("OIDC_ISSUER") && !settings.ContainsKey("OIDC_AUTHORITY")
+            && !string.Equals(settings.GetValueOrDefault("SECRETS_API_REQUIRE_AUTH"), "false", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var (key, value) in Trusting(SharedIssuer.Value))
+                settings[key] = value;
+            authenticatedClients = true;
+        }
+    }
+
+    private static readonly Lazy<Auth.TestIssuer> SharedIssuer = new(() => new Auth.TestIssuer());
+    private readonly bool authenticatedClients;
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        if (authenticatedClients)
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SharedIssuer.Value.Token());
     }
 
     public const string TestSalt = "test-salt-0123456789";

@@ -55,9 +55,10 @@ public static class GrantsModule
         // Authentication and sender binding (SPEC §6): the caller, its token, its DPoP key or client certificate.
         var authentication = AuthenticationOptions.From(config);
         builder.Services.AddSingleton(authentication);
-        builder.Services.AddSingleton(new ScopeEnforcement(authentication.EnforceScopes));
+        var dpop = DpopOptions.From(config);
+        builder.Services.AddSingleton(new ScopeEnforcement(authentication.EnforceScopes, dpop.Algorithms));
         AccessTokenValidation.Register(builder.Services, authentication);
-        builder.Services.AddSingleton(DpopOptions.From(config));
+        builder.Services.AddSingleton(dpop);
         builder.Services.AddSingleton<DpopNonceIssuer>();
         builder.Services.AddSingleton<DpopProofValidator>();
         return builder;

@@ -24,7 +24,8 @@ public sealed class AuthZenRoundTripTests : IDisposable
     {
         host = new ScriptedPdpHost(pdp);
         http = host.CreateDefaultClient(new Uri("http://localhost/"));
-        client = new AuthZenPdpClient(http, new AuthZenOptions(new Uri("http://localhost/"), null, TimeSpan.FromSeconds(30))   // the dev host: anonymous (a presented token would be validated));
+        // the dev host's caller is anonymous: a presented PDP_TOKEN would be validated as an access token
+        client = new AuthZenPdpClient(http, new AuthZenOptions(new Uri("http://localhost/"), null, TimeSpan.FromSeconds(30)));
     }
 
     public void Dispose()

@@ -36,21 +36,7 @@ internal static class AccessTokenValidation
             jwt.TokenHandlers.Clear();
             jwt.TokenHandlers.Add(new JsonWebTokenHandler { MapInboundClaims = false, MaximumTokenSizeInBytes = AuthenticationOptions.MaxTokenLength });
             jwt.TokenValidationParameters = Parameters(options);
-            if (options.Authority is { } authority)
-            {
-                jwt.Authority = authority;
-                jwt.RequireHttpsMetadata = AuthenticationOptions.RequiresHttps(authority);
-            }
-            else if (options.JwksUrl is { } url)
-            {
-                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(url, new JwksRetriever(options.Issuer!),
-                    new HttpDocumentRetriever { RequireHttps = AuthenticationOptions.RequiresHttps(url) }) { RefreshInterval = RefreshOnUnknownKey };
-            }
-            else if (options.JwksPath is { } path)
-            {
-                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(Path.GetFullPath(path), new JwksRetriever(options.Issuer!),
-                    new FileDocumentRetriever()) { RefreshInterval = RefreshOnUnknownKey };
-            }
+            jwt.ConfigurationManager = KeySource(options);
             jwt.Events = new JwtBearerEvents
             {
                 // The handler runs once per request (ASP.NET Core's own authentication middleware may run it
@@ -73,11 +59,41 @@ internal static class AccessTokenValidation
         });
     }
 
+    /// <summary>
+    /// Where the issuer's keys come from. Keys are fetched again when a token names a key we do not have
+    /// (rollover), and a key the issuer dropped is refused at once: no "last known good" fallback.
+    /// </summary>
+    private static ConfigurationManager<OpenIdConnectConfiguration>? KeySource(AuthenticationOptions options)
+    {
+        ConfigurationManager<OpenIdConnectConfiguration>? manager = null;
+        if (options.Authority is { } authority)
+        {
+            manager = new(authority.TrimEnd('/') + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(),
+                new HttpDocumentRetriever { RequireHttps = AuthenticationOptions.RequiresHttps(authority) });
+        }
+        else if (options.JwksUrl is { } url)
+        {
+            manager = new(url, new JwksRetriever(options.Issuer!), new HttpDocumentRetriever { RequireHttps = AuthenticationOptions.RequiresHttps(url) });
+        }
+        else if (options.JwksPath is { } path)
+        {
+            manager = new(Path.GetFullPath(path), new JwksRetriever(options.Issuer!), new FileDocumentRetriever());
+        }
+        if (manager is not null)
+        {
+            manager.RefreshInterval = RefreshOnUnknownKey;
+            manager.UseLastKnownGoodConfiguration = false;
+        }
+        return manager;
+    }
+
     private static TokenValidationParameters Parameters(AuthenticationOptions options) => new()
     {
         ValidateIssuer = true,
         ValidIssuer = options.Issuer,
-        IssuerValidator = ExactIssuer,
+        IssuerValidatorUsingConfiguration = ExactIssuer,
+        TryAllIssuerSigningKeys = false,   // the token's kid names the key; no other key of the issuer is tried
+        ValidateWithLKG = false,
         ValidateAudience = true,
         AudienceValidator = (audiences, _, _) => audiences is null || !audiences.Any() || audiences.Contains(options.Audience, StringComparer.Ordinal),
         ValidateLifetime = true,
@@ -91,12 +107,14 @@ internal static class AccessTokenValidation
         RoleClaimType = "roles",
     };
 
-    /// <summary>The issuer is compared exactly (SPEC §6): no trailing-slash or case tolerance.</summary>
-    private static string ExactIssuer(string issuer, SecurityToken token, TokenValidationParameters parameters)
+    /// <summary>
+    /// The issuer is compared exactly (SPEC §6), no trailing-slash or case tolerance, with
+    /// <c>OIDC_ISSUER</c> or else the issuer the authority's discovery document names.
+    /// </summary>
+    private static string ExactIssuer(string issuer, SecurityToken token, TokenValidationParameters parameters, BaseConfiguration? configuration)
     {
-        if (issuer is { Length: > 0 }
-            && (string.Equals(parameters.ValidIssuer, issuer, StringComparison.Ordinal)
-                || (parameters.ValidIssuers?.Contains(issuer, StringComparer.Ordinal) ?? false)))
+        var expected = parameters.ValidIssuer ?? configuration?.Issuer;
+        if (issuer is { Length: > 0 } && string.Equals(expected, issuer, StringComparison.Ordinal))
             return issuer;
         throw new SecurityTokenInvalidIssuerException("the token's issuer is not the configured one");
     }

@@ -128,7 +128,7 @@ internal sealed partial class CallerAuthentication(
 
     private SecretsProblem Refuse(ErrorCode code, string scheme, string? error, string? description, bool withDpopChallenge = false)
     {
-        List<KeyValuePair<string, string>> headers = [new(Challenges.Header, DpopChallenge.For(scheme, proofs.Options.Algorithms, error, description))];
+        List<KeyValuePair<string, string>> headers = [new(Challenges.Header, Challenges.For(scheme, proofs.Options.Algorithms, error, description))];
         if (withDpopChallenge)
             headers.Add(new(Challenges.Header, DpopChallenge.Build(proofs.Options.Algorithms)));
         return new SecretsProblem(code, detail: description ?? code.Detail) { Headers = headers };

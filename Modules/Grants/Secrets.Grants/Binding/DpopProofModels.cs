@@ -68,17 +68,5 @@ internal sealed class DpopProofResult
 internal static class DpopChallenge
 {
     public static string Build(IEnumerable<string> algorithms, string? error = null, string? description = null) =>
-        For(Challenges.Dpop, algorithms, error, description);
-
-    /// <summary>
-    /// A challenge in the caller's scheme: DPoP (with the accepted <c>algs</c>) for a DPoP-bound caller,
-    /// else Bearer (RFC 6750 §3); <paramref name="extra"/> parameters (e.g. <c>scope</c>) come before <c>algs</c>.
-    /// </summary>
-    public static string For(string scheme, IEnumerable<string> algorithms, string? error, string? description, params (string Name, string Value)[] extra)
-    {
-        ArgumentNullException.ThrowIfNull(algorithms);
-        return scheme == Challenges.Dpop
-            ? Challenges.Build(Challenges.Dpop, error, description, [.. extra, ("algs", string.Join(' ', algorithms))])
-            : Challenges.Build(Challenges.Bearer, error, description, extra);
-    }
+        Challenges.For(Challenges.Dpop, algorithms, error, description);
 }

@@ -33,7 +33,7 @@ internal sealed partial class GrantEnforcer(
     {
         using var activity = Telemetry.Source.StartActivity("pep.authorize");
         var decisions = new AccessDecision?[uses.Count];
-        var open = await AllowedByTokenAsync(uses, caller, decisions, ct);
+        var (open, refusal) = await AllowedByTokenAsync(uses, caller, decisions, ct);
         if (!options.Enforce)
         {
             foreach (var i in open)
@@ -44,7 +44,7 @@ internal sealed partial class GrantEnforcer(
             await EnforceAsync(open, uses, caller, decisions, ct);
         }
 
-        AccessDecision? firstDeny = null;
+        var firstDeny = refusal;   // a required use the token does not allow: the batch's answer
         for (var i = 0; i < uses.Count; i++)
         {
             GrantMetrics.Decided(decisions[i]!.Permitted);
@@ -60,19 +60,19 @@ internal sealed partial class GrantEnforcer(
     /// What the caller's token allows before any grant or PDP (SPEC §4, §6): the purpose's scope
     /// (<c>SECRETS_ENFORCE_SCOPES</c>) and, for <c>execute</c>, a sender-bound token
     /// (<c>SECRETS_REQUIRE_SENDER_BINDING</c>). Returns the uses still to decide; once a required use is
-    /// refused, the batch is refused and its other uses are not decided (nothing is consumed).
+    /// refused, the batch is refused with that use's answer and its other uses are not decided (nothing is consumed).
     /// </summary>
-    private async Task<List<int>> AllowedByTokenAsync(IReadOnlyList<SecretUse> uses, Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+    private async Task<(List<int> Open, AccessDecision? Refusal)> AllowedByTokenAsync(IReadOnlyList<SecretUse> uses, Caller caller,
+        AccessDecision?[] decisions, CancellationToken ct)
     {
         var open = new List<int>(uses.Count);
-        var requiredRefused = false;
+        AccessDecision? refusal = null;
         for (var i = 0; i < uses.Count; i++)
         {
             if (scopes.Missing(caller, SecretScopes.For(uses[i].Purpose)) is { } scope)
             {
                 decisions[i] = await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.InsufficientScope, ct,
-                    $"the access token lacks the scope {scope}",
-                    Challenge(caller, "insufficient_scope", $"requires {scope}", ("scope", scope)));
+                    ScopeEnforcement.Detail(scope), scopes.Challenge(caller, scope));
             }
             else if (authentication.RequireSenderBinding && uses[i].Purpose == Purpose.Execute && caller.Binding is null)
             {
@@ -84,13 +84,14 @@ internal sealed partial class GrantEnforcer(
                 open.Add(i);
                 continue;
             }
-            requiredRefused |= uses[i].Required;
+            if (uses[i].Required)
+                refusal ??= decisions[i];
         }
-        if (!requiredRefused)
-            return open;
+        if (refusal is null)
+            return (open, null);
         foreach (var i in open)   // not decided: the batch is refused anyway
             decisions[i] = new AccessDecision(false, DecisionIds.New(), 0, DefaultObligations, ErrorCode.SecretAuthzFailed.Value, Audited: true);
-        return [];
+        return ([], refusal);
     }
 
     /// <summary>
@@ -289,7 +290,7 @@ internal sealed partial class GrantEnforcer(
 
     /// <summary>A challenge in the caller's scheme (RFC 6750 §3, RFC 9449 §7.1).</summary>
     private string Challenge(Caller caller, string error, string description, params (string Name, string Value)[] extra) =>
-        DpopChallenge.For(Challenges.SchemeOf(caller), dpop.Algorithms, error, description, extra);
+        Challenges.For(Challenges.SchemeOf(caller), dpop.Algorithms, error, description, extra);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grant state unavailable, denying: {Reason}")]
     private static partial void LogStateUnavailable(ILogger logger, string reason);
