@@ -112,4 +112,21 @@ public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host
         var challenge = await raw.ShouldBeDpopRefusalAsync("INVALID_DPOP_PROOF", "invalid_dpop_proof");
         challenge.ShouldContain("htu");
     }
+
+    [Fact]
+    public async Task A_public_base_url_with_a_path_prefix_is_the_htu_base()
+    {
+        using var issuer = new TestIssuer();
+        using var proxied = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer,
+            ("SECRETS_API_REQUIRE_AUTH", "true"), ("SECRETS_PUBLIC_BASE_URL", "https://gateway.example.com/vault/")));
+        var client = proxied.CreateClient();
+        using var key = ProofKey.Ec();
+        var token = issuer.Token(TestIssuer.BoundToDpop(key));
+
+        var ok = await GetAsync(client, key, token, htu: "https://gateway.example.com/vault/api/secrets/value");
+        ok.StatusCode.ShouldBe(HttpStatusCode.OK, await ok.Content.ReadAsStringAsync());
+
+        var unprefixed = await GetAsync(client, key, token, htu: "https://gateway.example.com/api/secrets/value");
+        await unprefixed.ShouldBeDpopRefusalAsync("INVALID_DPOP_PROOF", "invalid_dpop_proof");
+    }
 }

@@ -50,6 +50,21 @@ public sealed class DpopBindingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_grant_decided_for_a_dpop_key_is_binding_denied_to_a_plain_bearer_token_of_the_same_subject()
+    {
+        var host = Host(PermitFiveUses, ("ENABLE_AUTHORIZATION", "true"));
+        using var key = ProofKey.Ec();
+
+        var dpop = await GetAsync(host.CreateClient(), key, issuer.Token(TestIssuer.BoundToDpop(key)));
+        dpop.StatusCode.ShouldBe(HttpStatusCode.OK, await dpop.Content.ReadAsStringAsync());
+
+        var bearer = await BearerClient(host, issuer.Token()).GetAsync(ValuePath);
+        await bearer.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "BINDING_DENIED");
+        Challenge(bearer, "Bearer").ShouldStartWith("Bearer error=\"invalid_token\"");
+        (await AuditAsync(host, issuer, "event_type=BINDING_DENIED")).ShouldHaveSingleItem()["subject"]!.GetValue<string>().ShouldBe(TestIssuer.Subject);
+    }
+
+    [Fact]
     public async Task With_sender_binding_required_a_plain_bearer_execute_read_is_refused_a_dpop_read_and_a_bearer_write_are_not()
     {
         var host = Host(null, ("SECRETS_REQUIRE_SENDER_BINDING", "true"));

@@ -72,4 +72,18 @@ public sealed class DpopNonceTests : IDisposable
 
         await response.ShouldBeDpopRefusalAsync("USE_DPOP_NONCE", "use_dpop_nonce");
     }
+
+    [Fact]
+    public async Task A_proof_refused_for_its_nonce_does_not_spend_its_jti()
+    {
+        using var key = ProofKey.Ec();
+        var token = issuer.Token(TestIssuer.BoundToDpop(key));
+        var jti = Guid.NewGuid().ToString();
+
+        var first = await GetAsync(client, key, token, edit: b => b.Claims["jti"] = jti);
+        await first.ShouldBeDpopRefusalAsync("USE_DPOP_NONCE", "use_dpop_nonce");
+
+        var retry = await GetAsync(client, key, token, nonce: NonceOf(first), edit: b => b.Claims["jti"] = jti);
+        retry.StatusCode.ShouldBe(HttpStatusCode.OK, await retry.Content.ReadAsStringAsync());
+    }
 }

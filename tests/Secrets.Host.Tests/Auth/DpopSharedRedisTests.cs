@@ -85,6 +85,20 @@ public sealed class DpopSharedRedisTests : IClassFixture<RedisServer>, IDisposab
         otherSecret.StatusCode.ShouldBe(HttpStatusCode.OK, await otherSecret.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_grant_decided_at_one_host_for_key_a_is_binding_denied_at_the_other_for_key_b()
+    {
+        using var keyA = ProofKey.Ec();
+        using var keyB = ProofKey.Ec();
+        var subject = NewSubject();
+
+        var withA = await GetAsync(a, keyA, TokenOf(keyA, subject));
+        withA.StatusCode.ShouldBe(HttpStatusCode.OK, await withA.Content.ReadAsStringAsync());
+
+        var withB = await GetAsync(b, keyB, TokenOf(keyB, subject));
+        await withB.ShouldBeDpopRefusalAsync("BINDING_DENIED", "invalid_token");
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)[]> ConcurrentlyAsync(int count, Func<int, Task<HttpResponseMessage>> send)
     {
         using var start = new ManualResetEventSlim();
