@@ -40,9 +40,8 @@ public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host
 
     private static ProofKey KeyFor(string alg) => alg switch
     {
-        "ES256" => ProofKey.Ec("ES256"),
-        "RS256" => ProofKey.Rsa("RS256"),
-        "PS256" => ProofKey.Rsa("PS256"),
+        "ES256" or "ES384" or "ES512" => ProofKey.Ec(alg),
+        "RS256" or "RS384" or "RS512" or "PS256" or "PS384" or "PS512" => ProofKey.Rsa(alg),
         "EdDSA" => ProofKey.Ed25519(),
         _ => throw new ArgumentOutOfRangeException(nameof(alg)),
     };
@@ -52,6 +51,12 @@ public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host
     [InlineData("RS256")]
     [InlineData("PS256")]
     [InlineData("EdDSA")]
+    [InlineData("ES384")]
+    [InlineData("ES512")]
+    [InlineData("RS384")]
+    [InlineData("RS512")]
+    [InlineData("PS384")]
+    [InlineData("PS512")]
     public async Task A_proof_of_each_supported_key_type_reads_the_value(string alg)
     {
         using var key = KeyFor(alg);

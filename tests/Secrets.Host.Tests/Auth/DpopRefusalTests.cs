@@ -61,7 +61,7 @@ public sealed class DpopRefusalTests : IClassFixture<DpopRefusalTests.Hosts>
         "jti of 257 characters", "htm POST for GET", "htm lower-case", "htu other path", "htu other host", "htu other scheme",
         "htu other port", "htu relative", "htu missing", "iat missing", "iat too old", "iat in the future", "iat a string",
         "ath missing", "ath of another token", "ath not base64url", "proof key other than cnf.jkt", "crit header present",
-        "proof larger than 8 KiB", "duplicate htu member (signed)", "jwk symmetric (oct)", "Bearer scheme with a jkt-bound token", "DPoP scheme with an unbound token",
+        "proof larger than 8 KiB", "duplicate htu member (signed)", "jwk symmetric (oct)", "EC key on another curve than the alg's", "RSA key of 1024 bits", "Bearer scheme with a jkt-bound token", "DPoP scheme with an unbound token",
     ];
 
     [Theory]
@@ -210,6 +210,18 @@ public sealed class DpopRefusalTests : IClassFixture<DpopRefusalTests.Hosts>
             }
             case "jwk symmetric (oct)":
                 return Refused(Edited(j => j.Header["jwk"] = new Dictionary<string, object> { ["kty"] = "oct", ["k"] = Jose.Base64Url(a.PublicKeyBytes()) }), "jwk");
+            case "EC key on another curve than the alg's":
+            {
+                using var p384 = ProofKey.Ec("ES256", System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+                var p384Token = issuer.Token(TestIssuer.BoundToDpop(p384));
+                return new(Request(get, ValuePath, "DPoP", p384Token, DpopProofs.Proof(p384, "GET", ValueHtu, p384Token)), Proof, ProofError, "curve");
+            }
+            case "RSA key of 1024 bits":
+            {
+                using var small = ProofKey.Rsa("RS256", 1024);
+                var smallToken = issuer.Token(TestIssuer.BoundToDpop(small));
+                return new(Request(get, ValuePath, "DPoP", smallToken, DpopProofs.Proof(small, "GET", ValueHtu, smallToken)), Proof, ProofError, "2048");
+            }
             case "Bearer scheme with a jkt-bound token":
                 return new(Request(get, ValuePath, "Bearer", token, valid), "INVALID_TOKEN", "invalid_token", "DPoP scheme");
             case "DPoP scheme with an unbound token":
