@@ -114,7 +114,7 @@ internal static class HostDefaults
     {
         app.UseFastEndpoints(c =>
         {
-            c.Endpoints.Configurator = ep => ep.AllowAnonymous();   // authentication arrives with the Grants module's binding
+            c.Endpoints.Configurator = ep => ep.AllowAnonymous();   // the caller is authenticated by UseGrantsModule; scopes and policy by the PEP
             c.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             c.Serializer.Options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;

@@ -111,7 +111,16 @@ internal sealed partial class CallerAuthentication(
         if (proof is not null)
         {
             // Everything else passed: only now is the proof's jti spent (SPEC §6).
-            var claimed = await replays.TryClaimAsync(ReplayId.ForDpopProof(proof.Thumbprint, proof.Jti), time.GetUtcNow() + proofs.Options.ReplayHold, http.RequestAborted);
+            bool claimed;
+            try
+            {
+                claimed = await replays.TryClaimAsync(ReplayId.ForDpopProof(proof.Thumbprint, proof.Jti), time.GetUtcNow() + proofs.Options.ReplayHold, http.RequestAborted);
+            }
+            catch (GrantStateUnavailableException ex)
+            {
+                LogReplayWindowUnavailable(log, ex.Message);
+                throw new SecretsProblem(ErrorCode.GrantStateUnavailable);   // fail closed: 503, never an unchecked proof
+            }
             if (!claimed)
             {
                 await mediator.Publish(AuditRecord.Create(AuditType.ReplayDenied, AuditEffect.Deny, null, null, caller, null, null, ErrorCode.ReplayDenied.Value), http.RequestAborted);
@@ -163,6 +172,9 @@ internal sealed partial class CallerAuthentication(
     }
 
     private static string Base64Url(byte[] bytes) => Base64UrlStrict.Encode(bytes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replay window unavailable, refusing the DPoP proof: {Reason}")]
+    private static partial void LogReplayWindowUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "access token refused: {FailureKind}")]
     private static partial void LogRefused(ILogger logger, string failureKind);
