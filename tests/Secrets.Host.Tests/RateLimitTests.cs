@@ -23,9 +23,17 @@ public sealed class RateLimitTests
     /// The host with the limits of a test; a request's remote address comes from <see cref="AddressHeader"/>
     /// (set before the host's own pipeline runs, as the server would), so tests can act as several clients.
     /// </summary>
-    private sealed class LimitedHost(string? rps, string? burst)
-        : SecretsHostFactory(new Dictionary<string, string?> { ["RATE_LIMIT_PER_CLIENT_RPS"] = rps, ["RATE_LIMIT_BURST"] = burst })
+    private sealed class LimitedHost(string? rps, string? burst, Secrets.Testing.Auth.TestIssuer? issuer = null)
+        : SecretsHostFactory(Settings(rps, burst, issuer))
     {
+        private static Dictionary<string, string?> Settings(string? rps, string? burst, Secrets.Testing.Auth.TestIssuer? issuer)
+        {
+            var settings = issuer is null ? [] : Trusting(issuer);
+            settings["RATE_LIMIT_PER_CLIENT_RPS"] = rps;
+            settings["RATE_LIMIT_BURST"] = burst;
+            return settings;
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
@@ -119,6 +127,24 @@ public sealed class RateLimitTests
 
         (await ClientAt(host, "10.0.0.2").GetAsync(Read)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await limited.GetAsync(Read)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task With_tokens_each_client_id_has_its_own_bucket_whatever_its_address()
+    {
+        using var issuer = new Secrets.Testing.Auth.TestIssuer();
+        using var host = new LimitedHost("1", "3", issuer);
+        HttpClient As(string clientId, string address)
+        {
+            var client = ClientAt(host, address);
+            client.DefaultRequestHeaders.Authorization = new("Bearer", issuer.Token(b => b.Claims["client_id"] = clientId));
+            return client;
+        }
+        await ExhaustAsync(As("app-a", "10.0.0.1"));
+
+        (await As("app-b", "10.0.0.1").GetAsync(Read)).StatusCode.ShouldBe(HttpStatusCode.OK);            // same address, other client
+        (await As("app-a", "10.0.0.9").GetAsync(Read)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);   // same client, other address
+        (await ClientAt(host, "10.0.0.1").GetAsync(Read)).StatusCode.ShouldBe(HttpStatusCode.OK);          // anonymous: by address
     }
 
     [Fact]
