@@ -37,7 +37,7 @@ internal sealed class PepHost : IAsyncDisposable
     /// <param name="contentRoot">The host's content root (an empty temp directory).</param>
     public static async Task<PepHost> StartAsync(bool enforce, string? redisUrl, string policyPath, string contentRoot)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot, Args = [] });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot, Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);   // nothing on the permit paths logs below Warning; keeps the output readable
         // Every variable the two modules read, so nothing leaks in from the caller's environment.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -9,6 +9,10 @@ using Secrets.Benchmarks;
 // (pep-ratios.md) and checks that every PEP case logged its two "PEP check … OK" lines and none failed. One Garnet for every Redis case runs here, in
 // the runner process, so each measured process holds only the client side (its allocations are the
 // PEP's own); PEP_BENCH_REDIS_URL set by the caller points the Redis cases elsewhere instead.
+// "auth" first: the authentication benchmarks and load loop instead (build/bench-auth.sh).
+if (args is ["auth", .. var authArgs])
+    return await AuthMain.RunAsync(authArgs);
+
 GarnetForBench? garnet = null;
 var redisUrl = Environment.GetEnvironmentVariable(PepDecisionBenchmarks.RedisUrlVariable);
 if (string.IsNullOrEmpty(redisUrl))
