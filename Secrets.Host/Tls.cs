@@ -24,20 +24,16 @@ internal static class Tls
         if (certPath is null || keyPath is null)
             throw new InvalidOperationException("TLS_CERT_PATH and TLS_KEY_PATH must be set together (PEM certificate and private key)");
 
-        X509Certificate2 certificate;
+        var certificate = Load("TLS_CERT_PATH and TLS_KEY_PATH", () => X509Certificate2.CreateFromPemFile(Existing(certPath, "TLS_CERT_PATH"), Existing(keyPath, "TLS_KEY_PATH")));
         X509Certificate2Collection? clientCas = null;
-        try
+        if (caPath is not null)
         {
-            certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-            if (caPath is not null)
+            clientCas = [];
+            Load("TLS_CLIENT_CA_PATH", () =>
             {
-                clientCas = [];
-                clientCas.ImportFromPemFile(caPath);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            throw new InvalidOperationException($"cannot load the TLS certificate, key or client CA ({ex.GetType().Name})", ex);
+                clientCas.ImportFromPemFile(Existing(caPath, "TLS_CLIENT_CA_PATH"));
+                return clientCas;
+            });
         }
         if (clientCas is { Count: 0 })
             throw new InvalidOperationException("TLS_CLIENT_CA_PATH holds no certificate");
@@ -63,6 +59,22 @@ internal static class Tls
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2"));   // id-kp-clientAuth
         return chain.Build(presented);
+    }
+
+    /// <summary>The path, when the file is there; else a refusal naming the variable (never the file's content).</summary>
+    private static string Existing(string path, string variable) =>
+        File.Exists(path) ? path : throw new InvalidOperationException($"{variable}: no such file");
+
+    private static T Load<T>(string variables, Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new InvalidOperationException($"{variables}: cannot load the PEM file ({ex.GetType().Name})", ex);
+        }
     }
 
     private static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
