@@ -17,44 +17,5 @@
 # artifacts/bench-auth/ (run.log, results/). Exit 1 when a case or a check fails. One run at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-project=build/bench/Secrets.Benchmarks
-out=artifacts/bench-auth
-log=$out/run.log
-
-mkdir -p artifacts
-# shares the project's bin/ with bench-pep.sh: one benchmark run at a time
-exec 9> artifacts/bench-pep.lock
-flock -n 9 || { echo "bench-auth: another benchmark run is in progress (artifacts/bench-pep.lock)" >&2; exit 1; }
-
-echo "load before: $(uptime)"
-dotnet build "$project" -c Release -nologo -v quiet -clp:NoSummary
-rm -rf "$out"
-mkdir -p "$out"
-
-status=0
-if [[ "${AUTH_BENCH_VERBOSE:-0}" == 1 ]]; then
-    dotnet "$project/bin/Release/net10.0/Secrets.Benchmarks.dll" auth --artifacts "$out" "$@" 2>&1 | tee "$log" || status=$?
-else
-    dotnet "$project/bin/Release/net10.0/Secrets.Benchmarks.dll" auth --artifacts "$out" "$@" > "$log" 2>&1 &
-    runner=$!
-    trap 'kill "$runner" 2>/dev/null || true' INT TERM
-    tail -n +1 -F "$log" --pid "$runner" 2>/dev/null | grep --line-buffered -E '^// Benchmark: |^AUTH (check|load)' || true
-    wait "$runner" || status=$?
-    trap - INT TERM
-fi
-echo "load after: $(uptime)"
-echo
-
-for table in "$out"/results/*-report-github.md; do
-    [[ -e "$table" ]] || continue
-    cat "$table"
-    echo
-done
-[[ -f "$out/results/auth-ratios.md" ]] && cat "$out/results/auth-ratios.md"
-echo
-grep -h '^AUTH check' "$log" | sort -u || true
-if [[ $status -ne 0 ]] || grep -q '^AUTH check.*FAILED' "$log"; then
-    echo "bench-auth: FAILED (exit $status); the whole output is in $log" >&2
-    exit 1
-fi
-echo "bench-auth: done; the whole output is in $log"
+source build/bench-dotnet.sh
+bench_run auth AUTH "${AUTH_BENCH_VERBOSE:-0}" auth "$@"

@@ -19,48 +19,5 @@
 # BenchmarkDotNet measures on the same cores other work is using. One run at a time (a lock file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-project=build/bench/Secrets.Benchmarks
-out=artifacts/bench-pep
-log=$out/run.log
-
-# BenchmarkDotNet generates and deletes its job projects under the project's bin/: one run at a time.
-mkdir -p artifacts
-exec 9> artifacts/bench-pep.lock
-flock -n 9 || { echo "bench-pep: another run is in progress (artifacts/bench-pep.lock)" >&2; exit 1; }
-
-echo "load before: $(uptime)"
-dotnet build "$project" -c Release -nologo -v quiet -clp:NoSummary
-rm -rf "$out"
-mkdir -p "$out"
-
-status=0
-if [[ "${PEP_BENCH_VERBOSE:-0}" == 1 ]]; then
-    dotnet "$project/bin/Release/net10.0/Secrets.Benchmarks.dll" --artifacts "$out" "$@" 2>&1 | tee "$log" || status=$?
-else
-    dotnet "$project/bin/Release/net10.0/Secrets.Benchmarks.dll" --artifacts "$out" "$@" > "$log" 2>&1 &
-    runner=$!
-    trap 'kill "$runner" 2>/dev/null || true' INT TERM
-    # progress: one line per case, and its checks
-    tail -n +1 -F "$log" --pid "$runner" 2>/dev/null | grep --line-buffered -E '^// Benchmark: |^PEP (check|bench)' || true
-    wait "$runner" || status=$?
-    trap - INT TERM
-fi
-echo "load after: $(uptime)"
-echo
-
-for table in "$out"/results/*-report-github.md; do
-    [[ -e "$table" ]] || continue
-    cat "$table"
-    echo
-done
-if [[ -f "$out/results/pep-ratios.md" ]]; then
-    cat "$out/results/pep-ratios.md"
-    echo
-fi
-grep -h '^PEP bench' "$log" | head -1 || true
-grep -h '^PEP check' "$log" | sort -u || true
-if [[ $status -ne 0 ]]; then
-    echo "bench-pep: FAILED (exit $status); the whole output is in $log" >&2
-    exit 1
-fi
-echo "bench-pep: done; the whole output is in $log"
+source build/bench-dotnet.sh
+bench_run pep PEP "${PEP_BENCH_VERBOSE:-0}" "$@"

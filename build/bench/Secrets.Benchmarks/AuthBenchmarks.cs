@@ -125,7 +125,7 @@ internal sealed class AuthBenchHost : IDisposable
         {
             Pki = new BenchPki();
             tlsDir = Pki.Directory;
-            settings.AddRange([("TLS_CERT_PATH", Pki.CertPath), ("TLS_KEY_PATH", Pki.KeyPath), ("TLS_CLIENT_CA_PATH", Pki.CaPath)]);
+            settings.AddRange(Pki.TlsSettings());
         }
         Factory = new SecretsHostFactory(SecretsHostFactory.Trusting(Issuer, [.. settings])).OnKestrel(https: tls);
         Factory.StartServer();
@@ -170,44 +170,25 @@ internal sealed class AuthBenchHost : IDisposable
     }
 }
 
-/// <summary>A CA, the server's certificate and key and the CA as PEM files, and two client certificates of the CA.</summary>
+/// <summary>The test PKI on disk and two client certificates of its CA.</summary>
 internal sealed class BenchPki : IDisposable
 {
+    private readonly TestPki pki = new("secrets-bench-tls");
+
     public BenchPki()
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("secrets-bench-tls-").FullName;
-        Ca = TestCertificates.CreateCa();
-        Server = TestCertificates.CreateServer(Ca);
-        EcClient = TestCertificates.CreateClient(Ca, "bench-client");
-        OtherClient = TestCertificates.CreateClient(Ca, "bench-other");
-        TestCertificates.WritePem(Server, CertPath, KeyPath);
-        TestCertificates.WriteCaPem(Ca, CaPath);
+        EcClient = pki.Client("bench-client");
+        OtherClient = pki.Client("bench-other");
     }
 
-    public string Directory { get; }
-    public string CertPath => Path.Combine(Directory, "server.pem");
-    public string KeyPath => Path.Combine(Directory, "server.key");
-    public string CaPath => Path.Combine(Directory, "ca.pem");
-    public System.Security.Cryptography.X509Certificates.X509Certificate2 Ca { get; }
-    public System.Security.Cryptography.X509Certificates.X509Certificate2 Server { get; }
+    public string Directory => pki.Directory;
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 Ca => pki.Ca;
     public System.Security.Cryptography.X509Certificates.X509Certificate2 EcClient { get; }
     public System.Security.Cryptography.X509Certificates.X509Certificate2 OtherClient { get; }
 
-    public void Dispose()
-    {
-        Ca.Dispose();
-        Server.Dispose();
-        EcClient.Dispose();
-        OtherClient.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
-    }
+    public (string Key, string? Value)[] TlsSettings() => pki.TlsSettings();
+
+    public void Dispose() => pki.Dispose();
 }
 
 /// <summary>

@@ -14,30 +14,26 @@ namespace Secrets.Host.Tests.Auth;
 /// </summary>
 public sealed class MtlsPki : IDisposable
 {
+    private readonly TestPki pki = new("secrets-mtls");
+
     public MtlsPki()
     {
-        Directory = Path.Combine(Path.GetTempPath(), "secrets-tests", "mtls-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(Directory);
-        Ca = TestCertificates.CreateCa();
-        Server = TestCertificates.CreateServer(Ca);
-        EcClient = TestCertificates.CreateClient(Ca, "client-ec");
-        RsaClient = TestCertificates.CreateClient(Ca, "client-rsa", rsa: true);
-        OtherClient = TestCertificates.CreateClient(Ca, "client-other");
-        UntrustedCa = TestCertificates.CreateCa("Untrusted Test CA");
-        Untrusted = TestCertificates.CreateClient(UntrustedCa, "client-untrusted");
+        EcClient = pki.Client("client-ec");
+        RsaClient = pki.Client("client-rsa", rsa: true);
+        OtherClient = pki.Client("client-other");
+        UntrustedCa = pki.Own(TestCertificates.CreateCa("Untrusted Test CA"));
+        Untrusted = pki.Client("client-untrusted", ca: UntrustedCa);
         var now = DateTimeOffset.UtcNow;
-        Expired = TestCertificates.CreateClient(Ca, "client-expired", now.AddDays(-3), now.AddDays(-1));
-        ServerAuthOnly = TestCertificates.CreateServer(Ca);
-        TestCertificates.WritePem(Server, CertPath, KeyPath);
-        TestCertificates.WriteCaPem(Ca, CaPath);
+        Expired = pki.Client("client-expired", now.AddDays(-3), now.AddDays(-1));
+        ServerAuthOnly = pki.Own(TestCertificates.CreateServer(pki.Ca));
     }
 
-    public string Directory { get; }
-    public string CertPath => Path.Combine(Directory, "server.pem");
-    public string KeyPath => Path.Combine(Directory, "server.key");
-    public string CaPath => Path.Combine(Directory, "ca.pem");
-    public X509Certificate2 Ca { get; }
-    public X509Certificate2 Server { get; }
+    public string Directory => pki.Directory;
+    public string CertPath => pki.CertPath;
+    public string KeyPath => pki.KeyPath;
+    public string CaPath => pki.CaPath;
+    public X509Certificate2 Ca => pki.Ca;
+    public X509Certificate2 Server => pki.Server;
     public X509Certificate2 EcClient { get; }
     public X509Certificate2 RsaClient { get; }
     public X509Certificate2 OtherClient { get; }
@@ -48,22 +44,9 @@ public sealed class MtlsPki : IDisposable
     public X509Certificate2 ServerAuthOnly { get; }
 
     /// <summary>The host settings for HTTPS with this PKI, plus <paramref name="more"/>.</summary>
-    public (string Key, string? Value)[] TlsSettings(params (string Key, string? Value)[] more) =>
-        [("TLS_CERT_PATH", CertPath), ("TLS_KEY_PATH", KeyPath), ("TLS_CLIENT_CA_PATH", CaPath), .. more];
+    public (string Key, string? Value)[] TlsSettings(params (string Key, string? Value)[] more) => pki.TlsSettings(more);
 
-    public void Dispose()
-    {
-        foreach (var c in new[] { Ca, Server, EcClient, RsaClient, OtherClient, UntrustedCa, Untrusted, Expired, ServerAuthOnly })
-            c.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
-    }
+    public void Dispose() => pki.Dispose();
 }
 
 /// <summary>One HTTPS host on Kestrel (127.0.0.1) with client certificates allowed, authentication required.</summary>
