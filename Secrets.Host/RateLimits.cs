@@ -87,12 +87,7 @@ internal sealed class PerClientRateLimit(RateLimitSettings settings, ILogger<Per
     }
 
     /// <summary>SPEC §6: health, metrics and OpenAPI stay anonymous, and unlimited.</summary>
-    private static bool IsExempt(PathString path) =>
-        path.StartsWithSegments("/health/live", StringComparison.OrdinalIgnoreCase)
-        || path.StartsWithSegments("/health/ready", StringComparison.OrdinalIgnoreCase)
-        || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
-        || path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase)
-        || path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase);
+    private static bool IsExempt(PathString path) => AnonymousPaths.Contains(path.Value);
 }
 
 /// <summary>

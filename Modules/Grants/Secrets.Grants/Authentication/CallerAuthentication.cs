@@ -29,8 +29,6 @@ internal sealed partial class CallerAuthentication(
     TimeProvider time,
     ILogger<CallerAuthentication> log)
 {
-    private static readonly string[] AnonymousPrefixes = ["/health", "/metrics", "/swagger", "/docs", "/.well-known"];
-
     public async Task InvokeAsync(HttpContext http, IMediator mediator)
     {
         if (IsAnonymousPath(http.Request.Path))
@@ -161,15 +159,7 @@ internal sealed partial class CallerAuthentication(
 
     private static string FailureKind(Exception? failure) => failure?.GetType().Name ?? "none";
 
-    public static bool IsAnonymousPath(PathString path)
-    {
-        foreach (var prefix in AnonymousPrefixes)
-        {
-            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
-                return true;
-        }
-        return false;
-    }
+    public static bool IsAnonymousPath(PathString path) => AnonymousPaths.Contains(path.Value);
 
     private static string Base64Url(byte[] bytes) => Base64UrlStrict.Encode(bytes);
 
