@@ -68,6 +68,17 @@ public sealed class TenantContext
 
     public bool IsMountAllowed(string mount) => allowedMounts.Contains(mount);
 
+    /// <summary>
+    /// A key for <paramref name="purpose"/> derived from the tenant salt (HKDF-SHA256): every node of the
+    /// tenant derives the same key, the salt itself is never used for two things, and each purpose gets
+    /// an unrelated key.
+    /// </summary>
+    public byte[] DeriveKey(string purpose, int length = 32)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, salt, length, info: Encoding.UTF8.GetBytes(purpose));
+    }
+
     /// <summary>base64url(HMAC-SHA256(salt, canonical URI)) without padding.</summary>
     public string ResourceRef(CanonicalSecretUri uri) => ResourceRef(uri.ToString());
 

@@ -59,7 +59,8 @@ public static class GrantsModule
         builder.Services.AddSingleton(new ScopeEnforcement(authentication.EnforceScopes, dpop.Algorithms));
         AccessTokenValidation.Register(builder.Services, authentication);
         builder.Services.AddSingleton(dpop);
-        builder.Services.AddSingleton<DpopNonceIssuer>();
+        builder.Services.AddSingleton(sp => new DpopNonceIssuer(sp.GetRequiredService<TimeProvider>(), dpop,
+            sp.GetRequiredService<TenantContext>().DeriveKey(DpopNonceIssuer.KeyPurpose)));
         builder.Services.AddSingleton<DpopProofValidator>();
         return builder;
     }

@@ -36,6 +36,20 @@ public sealed class DpopNonceIssuerTests
     }
 
     [Fact]
+    public void Issuers_with_a_key_derived_from_one_tenant_salt_honour_each_others_nonces()
+    {
+        var salt = new Secrets.Shared.Kernel.TenantContext("t1", ["secret"], "salt-of-t1");
+        var nodeA = new DpopNonceIssuer(_time, DpopOptions.Default, salt.DeriveKey(DpopNonceIssuer.KeyPurpose));
+        var nodeB = new DpopNonceIssuer(_time, DpopOptions.Default, salt.DeriveKey(DpopNonceIssuer.KeyPurpose));
+        var otherTenant = new DpopNonceIssuer(_time, DpopOptions.Default,
+            new Secrets.Shared.Kernel.TenantContext("t2", ["secret"], "salt-of-t2").DeriveKey(DpopNonceIssuer.KeyPurpose));
+
+        nodeB.IsValid(nodeA.Issue()).ShouldBeTrue();
+        otherTenant.IsValid(nodeA.Issue()).ShouldBeFalse();
+        Should.Throw<ArgumentException>(() => new DpopNonceIssuer(_time, DpopOptions.Default, new byte[16]));
+    }
+
+    [Fact]
     public void Nonces_are_opaque_header_safe_and_bound_to_the_issuing_process()
     {
         var issuer = new DpopNonceIssuer(_time, DpopOptions.Default);

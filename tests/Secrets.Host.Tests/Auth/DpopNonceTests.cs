@@ -60,17 +60,23 @@ public sealed class DpopNonceTests : IDisposable
         NonceOf(response).ShouldNotBe(nonce);
     }
 
-    [Fact]
-    public async Task A_nonce_issued_by_another_host_is_not_honoured()
+    [Theory]
+    [InlineData(SecretsHostFactory.TestSalt, true)]            // another node of the same tenant (same TENANT_SALT)
+    [InlineData("another-tenant-salt-4b1c9e", false)]          // a host with another salt
+    public async Task A_nonce_issued_by_another_host_is_honoured_only_with_the_same_tenant_salt(string salt, bool honoured)
     {
-        using var other = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true"), ("DPOP_NONCE_REQUIRED", "true")));
+        using var other = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer,
+            ("SECRETS_API_REQUIRE_AUTH", "true"), ("DPOP_NONCE_REQUIRED", "true"), ("TENANT_SALT", salt)));
         using var key = ProofKey.Ec();
         var token = issuer.Token(TestIssuer.BoundToDpop(key));
         var foreign = NonceOf(await GetAsync(other.CreateClient(), key, token));
 
         var response = await GetAsync(client, key, token, nonce: foreign);
 
-        await response.ShouldBeDpopRefusalAsync("USE_DPOP_NONCE", "use_dpop_nonce");
+        if (honoured)
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        else
+            await response.ShouldBeDpopRefusalAsync("USE_DPOP_NONCE", "use_dpop_nonce");
     }
 
     [Fact]

@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Binding;
 
 /// <summary>
-/// Stateless server nonces for DPoP (RFC 9449 §9): base64url(time step ‖ HMAC-SHA-256(key, time step)[..16])
-/// with a random per-process key. A nonce is accepted during the step it was issued in and the next one.
-/// Nodes don't share the key, so behind a load balancer a nonce is honoured only by the node that issued it
-/// (the client gets <c>use_dpop_nonce</c> and a fresh nonce from the other node).
+/// Stateless server nonces for DPoP (RFC 9449 §9): base64url(time step ‖ HMAC-SHA-256(key, time step)[..16]).
+/// A nonce is accepted during the step it was issued in and the next one. The service derives the key
+/// from the tenant salt (<see cref="TenantContext.DeriveKey"/>), so every node of a tenant honours the
+/// nonces of the others behind a load balancer; without a key (tests) it is random per instance.
 /// </summary>
 internal sealed class DpopNonceIssuer
 {
@@ -17,14 +18,20 @@ internal sealed class DpopNonceIssuer
     private const int StepBytes = sizeof(long);
     private const int MacBytes = 16;
 
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    /// <summary>The purpose the nonce key is derived for from the tenant salt.</summary>
+    public const string KeyPurpose = "secrets/dpop-nonce/v1";
+
+    private readonly byte[] _key;
     private readonly TimeProvider _time;
     private readonly long _stepSeconds;
 
-    public DpopNonceIssuer(TimeProvider time, DpopOptions options)
+    public DpopNonceIssuer(TimeProvider time, DpopOptions options, byte[]? key = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
+        if (key is { Length: < 32 })
+            throw new ArgumentException("the nonce key needs at least 32 bytes", nameof(key));
+        _key = key ?? RandomNumberGenerator.GetBytes(32);
         _time = time;
         _stepSeconds = Math.Max(1, (long)options.NonceStep.TotalSeconds);
     }
