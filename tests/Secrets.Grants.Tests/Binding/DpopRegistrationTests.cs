@@ -16,6 +16,7 @@ public sealed class DpopRegistrationTests
             ["ANTI_REPLAY_TTL_S"] = "120",
             ["DPOP_NONCE_REQUIRED"] = "true",
         });
+        builder.Services.AddSingleton(new Secrets.Shared.Kernel.TenantContext("t1", ["secret"], "salt-of-t1"));   // the host provides the tenant
         builder.AddGrantsModule();
         using var services = builder.Services.BuildServiceProvider();
 
