@@ -69,7 +69,6 @@ internal sealed partial class CallerAuthentication(
         if (claims.Problem is { } problem)
             throw Refuse(ErrorCode.InvalidToken, scheme, "invalid_token", problem);
 
-        var correlationId = http.TraceIdentifier;
         SenderBinding? binding = null;
         DpopProof? proof = null;
         if (claims.Jkt is { } jkt)
@@ -99,13 +98,13 @@ internal sealed partial class CallerAuthentication(
             var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
             if (certificate is null)
                 throw Refuse(ErrorCode.InvalidToken, scheme, "invalid_token", "the token is bound to a client certificate the connection did not present");
-            var presented = Base64Url(SHA256.HashData(certificate.RawData));
+            var presented = Base64UrlStrict.Encode(SHA256.HashData(certificate.RawData));
             if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(presented), System.Text.Encoding.ASCII.GetBytes(x5t)))
                 throw Refuse(ErrorCode.InvalidToken, scheme, "invalid_token", "the client certificate is not the one the token is bound to");
             binding = new SenderBinding(SenderBindingKind.Mtls, x5t);
         }
 
-        var caller = claims.ToCaller(binding, correlationId);
+        var caller = claims.ToCaller(binding, http.TraceIdentifier);
         if (proof is not null)
         {
             // Everything else passed: only now is the proof's jti spent (SPEC §6).
@@ -160,8 +159,6 @@ internal sealed partial class CallerAuthentication(
     private static string FailureKind(Exception? failure) => failure?.GetType().Name ?? "none";
 
     public static bool IsAnonymousPath(PathString path) => AnonymousPaths.Contains(path.Value);
-
-    private static string Base64Url(byte[] bytes) => Base64UrlStrict.Encode(bytes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replay window unavailable, refusing the DPoP proof: {Reason}")]
     private static partial void LogReplayWindowUnavailable(ILogger logger, string reason);
