@@ -29,7 +29,9 @@ internal static class HostDefaults
         builder.AddTls();
 
         var (profile, tenant) = HostProfile.Resolve(config);
+        builder.Environment.EnvironmentName = profile.ToString().ToLowerInvariant();   // "Hosting environment: dev", not ASP.NET Core's "Production"
         builder.Services.AddSingleton(tenant);
+        builder.Services.AddSingleton(new RequestLogging(Settings.Bool(config["LOG_REQUESTS"], "LOG_REQUESTS", false)));
         builder.Services.AddSingleton<TenantGuard>();
         builder.Services.AddSingleton(TimeProvider.System);
         var limits = new HostLimits(Settings.Int(config["MAX_REQUEST_BODY_BYTES"], "MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
@@ -90,21 +92,15 @@ internal static class HostDefaults
 
     public static WebApplication UseHostDefaults(this WebApplication app)
     {
-        // outermost: logs the status the caller finally got, through this host's logger (not the static one)
-        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        // LOG_REQUESTS=true: one line per request, outermost, so it logs the status the caller finally got,
+        // through this host's logger (not the static one). Off by default: the audit trail records every use.
+        if (app.Services.GetRequiredService<RequestLogging>().Enabled)
+            app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         app.UseMiddleware<RequestPipeline>();
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            var code = http.Response.StatusCode switch
-            {
-                StatusCodes.Status404NotFound => ErrorCode.NotFound,
-                StatusCodes.Status405MethodNotAllowed => ErrorCode.MethodNotAllowed,
-                StatusCodes.Status415UnsupportedMediaType => ErrorCode.UnsupportedMediaType,
-                StatusCodes.Status413PayloadTooLarge => ErrorCode.PayloadTooLarge,
-                >= 500 => ErrorCode.InternalError,
-                _ => ErrorCode.InvalidRequest,
-            };
+            var code = ErrorCode.ForStatus(http.Response.StatusCode);
             await ProblemBody.WriteAsync(http, ProblemBody.For(code, http.TraceIdentifier) with { Status = http.Response.StatusCode });
         });
         return app;

@@ -9,15 +9,11 @@ using Secrets.Rotation;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHostDefaults();    // profile guards, tenant, Serilog with redaction, OpenTelemetry, problem details, limits
-builder.AddProvidersModule().AddPolicyModule().AddGrantsModule().AddAuditModule().AddRotationModule();
+builder.AddProvidersModule().AddPolicyModule().AddGrantsModule().AddAuditModule();
 
-builder.Services.AddMediator(cfg =>
-{
-    cfg.AddProvidersHandlers();
-    cfg.AddPolicyHandlers();
-    cfg.AddGrantsHandlers();
-    cfg.AddAuditHandlers();
-});
+// The module bus for questions off the request path (the PDP question on a grant miss). The two calls
+// every request makes, authorise and audit, are direct calls on contract interfaces (docs/ARCHITECTURE.md).
+builder.Services.AddMediator(cfg => cfg.AddPolicyHandlers());
 builder.Services.AddFastEndpoints(o =>
 {
     o.DisableAutoDiscovery = true;
@@ -29,6 +25,7 @@ var app = builder.Build();
 app.UseHostDefaults();        // correlation id, SecretsProblem → problem+json with code, body limits
 app.UseGrantsModule();        // authentication, DPoP/mTLS binding, anti-replay: sets the caller
 app.UseRateLimits();          // per client id (or remote address), after the caller is known
+app.UseAuditModule();         // one audit record per outcome of every request to a secret endpoint
 app.UseSecretsEndpoints();    // FastEndpoints with the central error and serializer settings
 app.MapHostEndpoints();       // /health/live, /health/ready, /metrics, OpenAPI and the reference page
 app.Run();

@@ -1,6 +1,4 @@
-using MassTransit.Mediator;
 using Microsoft.AspNetCore.Http.Features;
-using Secrets.Audit.Contracts;
 using Secrets.Shared.Kernel;
 using Serilog.Context;
 
@@ -8,14 +6,14 @@ namespace Secrets.Host;
 
 /// <summary>
 /// The outer request middleware: the correlation id (in from <c>X-Correlation-ID</c> or new, out on
-/// every response, into the log context), the caller, the body size limit, and the one place that
-/// turns failures into problem+json and audits a failed operation from its <see cref="AuditIntent"/>.
+/// every response, into the log context), the anonymous caller until authentication says otherwise, the
+/// body size limit, and the one place that turns failures into problem+json, whichever module raised them.
 /// </summary>
 internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, ILogger<RequestPipeline> logger)
 {
     public const string CorrelationHeader = "X-Correlation-ID";
 
-    public async Task InvokeAsync(HttpContext http, IMediator mediator)
+    public async Task InvokeAsync(HttpContext http)
     {
         var correlationId = CorrelationIdFrom(http.Request.Headers[CorrelationHeader]);
         http.TraceIdentifier = correlationId;
@@ -46,10 +44,9 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
             }
             catch (Exception ex) when (!http.Response.HasStarted)
             {
-                var code = Classify(ex, http);
+                var code = Classify(ex);
                 if (code.Status >= 500)
                     logger.LogError("request failed with {Code}: {ExceptionType}", code.Value, ex.GetType().Name);
-                await AuditFailureAsync(http, mediator, code);
                 var problem = ex as SecretsProblem;
                 foreach (var (name, value) in problem?.Headers ?? [])
                     http.Response.Headers.Append(name, value);
@@ -58,22 +55,12 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
         }
     }
 
-    private static ErrorCode Classify(Exception ex, HttpContext http) => ex switch
+    private static ErrorCode Classify(Exception ex) => ex switch
     {
         SecretsProblem problem => problem.Code,
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ErrorCode.PayloadTooLarge,
-        BadHttpRequestException => ErrorCode.InvalidRequest,
-        OperationCanceledException when http.RequestAborted.IsCancellationRequested => ErrorCode.InvalidRequest,
+        BadHttpRequestException bad => ErrorCode.ForStatus(bad.StatusCode),
         _ => ErrorCode.InternalError,
     };
-
-    private static async Task AuditFailureAsync(HttpContext http, IMediator mediator, ErrorCode code)
-    {
-        if (http.Features.Get<AuditIntent>() is not { Audited: false } intent)
-            return;
-        intent.Audited = true;
-        await mediator.Publish(AuditRecord.Failed(intent.Type, intent.Uri, intent.Purpose, http.Features.Get<Caller>()!, intent.DecisionId, code));
-    }
 
     private static string CorrelationIdFrom(string? incoming) =>
         incoming is { Length: > 0 and <= 128 } && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':')

@@ -69,4 +69,16 @@ public sealed record ErrorCode
 
     public static ErrorCode FromValue(string value) =>
         ByValue.TryGetValue(value, out var code) ? code : InternalError;
+
+    /// <summary>The generic code of an HTTP status that no more specific code explains (an unknown route, a refused body, a bug).</summary>
+    public static ErrorCode ForStatus(int status) => status switch
+    {
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        >= 500 => InternalError,
+        _ => InvalidRequest,
+    };
 }

@@ -21,10 +21,3 @@ public sealed class SecretsProblem : Exception
     /// <summary>Headers the answer carries besides the body: <c>WWW-Authenticate</c> (RFC 6750, RFC 9449), <c>DPoP-Nonce</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 }
-
-/// <summary>A failure carried as a value across the mediator (exceptions do not cross it typed).</summary>
-public sealed record Failure(string Code)
-{
-    public static Failure Of(ErrorCode code) => new(code.Value);
-    public SecretsProblem ToProblem() => new(ErrorCode.FromValue(Code));
-}

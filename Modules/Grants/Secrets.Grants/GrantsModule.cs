@@ -1,5 +1,4 @@
 using System.Reflection;
-using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Secrets.Grants.Authentication;
 using Secrets.Grants.Binding;
 using Secrets.Grants.Enforcement;
-using Secrets.Grants.Features.AuthorizeSecretUse;
+using Secrets.Grants.Contracts;
 using Secrets.Grants.State;
 using Secrets.Shared.Kernel;
 
@@ -51,12 +50,12 @@ public static class GrantsModule
             builder.Services.AddHostedService<GrantStateConnection>();
             builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
         }
-        builder.Services.AddSingleton<GrantEnforcer>();
+        builder.Services.AddSingleton<IPolicyEnforcementPoint, GrantEnforcer>();
         // Authentication and sender binding (SPEC §6): the caller, its token, its DPoP key or client certificate.
         var authentication = AuthenticationOptions.From(config);
         builder.Services.AddSingleton(authentication);
         var dpop = DpopOptions.From(config);
-        builder.Services.AddSingleton(new ScopeEnforcement(authentication.EnforceScopes, dpop.Algorithms));
+        builder.Services.AddSingleton(new TokenRequirements(authentication.EnforceScopes, authentication.RequireSenderBinding, dpop.Algorithms));
         AccessTokenValidation.Register(builder.Services, authentication);
         builder.Services.AddSingleton(dpop);
         builder.Services.AddSingleton(sp => new DpopNonceIssuer(sp.GetRequiredService<TimeProvider>(), dpop,
@@ -68,10 +67,4 @@ public static class GrantsModule
     /// <summary>Authentication, DPoP/mTLS binding and proof anti-replay: sets the request's <see cref="Caller"/>.</summary>
     public static IApplicationBuilder UseGrantsModule(this IApplicationBuilder app) =>
         app.UseMiddleware<CallerAuthentication>();
-
-    public static void AddGrantsHandlers(this IMediatorRegistrationConfigurator cfg)
-    {
-        cfg.AddConsumer<AuthorizeSecretUseHandler>();
-        cfg.AddConsumer<AuthorizeSecretUsesHandler>();
-    }
 }

@@ -1,11 +1,10 @@
 using System.Reflection;
-using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Secrets.Providers.Access;
-using Secrets.Providers.Features.ProviderRequests;
+using Secrets.Providers.Contracts;
 using Secrets.Providers.Kv;
 using Secrets.Providers.Kv.Kv2;
 using Secrets.Providers.Kv.Yaml;
@@ -42,18 +41,10 @@ public static class ProvidersModule
             Settings.Int(config["LIST_MAX_LIMIT"], "LIST_MAX_LIMIT", 1000, 1, 100_000),
             Settings.Int(config["LIST_MAX_TRAVERSAL"], "LIST_MAX_TRAVERSAL", 10_000, 1, 1_000_000)));
         builder.Services.AddSingleton<KvStoreRegistry>();
-        builder.Services.AddSingleton<SecretAccess>();
+        builder.Services.AddSingleton<SecretPipeline>();
+        builder.Services.AddSingleton<ISecretOperations>(sp => sp.GetRequiredService<SecretPipeline>());
         builder.Services.AddHealthChecks().AddCheck<ProvidersHealthCheck>("providers", tags: ["ready"]);
         return builder;
-    }
-
-    public static void AddProvidersHandlers(this IMediatorRegistrationConfigurator cfg)
-    {
-        cfg.AddConsumer<ReadSecretHandler>();
-        cfg.AddConsumer<WriteSecretVersionHandler>();
-        cfg.AddConsumer<DeleteSecretHandler>();
-        cfg.AddConsumer<ChangeVersionsHandler>();
-        cfg.AddConsumer<ReadResourceAttributesHandler>();
     }
 
     private static string YamlPath(IConfiguration config, string contentRoot, DeploymentProfile profile)

@@ -6,7 +6,7 @@ namespace Secrets.Audit.Tests.Log;
 public sealed class AuditLogTests
 {
     private static AuditEvent Event(long id) => new(id, "SECRET_READ", DateTimeOffset.UtcNow, "t1", "anonymous", null, "execute",
-        "success", "ref", "yaml", "dec_" + id, null, "corr-" + id, null, null, null, null);
+        "success", "ref", "yaml", "dec_" + id, null, "corr-" + id, null, null, null, null, null, null, null, null);
 
     [Fact]
     public void Full_buffer_keeps_the_newest_events_newest_first()

@@ -9,15 +9,14 @@ using Secrets.Audit.Contracts;
 using Secrets.Grants.Contracts;
 using Secrets.Grants.State;
 using Secrets.Policy.Contracts;
-using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Tests.Enforcement;
 
 /// <summary>
-/// The Grants module as the host composes it (its own registration and mediator handlers), with the
-/// two modules it asks, Policy and Providers, replaced by scripted mediator consumers, a fake clock,
-/// and every published audit record captured.
+/// The Grants module as the host composes it, asked as the access pipeline asks it
+/// (<see cref="IPolicyEnforcementPoint"/>), with the PDP replaced by a scripted mediator consumer, the
+/// provider's attribute read by a script, and a fake clock.
 /// </summary>
 internal sealed class PepHarness : IAsyncDisposable
 {
@@ -36,24 +35,19 @@ internal sealed class PepHarness : IAsyncDisposable
         if (state is not null)
             builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(Pdp);
-        builder.Services.AddSingleton(Attributes);
-        builder.Services.AddSingleton(Audits);
-        builder.Services.AddMediator(cfg =>
-        {
-            cfg.AddGrantsHandlers();
-            cfg.AddConsumer<ScriptedPdpConsumer>();
-            cfg.AddConsumer<ScriptedAttributesConsumer>();
-            cfg.AddConsumer<AuditCaptureConsumer>();
-        });
+        builder.Services.AddSingleton<IAuditTrail, NoAuditTrail>();
+        builder.Services.AddMediator(cfg => cfg.AddConsumer<ScriptedPdpConsumer>());
         host = builder.Build();
-        Mediator = host.Services.GetRequiredService<IMediator>();
+        Pep = host.Services.GetRequiredService<IPolicyEnforcementPoint>();
+        reader = (uri, _) => Task.FromResult(Attributes.Read(uri));
     }
+
+    private readonly ResourceAttributesReader reader;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     public ScriptedPdp Pdp { get; } = new();
     public ScriptedAttributes Attributes { get; } = new();
-    public AuditCapture Audits { get; } = new();
-    public IMediator Mediator { get; }
+    public IPolicyEnforcementPoint Pep { get; }
     public IServiceProvider Services => host.Services;
 
     public static CanonicalSecretUri Uri(string raw) => CanonicalSecretUri.Parse(raw);
@@ -62,11 +56,11 @@ internal sealed class PepHarness : IAsyncDisposable
     public static Caller Caller(string subject = "alice", SenderBinding? binding = null, string? tokenId = null) =>
         new(subject, "app", "https://issuer.test", tokenId ?? "jti-" + Guid.NewGuid().ToString("N"), binding, "corr-1");
 
-    public Task<AccessDecision> AuthorizeAsync(string uri, Purpose purpose = Purpose.Execute, Caller? caller = null) =>
-        Mediator.SendRequest(new AuthorizeSecretUse(Uri(uri), purpose, caller ?? Caller()));
+    public async Task<AccessDecision> AuthorizeAsync(string uri, Purpose purpose = Purpose.Execute, Caller? caller = null) =>
+        (await Pep.AuthorizeAsync([new SecretUse(Uri(uri), purpose)], caller ?? Caller(), reader, CancellationToken.None)).Decisions[0];
 
     public Task<AccessDecisions> AuthorizeAllAsync(Caller? caller, params SecretUse[] uses) =>
-        Mediator.SendRequest(new AuthorizeSecretUses(uses, caller ?? Caller()));
+        Pep.AuthorizeAsync(uses, caller ?? Caller(), reader, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
@@ -109,31 +103,21 @@ internal sealed class ScriptedPdp
     }
 }
 
+/// <summary>The provider's read of owner and creation stamps, as a script (throw a problem to fail it).</summary>
 internal sealed class ScriptedAttributes
 {
-    public Func<CanonicalSecretUri, ResourceAttributesRead> Read { get; set; } = _ => new ResourceAttributesRead(ResourceAttributes.None);
+    public Func<CanonicalSecretUri, ResourceAttributes> Read { get; set; } = _ => ResourceAttributes.None;
 }
 
-internal sealed class AuditCapture
+/// <summary>Authentication's trail for replayed proofs; the PEP itself writes none.</summary>
+internal sealed class NoAuditTrail : IAuditTrail
 {
-    public ConcurrentQueue<AuditRecord> Records { get; } = new();
+    public void Write(AuditRecord record)
+    {
+    }
 }
 
 internal sealed class ScriptedPdpConsumer(ScriptedPdp pdp) : MediatorRequestHandler<EvaluateAccess, AccessVerdicts>
 {
     protected override Task<AccessVerdicts> Handle(EvaluateAccess request, CancellationToken ct) => Task.FromResult(pdp.Answer(request));
-}
-
-internal sealed class ScriptedAttributesConsumer(ScriptedAttributes attributes) : MediatorRequestHandler<ReadResourceAttributes, ResourceAttributesRead>
-{
-    protected override Task<ResourceAttributesRead> Handle(ReadResourceAttributes request, CancellationToken ct) => Task.FromResult(attributes.Read(request.Uri));
-}
-
-internal sealed class AuditCaptureConsumer(AuditCapture capture) : IConsumer<AuditRecord>
-{
-    public Task Consume(ConsumeContext<AuditRecord> context)
-    {
-        capture.Records.Enqueue(context.Message);
-        return Task.CompletedTask;
-    }
 }

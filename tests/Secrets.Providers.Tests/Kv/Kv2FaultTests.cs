@@ -123,7 +123,7 @@ public sealed class Kv2FaultTests : IDisposable
 
         entry.ShouldNotBeNull();
         entry.Version.ShouldBe(3);
-        entry.Select("password").ShouldBe(SecretValue.Of("pw"));
+        entry.Data.Entries["password"].ShouldBe(SecretValue.Of("pw"));
         Requests("GET", DataPath).Count.ShouldBe(2);
     }
 
@@ -221,7 +221,7 @@ public sealed class Kv2FaultTests : IDisposable
         var entry = await store.ReadAsync(Db, null, Ct);
 
         entry.ShouldNotBeNull();
-        entry.Select("password").ShouldBe(SecretValue.Of("pw"));
+        entry.Data.Entries["password"].ShouldBe(SecretValue.Of("pw"));
         Requests("GET", DataPath).Count.ShouldBe(1);
         var followed = active.LogEntries.Where(e => e.RequestMessage.Path == DataPath).ToList();
         followed.Count.ShouldBe(1);
@@ -276,7 +276,7 @@ public sealed class Kv2FaultTests : IDisposable
         var entry = await store.ReadAsync(Db, null, Ct);
 
         entry.ShouldNotBeNull();
-        entry.Select("password").ShouldBe(SecretValue.Of("pw"));
+        entry.Data.Entries["password"].ShouldBe(SecretValue.Of("pw"));
         Requests("POST", LoginPath).Count.ShouldBe(2);
         Requests("GET", DataPath).Select(e => Header(e, "X-Vault-Token")).ShouldBe(["s.approle-1", "s.approle-2"]);
         Requests("GET", LookupPath).Select(e => Header(e, "X-Vault-Token")).ShouldBe(["s.approle-1"]);   // checked before logging in again

@@ -74,7 +74,7 @@ public sealed class Kv2TlsTests : IAsyncLifetime
     public async Task A_server_signed_by_the_configured_ca_is_trusted()
     {
         var entry = await Store(o => o with { CaCertPath = caPath }).ReadAsync(App, null, CancellationToken.None);
-        entry!.Select("k").ShouldBe(SecretValue.Of("over-tls"));
+        entry!.Data.Entries["k"].ShouldBe(SecretValue.Of("over-tls"));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class Kv2TlsTests : IAsyncLifetime
     public async Task Verification_can_be_switched_off_explicitly()
     {
         var entry = await Store(o => o with { VerifySsl = false }).ReadAsync(App, null, CancellationToken.None);
-        entry!.Select("k").ShouldBe(SecretValue.Of("over-tls"));
+        entry!.Data.Entries["k"].ShouldBe(SecretValue.Of("over-tls"));
     }
 
     private static (X509Certificate2 Ca, X509Certificate2 Server) Certificates()

@@ -52,10 +52,10 @@ public abstract class VersionedKvStoreContract : KvStoreContract
         var second = (await store.ReadAsync(path, 2, Ct))!;
 
         current.Version.ShouldBe(3);
-        current.Select("k").ShouldBe(SecretValue.Of("v3"));
+        current.Data.Entries["k"].ShouldBe(SecretValue.Of("v3"));
         first.Version.ShouldBe(1);
-        first.Select("k").ShouldBe(SecretValue.Of("v1"));
-        second.Select("k").ShouldBe(SecretValue.Of("v2"));
+        first.Data.Entries["k"].ShouldBe(SecretValue.Of("v1"));
+        second.Data.Entries["k"].ShouldBe(SecretValue.Of("v2"));
     }
 
     [ContractFact]
@@ -78,7 +78,7 @@ public abstract class VersionedKvStoreContract : KvStoreContract
 
         (await store.ReadAsync(path, null, Ct)).ShouldBeNull();
         (await ProblemOf(() => store.ReadAsync(path, 2, Ct))).ShouldBe(ErrorCode.VersionDeleted);
-        (await store.ReadAsync(path, 1, Ct))!.Select("k").ShouldBe(SecretValue.Of("v1"));
+        (await store.ReadAsync(path, 1, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("v1"));
         (await store.DeleteAsync(path, null, Ct)).ShouldBeFalse();
     }
 
@@ -102,7 +102,7 @@ public abstract class VersionedKvStoreContract : KvStoreContract
         await store.DestroyAsync(path, [1], Ct);
 
         (await ProblemOf(() => store.ReadAsync(path, 1, Ct))).ShouldBe(ErrorCode.VersionDestroyed);
-        (await store.ReadAsync(path, 2, Ct))!.Select("k").ShouldBe(SecretValue.Of("v2"));
+        (await store.ReadAsync(path, 2, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("v2"));
     }
 
     [ContractFact]
@@ -126,7 +126,7 @@ public abstract class VersionedKvStoreContract : KvStoreContract
         (await store.WriteAsync(path, SecretMap.Of("k", "v2"), 1, Ct)).ShouldBe(2);
         (await store.WriteAsync(path, SecretMap.Of("k", "v3"), 2, Ct)).ShouldBe(3);
 
-        (await store.ReadAsync(path, null, Ct))!.Select("k").ShouldBe(SecretValue.Of("v3"));
+        (await store.ReadAsync(path, null, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("v3"));
     }
 
     [ContractFact]
@@ -142,7 +142,7 @@ public abstract class VersionedKvStoreContract : KvStoreContract
         (await stale.ShouldThrowAsync<SecretsProblem>()).Code.ShouldBe(ErrorCode.CasMismatch);
         var current = (await store.ReadAsync(path, null, Ct))!;
         current.Version.ShouldBe(2);
-        current.Select("k").ShouldBe(SecretValue.Of("v2"));
+        current.Data.Entries["k"].ShouldBe(SecretValue.Of("v2"));
     }
 
     [ContractFact]
@@ -154,7 +154,7 @@ public abstract class VersionedKvStoreContract : KvStoreContract
         (await ProblemOf(() => store.WriteAsync(path, SecretMap.Of("k", "x"), 5, Ct))).ShouldBe(ErrorCode.CasMismatch);
 
         (await store.ReadMetadataAsync(path, Ct))!.CurrentVersion.ShouldBe(1);
-        (await store.ReadAsync(path, null, Ct))!.Select("k").ShouldBe(SecretValue.Of("v1"));
+        (await store.ReadAsync(path, null, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("v1"));
     }
 
     // ---- max_versions -----------------------------------------------------------------------
@@ -174,7 +174,7 @@ public abstract class VersionedKvStoreContract : KvStoreContract
         metadata.Versions.Select(v => v.Version).ShouldBe([3, 4]);
         (await store.ReadAsync(path, 1, Ct)).ShouldBeNull();
         (await store.ReadAsync(path, 2, Ct)).ShouldBeNull();
-        (await store.ReadAsync(path, 3, Ct))!.Select("k").ShouldBe(SecretValue.Of("v3"));
+        (await store.ReadAsync(path, 3, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("v3"));
     }
 
     // ---- undelete, destroy, destroy all -----------------------------------------------------
@@ -187,9 +187,9 @@ public abstract class VersionedKvStoreContract : KvStoreContract
 
         await store.UndeleteAsync(path, [1, 3], Ct);
 
-        (await store.ReadAsync(path, 1, Ct))!.Select("k").ShouldBe(SecretValue.Of("v1"));
+        (await store.ReadAsync(path, 1, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("v1"));
         (await ProblemOf(() => store.ReadAsync(path, 2, Ct))).ShouldBe(ErrorCode.VersionDeleted);
-        (await store.ReadAsync(path, 3, Ct))!.Select("k").ShouldBe(SecretValue.Of("v3"));
+        (await store.ReadAsync(path, 3, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("v3"));
         (await store.ReadAsync(path, null, Ct))!.Version.ShouldBe(3);
         var versions = (await store.ReadMetadataAsync(path, Ct))!.Versions;
         versions.Single(v => v.Version == 1).DeletionTime.ShouldBeNull();
@@ -278,7 +278,7 @@ public abstract class VersionedKvStoreContract : KvStoreContract
         var metadata = (await store.ReadMetadataAsync(path, Ct))!;
         metadata.CustomMetadata.ShouldBe(new Dictionary<string, string> { ["owner"] = "team-b" });
         metadata.CurrentVersion.ShouldBe(1);   // metadata writes create no version
-        (await store.ReadAsync(path, null, Ct))!.Select("k").ShouldBe(SecretValue.Of("v1"));
+        (await store.ReadAsync(path, null, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("v1"));
     }
 
     [ContractFact]

@@ -46,8 +46,8 @@ public sealed class YamlKvStoreTests : IDisposable
         for (var i = 0; i < 200; i += 2)
             many.TryGet($"k{i}", out var v).ShouldBeTrue();
         for (var i = 1; i < 200; i += 2)
-            (await fresh.ReadAsync(new KvPath("secret", $"app/path{i}"), null, Ct))!.Select("k").ShouldBe(SecretValue.Of($"v{i}"));
-        (await fresh.ReadAsync(new KvPath("secret", "app/db"), null, Ct))!.Select("password").ShouldBe(SecretValue.Of("pw"));
+            (await fresh.ReadAsync(new KvPath("secret", $"app/path{i}"), null, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of($"v{i}"));
+        (await fresh.ReadAsync(new KvPath("secret", "app/db"), null, Ct))!.Data.Entries["password"].ShouldBe(SecretValue.Of("pw"));
         Directory.GetFiles(dir).ShouldBe([path]);   // no temp files left behind
     }
 
@@ -61,7 +61,7 @@ public sealed class YamlKvStoreTests : IDisposable
 
         await write.ShouldThrowAsync<IOException>();
         (await File.ReadAllBytesAsync(path)).ShouldBe(before);
-        (await store.ReadAsync(new KvPath("secret", "app/db"), null, Ct))!.Select("password").ShouldBe(SecretValue.Of("pw"));
+        (await store.ReadAsync(new KvPath("secret", "app/db"), null, Ct))!.Data.Entries["password"].ShouldBe(SecretValue.Of("pw"));
         Directory.GetFiles(dir).ShouldBe([path]);
     }
 
@@ -74,7 +74,7 @@ public sealed class YamlKvStoreTests : IDisposable
         await File.WriteAllTextAsync(path, "secret:\n  app:\n    db:\n      password: \"edited-outside\"\n");
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
 
-        (await store.ReadAsync(new KvPath("secret", "app/db"), null, Ct))!.Select("password").ShouldBe(SecretValue.Of("edited-outside"));
+        (await store.ReadAsync(new KvPath("secret", "app/db"), null, Ct))!.Data.Entries["password"].ShouldBe(SecretValue.Of("edited-outside"));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class YamlKvStoreTests : IDisposable
 
         await store.WriteAsync(new KvPath("secret", "other"), SecretMap.Of("a", "b"), null, Ct);
 
-        (await Store().ReadAsync(new KvPath("secret", "extra"), null, Ct))!.Select("k").ShouldBe(SecretValue.Of("added-outside"));
+        (await Store().ReadAsync(new KvPath("secret", "extra"), null, Ct))!.Data.Entries["k"].ShouldBe(SecretValue.Of("added-outside"));
     }
 
     [Fact]
@@ -134,9 +134,9 @@ public sealed class YamlKvStoreTests : IDisposable
         await store.WriteAsync(new KvPath("secret", "app/db"), entry.Data, null, Ct);
 
         var again = (await Store().ReadAsync(new KvPath("secret", "app/db"), null, Ct))!;
-        again.Select("port").Reveal()!.GetValue<long>().ShouldBe(5432);
-        again.Select("tls").Reveal()!.GetValue<bool>().ShouldBeTrue();
-        again.Select("quoted_number").Reveal()!.GetValue<string>().ShouldBe("123");
+        again.Data.Entries["port"].Reveal()!.GetValue<long>().ShouldBe(5432);
+        again.Data.Entries["tls"].Reveal()!.GetValue<bool>().ShouldBeTrue();
+        again.Data.Entries["quoted_number"].Reveal()!.GetValue<string>().ShouldBe("123");
         again.Data.ShouldBe(entry.Data);
     }
 
@@ -147,7 +147,7 @@ public sealed class YamlKvStoreTests : IDisposable
         await store.WriteAsync(new KvPath("secret", "app"), SecretMap.Of("top", "level"), null, Ct);
 
         (await store.ReadAsync(new KvPath("secret", "app"), null, Ct))!.Data.Keys.ShouldBe(["top"]);
-        (await store.ReadAsync(new KvPath("secret", "app/db"), null, Ct))!.Select("password").ShouldBe(SecretValue.Of("pw"));
+        (await store.ReadAsync(new KvPath("secret", "app/db"), null, Ct))!.Data.Entries["password"].ShouldBe(SecretValue.Of("pw"));
         var names = new List<string>();
         await foreach (var n in store.ListAsync(new KvPath("secret", ""), Ct))
             names.Add(n);

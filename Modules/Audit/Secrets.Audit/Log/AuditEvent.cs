@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace Secrets.Audit.Log;
 
 /// <summary>
-/// An audit record as emitted (SPEC §7): what the ring buffer, the SSE stream and the log carry.
-/// It has no value field; the raw URI is included in dev only, resource_ref always.
+/// An audit record as emitted (docs/AUDIT.md): what the ring buffer, the SSE stream and the log carry.
+/// It has no value field; raw URIs are included in dev only, resource_refs always. The source fields
+/// and related decisions are set for copy and move.
 /// </summary>
 internal sealed record AuditEvent(
     [property: JsonPropertyName("id")] long Id,
@@ -23,4 +24,8 @@ internal sealed record AuditEvent(
     [property: JsonPropertyName("trace_id")] string? TraceId,
     [property: JsonPropertyName("span_id")] string? SpanId,
     [property: JsonPropertyName("error_code")] string? ErrorCode,
-    [property: JsonPropertyName("uri")] string? Uri);
+    [property: JsonPropertyName("uri")] string? Uri,
+    [property: JsonPropertyName("source_resource_ref")] string? SourceResourceRef,
+    [property: JsonPropertyName("source_uri")] string? SourceUri,
+    [property: JsonPropertyName("source_kv_version")] int? SourceKvVersion,
+    [property: JsonPropertyName("related_decision_ids")] IReadOnlyList<string>? RelatedDecisionIds);

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using MassTransit.Mediator;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Logging;
@@ -26,10 +25,11 @@ internal sealed partial class CallerAuthentication(
     DpopProofValidator proofs,
     DpopNonceIssuer nonces,
     IReplayWindow replays,
+    IAuditTrail audit,
     TimeProvider time,
     ILogger<CallerAuthentication> log)
 {
-    public async Task InvokeAsync(HttpContext http, IMediator mediator)
+    public async Task InvokeAsync(HttpContext http)
     {
         if (IsAnonymousPath(http.Request.Path))
         {
@@ -44,12 +44,12 @@ internal sealed partial class CallerAuthentication(
             await next(http);
             return;
         }
-        var caller = await AuthenticateAsync(http, authorization, mediator);
+        var caller = await AuthenticateAsync(http, authorization);
         http.Features.Set(caller);
         await next(http);
     }
 
-    private async Task<Caller> AuthenticateAsync(HttpContext http, Microsoft.Extensions.Primitives.StringValues authorization, IMediator mediator)
+    private async Task<Caller> AuthenticateAsync(HttpContext http, Microsoft.Extensions.Primitives.StringValues authorization)
     {
         if (authorization.Count > 1)
             throw Refuse(ErrorCode.InvalidRequest, Challenges.Bearer, "invalid_request", "send one Authorization header");
@@ -120,7 +120,8 @@ internal sealed partial class CallerAuthentication(
             }
             if (!claimed)
             {
-                await mediator.Publish(AuditRecord.Create(AuditType.ReplayDenied, AuditEffect.Deny, null, null, caller, null, null, ErrorCode.ReplayDenied.Value), http.RequestAborted);
+                // refused before any operation on a secret: authentication writes this one record itself
+                audit.Write(AuditRecord.Create(AuditType.ReplayDenied, AuditEffect.Deny, null, null, caller, null, null, ErrorCode.ReplayDenied.Value));
                 throw Refuse(ErrorCode.ReplayDenied, Challenges.Dpop, "invalid_token", "the DPoP proof was already used");
             }
         }

@@ -3,48 +3,45 @@ using System.Diagnostics;
 using MassTransit;
 using MassTransit.Mediator;
 using Microsoft.Extensions.Logging;
-using Secrets.Audit.Contracts;
 using Secrets.Grants.Authentication;
 using Secrets.Grants.Binding;
 using Secrets.Grants.Contracts;
 using Secrets.Grants.State;
 using Secrets.Policy.Contracts;
-using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Enforcement;
 
 /// <summary>
-/// The PEP (SPEC §5). A use is answered from a live grant (one use taken atomically) or a cached deny;
-/// otherwise one caller per grant in this process leads (the others wait for its decision and look
-/// again together), takes the grant's decision lock (across nodes with Redis), reads the resource
-/// attributes server-side and asks the PDP once for every open use, and each permit becomes a grant bound to the caller's sender binding. Every policy deny is
-/// audited here; nothing fails open: an unreadable provider, PDP or grant store is a deny (a provider
-/// failure is left to the caller to audit as the operation's failure).
+/// The PEP (docs/AUTHORIZATION.md). A use is answered from a live grant (one use taken atomically) or a
+/// cached deny; otherwise one caller per grant in this process leads (the others wait for its decision
+/// and look again together), takes the grant's decision lock (across nodes with Redis), reads the
+/// resource attributes server-side and asks the PDP once for every open use, and each permit becomes a
+/// grant bound to the caller's sender binding. Nothing fails open: an unreadable provider, PDP or grant
+/// store refuses the use with its problem. The access pipeline audits every answer.
 /// </summary>
 internal sealed partial class GrantEnforcer(
     IMediator mediator, IGrantState state, IReplayWindow replays, GrantOptions options, AuthenticationOptions authentication,
-    ScopeEnforcement scopes, DpopOptions dpop, TenantContext tenant, TimeProvider time, ILogger<GrantEnforcer> log)
+    DpopOptions dpop, TenantContext tenant, TimeProvider time, ILogger<GrantEnforcer> log) : IPolicyEnforcementPoint
 {
     /// <summary>The decision each grant key is waiting for in this process (single flight).</summary>
     private readonly ConcurrentDictionary<GrantKey, TaskCompletionSource> inFlight = new();
 
-    public async Task<AccessDecisions> DecideAsync(IReadOnlyList<SecretUse> uses, Caller caller, CancellationToken ct)
+    public async Task<AccessDecisions> AuthorizeAsync(IReadOnlyList<SecretUse> uses, Caller caller, ResourceAttributesReader attributes, CancellationToken ct)
     {
         using var activity = Telemetry.Source.StartActivity("pep.authorize");
         var decisions = new AccessDecision?[uses.Count];
-        var (open, refusal) = await AllowedByTokenAsync(uses, caller, decisions, ct);
         if (!options.Enforce)
         {
-            foreach (var i in open)
+            for (var i = 0; i < uses.Count; i++)
                 decisions[i] = new AccessDecision(true, DecisionIds.New(), options.MaxUses - 1, DefaultObligations);
         }
-        else if (open.Count > 0)
+        else if (uses.Count > 0)
         {
-            await EnforceAsync(open, uses, caller, decisions, ct);
+            await EnforceAsync(uses, caller, attributes, decisions, ct);
         }
 
-        var firstDeny = refusal;   // a required use the token does not allow: the batch's answer
+        AccessDecision? firstDeny = null;
         for (var i = 0; i < uses.Count; i++)
         {
             GrantMetrics.Decided(decisions[i]!.Permitted);
@@ -57,45 +54,7 @@ internal sealed partial class GrantEnforcer(
     private Obligations DefaultObligations => new(options.TtlSeconds, options.MaxUses, null);
 
     /// <summary>
-    /// What the caller's token allows before any grant or PDP (SPEC §4, §6): the purpose's scope
-    /// (<c>SECRETS_ENFORCE_SCOPES</c>) and, for <c>execute</c>, a sender-bound token
-    /// (<c>SECRETS_REQUIRE_SENDER_BINDING</c>). Returns the uses still to decide; once a required use is
-    /// refused, the batch is refused with that use's answer and its other uses are not decided (nothing is consumed).
-    /// </summary>
-    private async Task<(List<int> Open, AccessDecision? Refusal)> AllowedByTokenAsync(IReadOnlyList<SecretUse> uses, Caller caller,
-        AccessDecision?[] decisions, CancellationToken ct)
-    {
-        var open = new List<int>(uses.Count);
-        AccessDecision? refusal = null;
-        for (var i = 0; i < uses.Count; i++)
-        {
-            if (scopes.Missing(caller, SecretScopes.For(uses[i].Purpose)) is { } scope)
-            {
-                decisions[i] = await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.InsufficientScope, ct,
-                    ScopeEnforcement.Detail(scope), scopes.Challenge(caller, scope));
-            }
-            else if (authentication.RequireSenderBinding && uses[i].Purpose == Purpose.Execute && caller.Binding is null)
-            {
-                decisions[i] = await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.SenderBindingRequired, ct, null,
-                    DpopChallenge.Build(dpop.Algorithms, "invalid_token", "this read needs a DPoP- or certificate-bound token"));
-            }
-            else
-            {
-                open.Add(i);
-                continue;
-            }
-            if (uses[i].Required)
-                refusal ??= decisions[i];
-        }
-        if (refusal is null)
-            return (open, null);
-        foreach (var i in open)   // not decided: the batch is refused anyway
-            decisions[i] = new AccessDecision(false, DecisionIds.New(), 0, DefaultObligations, ErrorCode.SecretAuthzFailed.Value, Audited: true);
-        return ([], refusal);
-    }
-
-    /// <summary>
-    /// The token replay guard (SPEC §6, <c>TOKEN_REPLAY_GUARD</c>): a token <c>jti</c> is accepted once per
+    /// The token replay guard (docs/AUTHENTICATION.md, <c>TOKEN_REPLAY_GUARD</c>): a token <c>jti</c> is accepted once per
     /// grant, until the grant expires. A replay is 401 <c>REPLAY_DENIED</c> (the use it tried is spent).
     /// </summary>
     private async Task<AccessDecision> GuardReplayAsync(AccessDecision permit, SecretUse use, GrantKey key, string? binding, DateTimeOffset grantExpiry,
@@ -106,11 +65,12 @@ internal sealed partial class GrantEnforcer(
         if (await replays.TryClaimAsync(ReplayId.ForTokenForGrant(key, binding, permit.DecisionId, jti), grantExpiry, ct))
             return permit;
         const string replayed = "this access token was already used for this grant";
-        return await DenyAsync(use, caller, permit.DecisionId, ErrorCode.ReplayDenied, ct, replayed, Challenge(caller, "invalid_token", replayed));
+        return Refuse(permit.DecisionId, ErrorCode.ReplayDenied, replayed, Challenge(caller, "invalid_token", replayed));
     }
 
-    private async Task EnforceAsync(List<int> initial, IReadOnlyList<SecretUse> uses, Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+    private async Task EnforceAsync(IReadOnlyList<SecretUse> uses, Caller caller, ResourceAttributesReader attributes, AccessDecision?[] decisions, CancellationToken ct)
     {
+        var initial = Enumerable.Range(0, uses.Count);
         var binding = caller.Binding?.ToString();
         var keys = new GrantKey[uses.Count];
         for (var i = 0; i < uses.Count; i++)
@@ -141,7 +101,7 @@ internal sealed partial class GrantEnforcer(
                 {
                     try
                     {
-                        await DecideFreshAsync(leading, uses, keys, binding, caller, decisions, ct);
+                        await DecideFreshAsync(leading, uses, keys, binding, caller, attributes, decisions, ct);
                     }
                     finally
                     {
@@ -164,7 +124,7 @@ internal sealed partial class GrantEnforcer(
         {
             LogStateUnavailable(log, ex.Message);
             for (var i = 0; i < uses.Count; i++)
-                decisions[i] ??= await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.GrantStateUnavailable, ct);
+                decisions[i] ??= Refuse(DecisionIds.New(), ErrorCode.GrantStateUnavailable);
         }
     }
 
@@ -186,15 +146,15 @@ internal sealed partial class GrantEnforcer(
             {
                 GrantLookup.Used => await GuardReplayAsync(new AccessDecision(true, use.DecisionId!, use.RemainingUses, ObligationsOf(use.Grant!)),
                     uses[i], keys[i], binding, use.Grant!.ExpiresAt, caller, ct),
-                GrantLookup.BindingDrift => await DenyAsync(uses[i], caller, use.DecisionId!, ErrorCode.BindingDenied, ct),
-                _ => await DenyAsync(uses[i], caller, use.DecisionId ?? DecisionIds.New(), ErrorCode.SecretAuthzFailed, ct),
+                GrantLookup.BindingDrift => Refuse(use.DecisionId!, ErrorCode.BindingDenied, challenge: Challenge(caller, "invalid_token", ErrorCode.BindingDenied.Detail)),
+                _ => Refuse(use.DecisionId ?? DecisionIds.New(), ErrorCode.SecretAuthzFailed),
             };
         }
         return open;
     }
 
     private async Task DecideFreshAsync(List<int> open, IReadOnlyList<SecretUse> uses, GrantKey[] keys, string? binding,
-        Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+        Caller caller, ResourceAttributesReader attributes, AccessDecision?[] decisions, CancellationToken ct)
     {
         var held = new List<IAsyncDisposable>();
         try
@@ -206,19 +166,19 @@ internal sealed partial class GrantEnforcer(
             if (open.Count == 0)
                 return;
 
-            var attributes = await Task.WhenAll(open.Select(i => mediator.SendRequest(new ReadResourceAttributes(uses[i].Uri), ct)));
+            var read = await Task.WhenAll(open.Select(i => ReadAttributesAsync(attributes, uses[i].Uri, ct)));
             var asked = new List<int>(open.Count);
             var questions = new List<AccessQuestion>(open.Count);
             for (var k = 0; k < open.Count; k++)
             {
                 var i = open[k];
                 GrantMetrics.Miss();
-                if (attributes[k].Failure is { } failure)      // never decide on attributes we could not read
-                    decisions[i] = new AccessDecision(false, DecisionIds.New(), 0, DefaultObligations, failure.Code);
+                if (read[k].Problem is { } problem)      // never decide on attributes we could not read
+                    decisions[i] = AccessDecision.Refused(DecisionIds.New(), DefaultObligations, problem);
                 else
                 {
                     asked.Add(i);
-                    questions.Add(new AccessQuestion(uses[i].Uri, uses[i].Purpose, attributes[k].Attributes));
+                    questions.Add(new AccessQuestion(uses[i].Uri, uses[i].Purpose, read[k].Attributes!));
                 }
             }
             if (asked.Count == 0)
@@ -230,7 +190,7 @@ internal sealed partial class GrantEnforcer(
             {
                 var i = asked[k];
                 decisions[i] = verdicts.Unavailable
-                    ? await DenyAsync(uses[i], caller, DecisionIds.New(), ErrorCode.PdpUnavailable, ct)
+                    ? Refuse(DecisionIds.New(), ErrorCode.PdpUnavailable)
                     : await SettleAsync(uses[i], keys[i], verdicts.Verdicts.ElementAtOrDefault(k), binding, caller, ct);
             }
         }
@@ -250,14 +210,14 @@ internal sealed partial class GrantEnforcer(
         {
             if (options.NegativeCacheSeconds > 0 && verdict is { Evaluated: true })   // only what the PDP decided is cached
                 await state.DenyAsync(key, decisionId, now.AddSeconds(options.NegativeCacheSeconds), ct);
-            return await DenyAsync(use, caller, decisionId, ErrorCode.SecretAuthzFailed, ct);
+            return Refuse(decisionId, ErrorCode.SecretAuthzFailed);
         }
         var obligations = new Obligations(
             verdict.TtlSeconds is >= 1 and <= 86_400 ? verdict.TtlSeconds.Value : options.TtlSeconds,
             verdict.MaxUses is >= 1 ? verdict.MaxUses.Value : options.MaxUses,
             verdict.RequireBinding is { Length: > 0 } required ? required : null);
         if (!Satisfies(obligations.RequireBinding, caller.Binding))
-            return await DenyAsync(use, caller, decisionId, ErrorCode.BindingDenied, ct);
+            return Refuse(decisionId, ErrorCode.BindingDenied, challenge: Challenge(caller, "invalid_token", ErrorCode.BindingDenied.Detail));
         var grant = new Grant(decisionId, obligations.TtlSeconds, obligations.MaxUses, obligations.RequireBinding, binding,
             now.AddSeconds(obligations.TtlSeconds));
         var remaining = await state.GrantAndUseAsync(key, grant, ct);
@@ -276,17 +236,26 @@ internal sealed partial class GrantEnforcer(
 
     private static Obligations ObligationsOf(Grant grant) => new(grant.TtlSeconds, grant.MaxUses, grant.RequireBinding);
 
-    private async Task<AccessDecision> DenyAsync(SecretUse use, Caller caller, string decisionId, ErrorCode code, CancellationToken ct,
-        string? detail = null, string? challenge = null)
+    /// <summary>The attributes, or the provider's problem that kept them from being read.</summary>
+    private static async Task<(ResourceAttributes? Attributes, SecretsProblem? Problem)> ReadAttributesAsync(ResourceAttributesReader attributes,
+        CanonicalSecretUri uri, CancellationToken ct)
     {
-        var type = code == ErrorCode.BindingDenied || code == ErrorCode.SenderBindingRequired ? AuditType.BindingDenied
-            : code == ErrorCode.ReplayDenied ? AuditType.ReplayDenied
-            : AuditType.AuthzDenied;
-        if (code == ErrorCode.BindingDenied)
-            challenge ??= Challenge(caller, "invalid_token", code.Detail);
-        await mediator.Publish(AuditRecord.Create(type, AuditEffect.Deny, use.Uri, use.Purpose, caller, decisionId, null, code.Value), ct);
-        return new AccessDecision(false, decisionId, 0, DefaultObligations, code.Value, Audited: true) { DenyDetail = detail, Challenge = challenge };
+        try
+        {
+            return (await attributes(uri, ct), null);
+        }
+        catch (SecretsProblem problem)
+        {
+            return (null, problem);
+        }
     }
+
+    /// <summary>A refusal with its problem: the code's detail (or a fixed one) and, for token problems, the challenge.</summary>
+    private AccessDecision Refuse(string decisionId, ErrorCode code, string? detail = null, string? challenge = null) =>
+        AccessDecision.Refused(decisionId, DefaultObligations, new SecretsProblem(code, detail: detail)
+        {
+            Headers = challenge is null ? [] : [new(Challenges.Header, challenge)],
+        });
 
     /// <summary>A challenge in the caller's scheme (RFC 6750 §3, RFC 9449 §7.1).</summary>
     private string Challenge(Caller caller, string error, string description, params (string Name, string Value)[] extra) =>

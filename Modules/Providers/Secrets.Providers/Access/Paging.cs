@@ -3,7 +3,7 @@ using Secrets.Providers.Kv;
 
 namespace Secrets.Providers.Access;
 
-/// <summary>offset/limit of listings and search (SPEC §4: limit default 100, max <c>LIST_MAX_LIMIT</c>).</summary>
+/// <summary>offset/limit of listings and search (docs/API.md: limit default 100, max <c>LIST_MAX_LIMIT</c>).</summary>
 internal abstract class PagedRequest
 {
     public int Offset { get; init; }
@@ -26,13 +26,14 @@ internal static class PagingRules
         validator.RuleFor(x => x.Limit).GreaterThanOrEqualTo(1);
     }
 
-    /// <summary>400 INVALID_REQUEST, as a validation failure, when the limit is above <c>LIST_MAX_LIMIT</c>.</summary>
-    public static void EnsureWithin(this PagedRequest request, ListingOptions listing)
+    /// <summary>
+    /// A limit above <c>LIST_MAX_LIMIT</c> is a validation failure of the endpoint, refused (400
+    /// INVALID_REQUEST) where the access pipeline checks the request's shape.
+    /// </summary>
+    public static void CheckLimit(this PagedRequest request, FastEndpoints.BaseEndpoint endpoint, ListingOptions listing)
     {
         if (request.Limit > listing.MaxLimit)
-            throw new FastEndpoints.ValidationFailureException(
-                [new FluentValidation.Results.ValidationFailure("limit", $"'limit' must be between 1 and {listing.MaxLimit}.")],
-                "limit above LIST_MAX_LIMIT");
+            endpoint.ValidationFailures.Add(new FluentValidation.Results.ValidationFailure("limit", $"'limit' must be between 1 and {listing.MaxLimit}."));
     }
 }
 

@@ -1,23 +1,7 @@
+using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Kv;
-
-[Flags]
-internal enum KvCapabilities
-{
-    None = 0,
-    Read = 1,
-    PinnedRead = 2,
-    Write = 4,
-    CheckAndSet = 8,
-    SoftDelete = 16,
-    Undelete = 32,
-    Destroy = 64,
-    List = 128,
-    CustomMetadata = 256,
-    /// <summary>Version history and timestamps (KVv2 metadata).</summary>
-    VersionMetadata = 512,
-}
 
 /// <summary>
 /// The one versioned KV abstraction every provider implements (STYLE §2). Its shape follows
@@ -54,36 +38,3 @@ internal interface IKvStore
     /// <summary>For /health/ready: throws when the store cannot serve.</summary>
     Task CheckReadyAsync(CancellationToken ct);
 }
-
-/// <summary>A mount and a path below it ("" for the mount root).</summary>
-internal readonly record struct KvPath(string Mount, string Path)
-{
-    public static KvPath Of(CanonicalSecretUri uri) => new(uri.Mount, uri.Path);
-
-    public IEnumerable<string> Segments => Path.Length == 0 ? [] : Path.Split('/');
-
-    public KvPath Child(string name) => new(Mount, Path.Length == 0 ? name : Path + "/" + name);
-
-    public override string ToString() => Path.Length == 0 ? Mount : Mount + "/" + Path;
-}
-
-/// <summary>A read map and its version (null where the store keeps no versions).</summary>
-internal sealed record KvEntry(SecretMap Data, int? Version)
-{
-    public SecretValue Select(string? fragment)
-    {
-        if (fragment is null)
-            return Data.ToValue();
-        return Data.TryGet(fragment, out var value) ? value : throw new SecretsProblem(ErrorCode.FragmentNotFound);
-    }
-}
-
-internal sealed record KvVersionInfo(int Version, DateTimeOffset? CreatedTime, DateTimeOffset? DeletionTime, bool Destroyed);
-
-internal sealed record KvMetadata(
-    int? CurrentVersion,
-    DateTimeOffset? CreatedTime,
-    DateTimeOffset? UpdatedTime,
-    IReadOnlyDictionary<string, string> CustomMetadata,
-    IReadOnlyList<KvVersionInfo> Versions,
-    IReadOnlyList<string>? Keys);

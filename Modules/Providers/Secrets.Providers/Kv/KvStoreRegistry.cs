@@ -1,3 +1,4 @@
+using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Kv;

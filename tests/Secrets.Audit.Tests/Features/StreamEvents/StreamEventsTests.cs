@@ -13,7 +13,8 @@ namespace Secrets.Audit.Tests.Features.StreamEvents;
 public sealed class StreamEventsTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly SecretsHostFactory host = new();
+    // LOG_REQUESTS=true: the request line tells when the server finished a stream
+    private readonly SecretsHostFactory host = new(new Dictionary<string, string?> { ["LOG_REQUESTS"] = "true" });
     private readonly HttpClient client;
 
     public StreamEventsTests() => client = host.CreateClient();

@@ -25,8 +25,8 @@ public sealed class Kv2EndToEndRelocationTests(Kv2EndToEndHost host) : Kv2EndToE
         Str(stored["k"]).ShouldBe("two");
         Str(stored["j"]).ShouldBe("jay");
         (await RawDataAsync(from)).Data["metadata"]!["version"]!.GetValue<int>().ShouldBe(2);
-        KvVersion(await AuditedAsync(copy, "SECRET_READ", "success", "read")).ShouldBe(2);
-        KvVersion(await AuditedAsync(copy, "SECRET_COPIED", "success", "write")).ShouldBe(1);
+        var copied = await AuditedAsync(copy, "SECRET_COPIED", "success", "write");
+        (KvVersion(copied), copied["source_kv_version"]!.GetValue<int>()).ShouldBe((1, 2));   // wrote version 1 from version 2
         Str((await RawMetadataAsync(to)).Data["custom_metadata"]!["created_by"]).ShouldBe("anonymous");
 
         var again = await Client.PostJsonAsync("/api/secrets/copy", new { fromUri = Ob(from), toUri = Ob(to) });
@@ -51,8 +51,8 @@ public sealed class Kv2EndToEndRelocationTests(Kv2EndToEndHost host) : Kv2EndToE
         Str((await RawDataAsync(to)).Data["data"]!["k"]).ShouldBe("one");
         Str((await RawMetadataAsync(from)).Data["versions"]!["1"]!["deletion_time"]).ShouldNotBeEmpty();
         await ProblemAsync(await ReadValueAsync(Ob(from, "k")), HttpStatusCode.NotFound, "SECRET_NOT_FOUND");
-        KvVersion(await AuditedAsync(move, "SECRET_MOVED", "success", "write")).ShouldBe(1);
-        await AuditedAsync(move, "SECRET_DELETED", "success", "delete");
+        var moved = await AuditedAsync(move, "SECRET_MOVED", "success", "write");
+        (KvVersion(moved), Str(moved["source_uri"])).ShouldBe((1, Ob(from)));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class Kv2EndToEndRelocationTests(Kv2EndToEndHost host) : Kv2EndToE
         var yamlName = "fromkv" + Guid.NewGuid().ToString("N")[..8];
         var back = await Client.PostJsonAsync("/api/secrets/copy", new { fromUri = Ob(kv, "password"), toUri = $"yaml://secret/{yamlName}#pw" });
         (await OkAsync(back))["version"].ShouldBeNull();
-        KvVersion(await AuditedAsync(back, "SECRET_READ", "success", "read")).ShouldBe(1);
+        (await AuditedAsync(back, "SECRET_COPIED", "success", "write"))["source_kv_version"]!.GetValue<int>().ShouldBe(1);
         Str((await OkAsync(await Client.GetAsync($"/api/secrets?uri={Q($"yaml://secret/{yamlName}#pw")}")))["value"]).ShouldBe("db-password");
 
         // move KVv2 -> YAML soft-deletes the KVv2 source; YAML -> KVv2 removes the YAML source

@@ -204,7 +204,7 @@ public sealed class BulkOperationsTests : IDisposable
         await (await client.PostRawAsync(Bulk, json)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
 
         (await File.ReadAllTextAsync(host.YamlPath)).ShouldBe(before);
-        (await AuditProbe.EventsAsync(client)).ShouldBeEmpty();
+        (await AuditProbe.EventsAsync(client)).ShouldBeRequestRefusal("SECRET_BULK", "INVALID_REQUEST");   // one record, nothing ran
     }
 
     [Fact]
@@ -218,7 +218,7 @@ public sealed class BulkOperationsTests : IDisposable
         response.ShouldSatisfyAllConditions(
             () => response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text),
             () => stored.Map("secret/bulk").ShouldBeNull("the set before the null operation must not have run"),
-            () => audited.ShouldBeEmpty("nothing ran, so nothing is audited"));
+            () => audited.ShouldBeRequestRefusal("SECRET_BULK", "INVALID_REQUEST"));   // one record for the request, nothing ran
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
     }
 
@@ -233,7 +233,7 @@ public sealed class BulkOperationsTests : IDisposable
 
         problem["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ShouldContain("operations");
         (await File.ReadAllTextAsync(host.YamlPath)).ShouldBe(before);
-        (await AuditProbe.EventsAsync(client)).ShouldBeEmpty();
+        (await AuditProbe.EventsAsync(client)).ShouldBeRequestRefusal("SECRET_BULK", "INVALID_REQUEST");   // one record, nothing ran
     }
 
     [Fact]
@@ -280,9 +280,10 @@ public sealed class BulkOperationsTests : IDisposable
         audit[4].Str("purpose").ShouldBe("destroy_versions");
         audit[5].ShouldBeFailure("SECRET_WRITTEN", "TENANT_MOUNT_MISMATCH", "yaml://other/x#k");   // tenant refusals are audited with their resource
         audit[5].Str("decision_id").ShouldBeNull();   // refused before the PEP was asked
-        var decisions = audit.Take(5).Select(r => r.Str("decision_id")).ToList();
+        var decisions = audit.Take(3).Select(r => r.Str("decision_id")).ToList();
         decisions.ShouldAllBe(d => d != null && d.StartsWith("dec_"));
-        decisions.Distinct().Count().ShouldBe(5);
+        decisions.Distinct().Count().ShouldBe(3);
+        (audit[3].Str("decision_id"), audit[4].Str("decision_id")).ShouldBe((null, null));   // 501 before the PEP: no decision, no grant use
     }
 
     [Fact]

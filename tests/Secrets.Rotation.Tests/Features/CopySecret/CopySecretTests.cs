@@ -207,18 +207,21 @@ public sealed class CopySecretTests : IDisposable
     }
 
     [Fact]
-    public async Task A_copy_audits_SECRET_READ_on_the_source_and_SECRET_COPIED_on_the_destination()
+    public async Task A_copy_is_one_SECRET_COPIED_record_on_the_destination_naming_the_source_and_both_decisions()
     {
         await (await client.PostAsync(Copy, new { fromUri = "yaml://secret/env#MY_API_KEY", toUri = "yaml://team/shared#api_key" }, "copy-audit"))
             .ShouldBeOkJsonAsync();
 
         var audit = await client.AuditOfAsync("copy-audit");
 
-        audit.Count.ShouldBe(2);
-        audit[0].ShouldBeSuccess("SECRET_READ", "read", "yaml://secret/env#MY_API_KEY");
-        audit[1].ShouldBeSuccess("SECRET_COPIED", "write", "yaml://team/shared#api_key");
-        audit[0].Str("decision_id").ShouldNotBe(audit[1].Str("decision_id"));
-        audit.ShouldAllBe(r => r.Str("correlation_id") == "copy-audit");
+        var record = audit.ShouldHaveSingleItem();
+        record.ShouldBeSuccess("SECRET_COPIED", "write", "yaml://team/shared#api_key");
+        record.Str("source_uri").ShouldBe("yaml://secret/env#MY_API_KEY");
+        record.Str("source_resource_ref").ShouldNotBeNullOrEmpty();
+        var read = record["related_decision_ids"]!.AsArray().ShouldHaveSingleItem()!.GetValue<string>();
+        read.ShouldStartWith("dec_");
+        read.ShouldNotBe(record.Str("decision_id"));
+        record.Str("correlation_id").ShouldBe("copy-audit");
     }
 
     [Fact]

@@ -140,18 +140,18 @@ public sealed class MoveSecretTests : IDisposable
     }
 
     [Fact]
-    public async Task A_move_audits_SECRET_READ_SECRET_MOVED_and_SECRET_DELETED_each_with_its_decision()
+    public async Task A_move_is_one_SECRET_MOVED_record_naming_the_source_and_its_read_and_delete_decisions()
     {
         await (await client.PostAsync(Move, new { fromUri = "yaml://secret/env#MY_API_KEY", toUri = "yaml://team/shared#api_key" }, "move-audit"))
             .ShouldBeOkJsonAsync();
 
         var audit = await client.AuditOfAsync("move-audit");
 
-        audit.Count.ShouldBe(3);
-        audit[0].ShouldBeSuccess("SECRET_READ", "read", "yaml://secret/env#MY_API_KEY");
-        audit[1].ShouldBeSuccess("SECRET_MOVED", "write", "yaml://team/shared#api_key");
-        audit[2].ShouldBeSuccess("SECRET_DELETED", "delete", "yaml://secret/env#MY_API_KEY");
-        audit.Select(r => r.Str("decision_id")).Distinct().Count().ShouldBe(3);
+        var record = audit.ShouldHaveSingleItem();
+        record.ShouldBeSuccess("SECRET_MOVED", "write", "yaml://team/shared#api_key");
+        record.Str("source_uri").ShouldBe("yaml://secret/env#MY_API_KEY");
+        var decisions = record["related_decision_ids"]!.AsArray().Select(d => d!.GetValue<string>()).Append(record.Str("decision_id")).ToList();
+        decisions.Distinct().Count().ShouldBe(3);   // write, read and delete were each decided
         (await AuditProbe.EventsAsync(client, "event_type=SECRET_COPIED")).ShouldBeEmpty();
     }
 

@@ -172,7 +172,7 @@ public sealed class RotateSecretTests : IDisposable
         await (await client.PostRawAsync(Rotate, json)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
 
         (await File.ReadAllTextAsync(host.YamlPath)).ShouldBe(before);
-        (await AuditProbe.EventsAsync(client, "event_type=SECRET_ROTATED")).ShouldBeEmpty();
+        (await AuditProbe.EventsAsync(client)).ShouldBeRequestRefusal("SECRET_ROTATED", "INVALID_REQUEST");
     }
 
     [Theory]
@@ -279,7 +279,7 @@ public sealed class RotateSecretTests : IDisposable
         await (await prodClient.PostJsonAsync(Rotate, new { uri = "yaml://secret/env#MY_API_KEY", value = "prod-write" }))
             .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");
         await (await prodClient.PostJsonAsync(Rotate, new { uri = "yaml://secret/new/path", value = new { k = "v" } }))
-            .ShouldBeProblemAsync(HttpStatusCode.NotFound, "SECRET_NOT_FOUND");   // nothing there to rotate
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");   // refused as a write, before the file is looked at
 
         (await File.ReadAllTextAsync(prod.YamlPath)).ShouldBe(before);
         (await prodClient.ReadValueAsync("yaml://secret/env#MY_API_KEY"))!.GetValue<string>().ShouldBe("dev-api-key");

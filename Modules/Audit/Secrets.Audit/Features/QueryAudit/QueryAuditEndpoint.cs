@@ -34,7 +34,7 @@ internal sealed class QueryAuditValidator : Validator<QueryAuditRequest>
 internal sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Offset, int Limit, int Total, int? NextOffset);
 
 /// <summary>GET /api/secrets/audit: the in-memory audit ring buffer, newest first, filtered and paginated (dev helper).</summary>
-internal sealed class QueryAuditEndpoint(AuditLog log, AuditOptions options, ScopeEnforcement scopes) : Endpoint<QueryAuditRequest, AuditPage>
+internal sealed class QueryAuditEndpoint(AuditLog log, AuditOptions options, TokenRequirements token) : Endpoint<QueryAuditRequest, AuditPage>
 {
     public override void Configure()
     {
@@ -47,7 +47,7 @@ internal sealed class QueryAuditEndpoint(AuditLog log, AuditOptions options, Sco
     {
         if (!options.DevEndpoints)
             throw new SecretsProblem(ErrorCode.NotFound);
-        scopes.Demand(HttpContext.Features.Get<Caller>() ?? Caller.Anonymous(HttpContext.TraceIdentifier), SecretScopes.ReadMetadata);
+        token.DemandScope(HttpContext.Features.Get<Caller>() ?? Caller.Anonymous(HttpContext.TraceIdentifier), SecretScopes.ReadMetadata);
         ThrowIfAnyErrors();
         var matches = log.Snapshot().Where(e =>
             (req.EventType is null || string.Equals(e.EventType, req.EventType, StringComparison.OrdinalIgnoreCase)) &&

@@ -11,7 +11,7 @@ namespace Secrets.Audit.Features.StreamEvents;
 /// dev helper). Each event: <c>id</c> = audit id, <c>event</c> = event type, <c>data</c> = the JSON event.
 /// A comment line every 15 s keeps proxies from closing an idle stream.
 /// </summary>
-internal sealed class StreamEventsEndpoint(AuditLog log, AuditOptions options, ScopeEnforcement scopes) : EndpointWithoutRequest
+internal sealed class StreamEventsEndpoint(AuditLog log, AuditOptions options, TokenRequirements token) : EndpointWithoutRequest
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
@@ -25,7 +25,7 @@ internal sealed class StreamEventsEndpoint(AuditLog log, AuditOptions options, S
     {
         if (!options.DevEndpoints)
             throw new SecretsProblem(ErrorCode.NotFound);
-        scopes.Demand(HttpContext.Features.Get<Caller>() ?? Caller.Anonymous(HttpContext.TraceIdentifier), SecretScopes.ReadMetadata);
+        token.DemandScope(HttpContext.Features.Get<Caller>() ?? Caller.Anonymous(HttpContext.TraceIdentifier), SecretScopes.ReadMetadata);
         var reader = log.Subscribe(ct);
         HttpContext.Response.StatusCode = StatusCodes.Status200OK;
         HttpContext.Response.ContentType = "text/event-stream";

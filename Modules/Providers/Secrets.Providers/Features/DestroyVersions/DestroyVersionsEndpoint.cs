@@ -1,27 +1,32 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
+using Secrets.Providers.Contracts;
 using Secrets.Providers.Features.UndeleteVersions;
-using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.DestroyVersions;
 
 /// <summary>POST /api/secrets/destroy-versions {uri, versions}: irreversibly destroys the given versions (KVv2).</summary>
-internal sealed class DestroyVersionsEndpoint(SecretAccess access) : Endpoint<VersionsRequest>
+internal sealed class DestroyVersionsEndpoint(SecretPipeline pipeline) : Endpoint<VersionsRequest>
 {
     public override void Configure()
     {
         Post("/api/secrets/destroy-versions");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretDestroyed)));
         Summary(s => s.Summary = "Destroy the given versions of a KVv2 path (irreversible)");
     }
 
     public override async Task HandleAsync(VersionsRequest req, CancellationToken ct)
     {
-        var op = await access.BeginAsync(HttpContext, req.Uri, null, Purpose.DestroyVersions, AuditType.SecretDestroyed,
-            KvCapabilities.Destroy, fragmentAllowed: false);
-        await op.Store.DestroyAsync(KvPath.Of(op.Uri), req.Versions!, ct);
-        await access.SucceededAsync(op);
+        await pipeline.RunAsync(this, new SecretTarget(req.Uri, Purpose.DestroyVersions, KvCapabilities.Destroy) { FragmentAllowed = false },
+            async (secret, c) =>
+            {
+                await secret.DestroyAsync(req.Versions!, c);
+                return true;
+            }, ct);
         await Send.NoContentAsync(ct);
     }
 }

@@ -1,7 +1,9 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
+using Secrets.Providers.Contracts;
 using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
@@ -20,28 +22,30 @@ internal sealed class ListKeysValidator : Validator<ListKeysRequest>
 internal sealed record ListKeysResponse(string Uri, IReadOnlyList<string> Keys);
 
 /// <summary>GET /api/secrets/keys?uri=: one level of names below a path, as Vault's LIST ("name", "folder/").</summary>
-internal sealed class ListKeysEndpoint(SecretAccess access, ListingOptions listing) : Endpoint<ListKeysRequest, ListKeysResponse>
+internal sealed class ListKeysEndpoint(SecretPipeline pipeline, ListingOptions listing) : Endpoint<ListKeysRequest, ListKeysResponse>
 {
     public override void Configure()
     {
         Get("/api/secrets/keys");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretMetadataRead)));
         Summary(s => s.Summary = "List the names one level below a path (no values)");
     }
 
     public override async Task HandleAsync(ListKeysRequest req, CancellationToken ct)
     {
-        var op = await access.BeginAsync(HttpContext, req.Uri, null, Purpose.ReadMetadata, AuditType.SecretMetadataRead,
-            KvCapabilities.List, UriAllowance.Prefix, fragmentAllowed: false);
-        var keys = new List<string>();
-        await foreach (var name in op.Store.ListAsync(KvPath.Of(op.Uri), ct))
+        var target = new SecretTarget(req.Uri, Purpose.ReadMetadata, KvCapabilities.List) { Allow = UriAllowance.Prefix, FragmentAllowed = false };
+        var response = await pipeline.RunAsync(this, target, async (secret, c) =>
         {
-            if (keys.Count == listing.MaxTraversal)
-                break;
-            keys.Add(name);
-        }
-        if (keys.Count == 0)
-            throw new SecretsProblem(ErrorCode.SecretNotFound);
-        await access.SucceededAsync(op);
-        await Send.OkAsync(new ListKeysResponse(op.Uri.ToString(), keys), ct);
+            var keys = new List<string>();
+            await foreach (var name in secret.Store.ListAsync(secret.Path, c))
+            {
+                if (keys.Count == listing.MaxTraversal)
+                    break;
+                keys.Add(name);
+            }
+            return keys.Count == 0 ? throw new SecretsProblem(ErrorCode.SecretNotFound) : new ListKeysResponse(secret.Uri.ToString(), keys);
+        }, ct);
+        await Send.OkAsync(response, ct);
     }
 }

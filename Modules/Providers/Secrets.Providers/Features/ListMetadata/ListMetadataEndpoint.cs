@@ -1,7 +1,9 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
+using Secrets.Providers.Contracts;
 using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
@@ -25,33 +27,37 @@ internal sealed record SecretMetadataItem(
     string Uri, int? CurrentVersion, DateTimeOffset? CreatedTime, DateTimeOffset? UpdatedTime, IReadOnlyList<string>? Keys);
 
 /// <summary>GET /api/secrets/metadata?prefix=: a paginated, metadata-only listing of the secrets under a prefix.</summary>
-internal sealed class ListMetadataEndpoint(SecretAccess access, ListingOptions listing) : Endpoint<ListMetadataRequest, Page<SecretMetadataItem>>
+internal sealed class ListMetadataEndpoint(SecretPipeline pipeline, ListingOptions listing) : Endpoint<ListMetadataRequest, Page<SecretMetadataItem>>
 {
     public override void Configure()
     {
         Get("/api/secrets/metadata");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretMetadataRead)));
         Summary(s => s.Summary = "List secrets under a prefix with their metadata (never values)");
     }
 
     public override async Task HandleAsync(ListMetadataRequest req, CancellationToken ct)
     {
-        req.EnsureWithin(listing);
-        var op = await access.BeginAsync(HttpContext, req.Prefix, null, Purpose.ReadMetadata, AuditType.SecretMetadataRead,
-            KvCapabilities.List, UriAllowance.Prefix, fragmentAllowed: false);
-        var paths = new List<KvPath>();
-        await foreach (var path in KvOperations.SecretsUnderAsync(op.Store, KvPath.Of(op.Uri), listing.MaxTraversal, ct))
-            paths.Add(path);
-        paths.Sort((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
-
-        var page = Page<KvPath>.Of(paths, req.Offset, req.EffectiveLimit(listing));
-        var items = new List<SecretMetadataItem>(page.Items.Count);
-        foreach (var path in page.Items)
+        req.CheckLimit(this, listing);
+        var target = new SecretTarget(req.Prefix, Purpose.ReadMetadata, KvCapabilities.List) { Allow = UriAllowance.Prefix, FragmentAllowed = false };
+        var response = await pipeline.RunAsync(this, target, async (secret, c) =>
         {
-            var metadata = await op.Store.ReadMetadataAsync(path, ct);
-            items.Add(new SecretMetadataItem(op.Uri.WithPath(path.Path).ToString(),
-                metadata?.CurrentVersion, metadata?.CreatedTime, metadata?.UpdatedTime, metadata?.Keys));
-        }
-        await access.SucceededAsync(op);
-        await Send.OkAsync(new Page<SecretMetadataItem>(items, page.Offset, page.Limit, page.Total, page.NextOffset), ct);
+            var paths = new List<KvPath>();
+            await foreach (var path in KvTraversal.SecretsUnderAsync(secret.Store, secret.Path, listing.MaxTraversal, c))
+                paths.Add(path);
+            paths.Sort((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
+
+            var page = Page<KvPath>.Of(paths, req.Offset, req.EffectiveLimit(listing));
+            var items = new List<SecretMetadataItem>(page.Items.Count);
+            foreach (var path in page.Items)
+            {
+                var metadata = await secret.Store.ReadMetadataAsync(path, c);
+                items.Add(new SecretMetadataItem(secret.Uri.WithPath(path.Path).ToString(),
+                    metadata?.CurrentVersion, metadata?.CreatedTime, metadata?.UpdatedTime, metadata?.Keys));
+            }
+            return new Page<SecretMetadataItem>(items, page.Offset, page.Limit, page.Total, page.NextOffset);
+        }, ct);
+        await Send.OkAsync(response, ct);
     }
 }

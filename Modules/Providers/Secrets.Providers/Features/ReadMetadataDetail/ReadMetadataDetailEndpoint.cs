@@ -1,7 +1,9 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
+using Secrets.Providers.Contracts;
 using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
@@ -28,21 +30,25 @@ internal sealed record MetadataDetailResponse(
     IReadOnlyDictionary<string, string> CustomMetadata, IReadOnlyList<VersionItem> Versions);
 
 /// <summary>GET /api/secrets/metadata/detail?uri=: KVv2 versions and custom metadata of one path (501 for YAML).</summary>
-internal sealed class ReadMetadataDetailEndpoint(SecretAccess access) : Endpoint<SecretPathRequest, MetadataDetailResponse>
+internal sealed class ReadMetadataDetailEndpoint(SecretPipeline pipeline) : Endpoint<SecretPathRequest, MetadataDetailResponse>
 {
     public override void Configure()
     {
         Get("/api/secrets/metadata/detail");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretMetadataRead)));
         Summary(s => s.Summary = "KVv2 metadata of one path: versions and custom metadata");
     }
 
     public override async Task HandleAsync(SecretPathRequest req, CancellationToken ct)
     {
-        var op = await access.BeginAsync(HttpContext, req.Uri, null, Purpose.ReadMetadata, AuditType.SecretMetadataRead,
-            KvCapabilities.VersionMetadata | KvCapabilities.CustomMetadata, fragmentAllowed: false);
-        var metadata = await op.Store.ReadMetadataAsync(KvPath.Of(op.Uri), ct) ?? throw new SecretsProblem(ErrorCode.SecretNotFound);
-        await access.SucceededAsync(op, metadata.CurrentVersion);
-        await Send.OkAsync(new MetadataDetailResponse(op.Uri.ToString(), metadata.CurrentVersion, metadata.CreatedTime,
-            metadata.UpdatedTime, metadata.CustomMetadata, VersionItem.From(metadata)), ct);
+        var target = new SecretTarget(req.Uri, Purpose.ReadMetadata, KvCapabilities.VersionMetadata | KvCapabilities.CustomMetadata) { FragmentAllowed = false };
+        var response = await pipeline.RunAsync(this, target, async (secret, c) =>
+        {
+            var metadata = await secret.ReadMetadataAsync(c);
+            return new MetadataDetailResponse(secret.Uri.ToString(), metadata.CurrentVersion, metadata.CreatedTime,
+                metadata.UpdatedTime, metadata.CustomMetadata, VersionItem.From(metadata));
+        }, ct);
+        await Send.OkAsync(response, ct);
     }
 }

@@ -1,8 +1,9 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
-using Secrets.Providers.Kv;
+using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ReadSecretValue;
@@ -25,20 +26,24 @@ internal sealed class ReadSecretValueValidator : Validator<ReadSecretValueReques
 internal sealed record ReadSecretValueResponse(string Uri, int? Version, SecretValue Value);
 
 /// <summary>GET /api/secrets/value: the provider-backed read through the PEP (purpose execute).</summary>
-internal sealed class ReadSecretValueEndpoint(SecretAccess access) : Endpoint<ReadSecretValueRequest, ReadSecretValueResponse>
+internal sealed class ReadSecretValueEndpoint(SecretPipeline pipeline) : Endpoint<ReadSecretValueRequest, ReadSecretValueResponse>
 {
     public override void Configure()
     {
         Get("/api/secrets/value");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretRead)));
         Summary(s => s.Summary = "Read a secret value (whole map, or one key with a fragment; version pin for KVv2)");
     }
 
     public override async Task HandleAsync(ReadSecretValueRequest req, CancellationToken ct)
     {
-        var op = await access.BeginAsync(HttpContext, req.Uri, req.Version, Purpose.Execute, AuditType.SecretRead, KvCapabilities.Read);
-        var entry = await KvOperations.ReadAsync(op.Store, op.Uri, ct);
-        var value = entry.Select(op.Uri.Fragment);
-        await access.SucceededAsync(op, entry.Version);
-        await Send.OkAsync(new ReadSecretValueResponse(op.Uri.ToString(), entry.Version, value), ct);
+        var target = new SecretTarget(req.Uri, Purpose.Execute, KvCapabilities.Read) { Version = req.Version };
+        var response = await pipeline.RunAsync(this, target, async (secret, c) =>
+        {
+            var read = await secret.ReadAsync(c);
+            return new ReadSecretValueResponse(secret.Uri.ToString(), read.Version, read.Value);
+        }, ct);
+        await Send.OkAsync(response, ct);
     }
 }

@@ -1,9 +1,9 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
-using Secrets.Providers.Kv;
-using Secrets.Providers.Kv.Yaml;
+using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ReadYamlSecret;
@@ -21,23 +21,24 @@ internal sealed class ReadYamlSecretValidator : Validator<ReadYamlSecretRequest>
 internal sealed record FragmentValueResponse(SecretValue Value);
 
 /// <summary>GET /api/secrets?uri=: the YAML provider's map, or {"value": …} with a fragment. 501 for other providers.</summary>
-internal sealed class ReadYamlSecretEndpoint(SecretAccess access) : Endpoint<ReadYamlSecretRequest>
+internal sealed class ReadYamlSecretEndpoint(SecretPipeline pipeline) : Endpoint<ReadYamlSecretRequest>
 {
     public override void Configure()
     {
         Get("/api/secrets");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretRead)));
         Summary(s => s.Summary = "Read a YAML secret map or one key (dev helper; 501 for KVv2)");
     }
 
     public override async Task HandleAsync(ReadYamlSecretRequest req, CancellationToken ct)
     {
-        var op = await access.BeginAsync(HttpContext, req.Uri, null, Purpose.Read, AuditType.SecretRead,
-            KvCapabilities.Read, allow: UriAllowance.None);
-        if (op.Store.Scheme != YamlKvStore.SchemeName)
-            throw new SecretsProblem(ErrorCode.OperationNotSupported);
-        var entry = await KvOperations.ReadAsync(op.Store, op.Uri, ct);
-        object body = op.Uri.Fragment is null ? entry.Data : new FragmentValueResponse(entry.Select(op.Uri.Fragment));
-        await access.SucceededAsync(op, entry.Version);
+        var target = new SecretTarget(req.Uri, Purpose.Read, KvCapabilities.Read | KvCapabilities.DevRead);
+        var body = await pipeline.RunAsync(this, target, async (secret, c) =>
+        {
+            var read = await secret.ReadAsync(c);
+            return secret.Uri.Fragment is null ? (object)read.Map : new FragmentValueResponse(read.Value);
+        }, ct);
         await Send.OkAsync(body, ct);
     }
 }

@@ -1,7 +1,9 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
+using Secrets.Providers.Contracts;
 using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
@@ -29,32 +31,36 @@ internal sealed record SearchHit(string Uri, string Match);
 /// GET /api/secrets/search?q=&amp;prefix=: secret names and key names (fragments) under a prefix that
 /// contain q, case-insensitively. Names only, never values.
 /// </summary>
-internal sealed class SearchSecretsEndpoint(SecretAccess access, ListingOptions listing) : Endpoint<SearchSecretsRequest, Page<SearchHit>>
+internal sealed class SearchSecretsEndpoint(SecretPipeline pipeline, ListingOptions listing) : Endpoint<SearchSecretsRequest, Page<SearchHit>>
 {
     public override void Configure()
     {
         Get("/api/secrets/search");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretMetadataRead)));
         Summary(s => s.Summary = "Search secret paths and key names under a prefix");
     }
 
     public override async Task HandleAsync(SearchSecretsRequest req, CancellationToken ct)
     {
-        req.EnsureWithin(listing);
-        var op = await access.BeginAsync(HttpContext, req.Prefix, null, Purpose.ReadMetadata, AuditType.SecretMetadataRead,
-            KvCapabilities.List, UriAllowance.Prefix, fragmentAllowed: false);
-        var hits = new List<SearchHit>();
-        await foreach (var path in KvOperations.SecretsUnderAsync(op.Store, KvPath.Of(op.Uri), listing.MaxTraversal, ct))
+        req.CheckLimit(this, listing);
+        var target = new SecretTarget(req.Prefix, Purpose.ReadMetadata, KvCapabilities.List) { Allow = UriAllowance.Prefix, FragmentAllowed = false };
+        var response = await pipeline.RunAsync(this, target, async (secret, c) =>
         {
-            var uri = op.Uri.WithPath(path.Path);
-            var relative = path.Path[op.Uri.Path.Length..].TrimStart('/');
-            if (relative.Contains(req.Q, StringComparison.OrdinalIgnoreCase))
-                hits.Add(new SearchHit(uri.ToString(), "path"));
-            var keys = (await op.Store.ReadMetadataAsync(path, ct))?.Keys ?? [];
-            foreach (var key in keys.Where(k => k.Contains(req.Q, StringComparison.OrdinalIgnoreCase)))
-                hits.Add(new SearchHit(uri.WithFragment(key).ToString(), "key"));
-        }
-        hits.Sort((a, b) => string.CompareOrdinal(a.Uri, b.Uri));
-        await access.SucceededAsync(op);
-        await Send.OkAsync(Page<SearchHit>.Of(hits, req.Offset, req.EffectiveLimit(listing)), ct);
+            var hits = new List<SearchHit>();
+            await foreach (var path in KvTraversal.SecretsUnderAsync(secret.Store, secret.Path, listing.MaxTraversal, c))
+            {
+                var uri = secret.Uri.WithPath(path.Path);
+                var relative = path.Path[secret.Uri.Path.Length..].TrimStart('/');
+                if (relative.Contains(req.Q, StringComparison.OrdinalIgnoreCase))
+                    hits.Add(new SearchHit(uri.ToString(), "path"));
+                var keys = (await secret.Store.ReadMetadataAsync(path, c))?.Keys ?? [];
+                foreach (var key in keys.Where(k => k.Contains(req.Q, StringComparison.OrdinalIgnoreCase)))
+                    hits.Add(new SearchHit(uri.WithFragment(key).ToString(), "key"));
+            }
+            hits.Sort((a, b) => string.CompareOrdinal(a.Uri, b.Uri));
+            return Page<SearchHit>.Of(hits, req.Offset, req.EffectiveLimit(listing));
+        }, ct);
+        await Send.OkAsync(response, ct);
     }
 }

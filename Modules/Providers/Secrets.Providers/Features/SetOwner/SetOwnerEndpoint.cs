@@ -1,7 +1,9 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
+using Secrets.Providers.Contracts;
 using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
@@ -25,23 +27,26 @@ internal sealed class SetOwnerValidator : Validator<SetOwnerRequest>
 internal sealed record SetOwnerResponse(string Uri, string Owner);
 
 /// <summary>POST /api/secrets/metadata/owner {uri, owner}: changes the owner stamp, keeping created_by and created_at (KVv2).</summary>
-internal sealed class SetOwnerEndpoint(SecretAccess access) : Endpoint<SetOwnerRequest, SetOwnerResponse>
+internal sealed class SetOwnerEndpoint(SecretPipeline pipeline) : Endpoint<SetOwnerRequest, SetOwnerResponse>
 {
     public override void Configure()
     {
         Post("/api/secrets/metadata/owner");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretOwnerUpdated)));
         Summary(s => s.Summary = "Set the owner of a KVv2 path");
     }
 
     public override async Task HandleAsync(SetOwnerRequest req, CancellationToken ct)
     {
-        var op = await access.BeginAsync(HttpContext, req.Uri, null, Purpose.OwnerUpdate, AuditType.SecretOwnerUpdated,
-            KvCapabilities.CustomMetadata, fragmentAllowed: false);
-        var path = KvPath.Of(op.Uri);
-        var metadata = await op.Store.ReadMetadataAsync(path, ct) ?? throw new SecretsProblem(ErrorCode.SecretNotFound);
-        var custom = new Dictionary<string, string>(metadata.CustomMetadata, StringComparer.Ordinal) { [ProviderMetadata.Owner] = req.Owner };
-        await op.Store.WriteCustomMetadataAsync(path, custom, ct);
-        await access.SucceededAsync(op, metadata.CurrentVersion);
-        await Send.OkAsync(new SetOwnerResponse(op.Uri.ToString(), req.Owner), ct);
+        var target = new SecretTarget(req.Uri, Purpose.OwnerUpdate, KvCapabilities.CustomMetadata) { FragmentAllowed = false };
+        var response = await pipeline.RunAsync(this, target, async (secret, c) =>
+        {
+            var metadata = await secret.ReadMetadataAsync(c);
+            var custom = new Dictionary<string, string>(metadata.CustomMetadata, StringComparer.Ordinal) { [ProviderMetadata.Owner] = req.Owner };
+            await secret.Store.WriteCustomMetadataAsync(secret.Path, custom, c);
+            return new SetOwnerResponse(secret.Uri.ToString(), req.Owner);
+        }, ct);
+        await Send.OkAsync(response, ct);
     }
 }

@@ -1,8 +1,9 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
-using Secrets.Providers.Kv;
+using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.SoftDeleteSecret;
@@ -19,21 +20,29 @@ internal sealed class SoftDeleteSecretValidator : Validator<SoftDeleteSecretRequ
 }
 
 /// <summary>DELETE /api/secrets?uri=&amp;destroy=: soft-delete the latest version (or one key), or destroy every version.</summary>
-internal sealed class SoftDeleteSecretEndpoint(SecretAccess access) : Endpoint<SoftDeleteSecretRequest>
+internal sealed class SoftDeleteSecretEndpoint(SecretPipeline pipeline) : Endpoint<SoftDeleteSecretRequest>
 {
     public override void Configure()
     {
         Delete("/api/secrets");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretDeleted)));
         Summary(s => s.Summary = "Soft-delete a secret (or remove one key with a fragment); destroy=true destroys all versions");
     }
 
     public override async Task HandleAsync(SoftDeleteSecretRequest req, CancellationToken ct)
     {
-        var op = req.Destroy
-            ? await access.BeginAsync(HttpContext, req.Uri, null, Purpose.DestroyVersions, AuditType.SecretDestroyed, KvCapabilities.Destroy, fragmentAllowed: false)
-            : await access.BeginAsync(HttpContext, req.Uri, null, Purpose.Delete, AuditType.SecretDeleted, KvCapabilities.SoftDelete);
-        var version = await KvOperations.DeleteAsync(op.Store, op.Uri, req.Destroy, ct);
-        await access.SucceededAsync(op, version);
+        var target = req.Destroy
+            ? new SecretTarget(req.Uri, Purpose.DestroyVersions, KvCapabilities.Destroy) { FragmentAllowed = false }
+            : new SecretTarget(req.Uri, Purpose.Delete, KvCapabilities.SoftDelete);
+        await pipeline.RunAsync(this, target, async (secret, c) =>
+        {
+            if (req.Destroy)
+                await secret.DestroyAllAsync(c);
+            else
+                await secret.DeleteAsync(c);
+            return true;
+        }, ct);
         await Send.NoContentAsync(ct);
     }
 }

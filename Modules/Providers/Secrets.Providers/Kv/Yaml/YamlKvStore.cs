@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Kv.Yaml;
@@ -15,7 +16,7 @@ internal sealed class YamlKvStore(AtomicYamlFile file, DeploymentProfile profile
 
     public string Scheme => SchemeName;
 
-    public KvCapabilities Capabilities => KvCapabilities.Read | KvCapabilities.Write | KvCapabilities.SoftDelete | KvCapabilities.List;
+    public KvCapabilities Capabilities => KvCapabilities.Read | KvCapabilities.Write | KvCapabilities.SoftDelete | KvCapabilities.List | KvCapabilities.DevRead;
 
     public string FilePath => file.FullPath;
 
@@ -33,9 +34,9 @@ internal sealed class YamlKvStore(AtomicYamlFile file, DeploymentProfile profile
         EnsureWritable();
         await file.UpdateAsync(root =>
         {
-            var map = FindOrCreate(root, path);
-            var current = HasSecretKeys(map) ? ToMap(map) : null;
-            var next = change(current);
+            var existing = Find(root, path) as JsonObject;
+            var next = change(existing is not null && HasSecretKeys(existing) ? ToMap(existing) : null);   // before any path is made
+            var map = existing ?? FindOrCreate(root, path);
             foreach (var key in SecretKeys(map).ToList())
                 map.Remove(key);
             foreach (var (key, value) in next.Entries)

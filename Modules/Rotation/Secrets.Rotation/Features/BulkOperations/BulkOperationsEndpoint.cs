@@ -1,11 +1,11 @@
 using System.Text.Json.Serialization;
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Secrets.Audit.Contracts;
-using Secrets.Grants.Contracts;
 using Secrets.Providers.Contracts;
-using Secrets.Rotation.Access;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Rotation.Features.BulkOperations;
@@ -54,134 +54,49 @@ internal sealed record BulkResult(
 internal sealed record BulkResponse(IReadOnlyList<BulkResult> Results, int Succeeded, int Failed, int? StoppedAt);
 
 /// <summary>
-/// POST /api/secrets/bulk: runs operations in order, each with its own purpose, authorisation and
-/// audit record, and returns one result per operation that ran. With continueOnError=false it stops
-/// at the first failure and names it in <c>stoppedAt</c>; the operations after it did not run.
+/// POST /api/secrets/bulk: runs operations in order, each through the access pipeline with its own
+/// purpose, decision and audit record (the PEP is asked once for the batch), and returns one result per
+/// operation that ran. With continueOnError=false it stops at the first failure and names it in
+/// <c>stoppedAt</c>; the operations after it did not run.
 /// </summary>
-internal sealed class BulkOperationsEndpoint(RotationAccess access) : Endpoint<BulkRequest, BulkResponse>
+internal sealed class BulkOperationsEndpoint(ISecretOperations secrets) : Endpoint<BulkRequest, BulkResponse>
 {
     public override void Configure()
     {
         Post("/api/secrets/bulk");
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretBulk)));
         Summary(s => s.Summary = "Run set/delete/undelete/destroy/rotate operations in order");
     }
 
     public override async Task HandleAsync(BulkRequest req, CancellationToken ct)
     {
-        var caller = HttpContext.Caller();
         var operations = req.Operations!;
-        var targets = Targets(operations, req.ContinueOnError);
-        var decisions = await AuthorizeAsync(operations, targets, caller, ct);
-        var results = new List<BulkResult>(operations.Count);
-        int? stoppedAt = null;
-        for (var i = 0; i < operations.Count; i++)
+        var ran = await secrets.RunEachAsync(HttpContext.Features.GetRequiredFeature<OperationScope>(),
+            operations.Select(Operation).ToList(), req.ContinueOnError, ct);
+        var results = new List<BulkResult>(ran.Count);
+        for (var i = 0; i < ran.Count; i++)
         {
-            var result = await RunAsync(i, operations[i], targets[i], decisions[i], caller, ct);
-            results.Add(result);
-            if (result.Code is not null && !req.ContinueOnError)
-            {
-                stoppedAt = i;
-                break;
-            }
+            var (op, result) = (operations[i], ran[i]);
+            var status = result.Problem?.Status
+                ?? (result.Value is null && op.Op is not ("set" or "rotate") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK);
+            results.Add(new BulkResult(i, op.Op, result.Uri?.ToString(), status, result.Problem?.Code.Value, result.Value));
         }
         var failed = results.Count(r => r.Code is not null);
+        int? stoppedAt = !req.ContinueOnError && failed > 0 ? results.Count - 1 : null;
         await Send.OkAsync(new BulkResponse(results, results.Count - failed, failed, stoppedAt), ct);
     }
 
-    /// <summary>
-    /// Each operation's URI, or the problem that stops it before authorisation. With
-    /// continueOnError=false nothing after the first such problem will run, so it is not authorised.
-    /// </summary>
-    private List<(CanonicalSecretUri? Uri, SecretsProblem? Problem)> Targets(IReadOnlyList<BulkOperation> operations, bool continueOnError)
+    /// <summary>What each op is: the same authorised operations as the single-secret endpoints.</summary>
+    private static SecretOperation<int?> Operation(BulkOperation op) => op.Op switch
     {
-        var targets = new List<(CanonicalSecretUri?, SecretsProblem?)>(operations.Count);
-        var stopped = false;
-        foreach (var op in operations)
-        {
-            CanonicalSecretUri? uri = null;
-            try
-            {
-                uri = RotationAccess.Parse(op.Uri);
-                access.Guard(uri, fragmentAllowed: op.Op is "set" or "rotate" or "delete");
-                targets.Add((stopped ? null : uri, null));
-            }
-            catch (SecretsProblem problem)
-            {
-                targets.Add((uri, problem));
-                stopped |= !continueOnError;
-            }
-        }
-        return targets;
-    }
-
-    /// <summary>One PEP batch for every operation that may run; each use is optional, so a deny stops only its operation.</summary>
-    private async Task<AccessDecision?[]> AuthorizeAsync(IReadOnlyList<BulkOperation> operations,
-        List<(CanonicalSecretUri? Uri, SecretsProblem? Problem)> targets, Caller caller, CancellationToken ct)
-    {
-        var decisions = new AccessDecision?[targets.Count];
-        var asked = Enumerable.Range(0, targets.Count).Where(i => targets[i] is { Uri: not null, Problem: null }).ToList();
-        if (asked.Count == 0)
-            return decisions;
-        var uses = asked.Select(i => new SecretUse(targets[i].Uri!, Meaning(operations[i]).Purpose, Required: false)).ToList();
-        var answered = await access.AuthorizeAllAsync(uses, caller, null, ct);
-        for (var k = 0; k < asked.Count; k++)
-            decisions[asked[k]] = answered[k];
-        return decisions;
-    }
-
-    private async Task<BulkResult> RunAsync(int index, BulkOperation op, (CanonicalSecretUri? Uri, SecretsProblem? Problem) target,
-        AccessDecision? decision, Caller caller, CancellationToken ct)
-    {
-        var (type, purpose) = Meaning(op);
-        var uri = target.Uri;
-        var decisionId = decision?.DecisionId;
-        try
-        {
-            if (target.Problem is not null)
-                throw target.Problem;
-            if (decision is { Permitted: false, Audited: true })
-                return new BulkResult(index, op.Op, uri!.ToString(), decision.ToProblem().Status, decision.DenyCode, null);   // Grants audited it
-            if (decision is { Permitted: false })
-                throw decision.ToProblem();
-            int? version = null;
-            switch (op.Op)
-            {
-                case "set":
-                    version = await access.WriteAsync(uri!, op.Value!, caller, ct);
-                    break;
-                case "rotate":
-                    await access.ReadAsync(uri!, ct);       // rotation replaces what exists
-                    version = await access.WriteAsync(uri!, op.Value!, caller, ct);
-                    break;
-                case "delete":
-                    await access.DeleteAsync(uri!, destroyAll: false, ct);
-                    break;
-                case "undelete":
-                    await access.ChangeVersionsAsync(uri!, VersionChange.Undelete, op.Versions!, ct);
-                    break;
-                default:
-                    if (op.Versions is null)
-                        await access.DeleteAsync(uri!, destroyAll: true, ct);
-                    else
-                        await access.ChangeVersionsAsync(uri!, VersionChange.Destroy, op.Versions, ct);
-                    break;
-            }
-            await access.AuditAsync(AuditRecord.Success(type, uri!, purpose, caller, decisionId, version), ct);
-            return new BulkResult(index, op.Op, uri!.ToString(), version is null && op.Op is not ("set" or "rotate") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK, null, version);
-        }
-        catch (SecretsProblem problem)
-        {
-            await access.AuditAsync(AuditRecord.Failed(type, uri, purpose, caller, decisionId, problem.Code), ct);
-            return new BulkResult(index, op.Op, uri?.ToString(), problem.Status, problem.Code.Value, null);
-        }
-    }
-
-    private static (AuditType Type, Purpose Purpose) Meaning(BulkOperation op) => op.Op switch
-    {
-        "set" => (AuditType.SecretWritten, Purpose.Write),
-        "rotate" => (AuditType.SecretRotated, Purpose.Rotate),
-        "delete" => (AuditType.SecretDeleted, Purpose.Delete),
-        "undelete" => (AuditType.SecretUndeleted, Purpose.Undelete),
-        _ => (AuditType.SecretDestroyed, Purpose.DestroyVersions),
+        "set" => new(new SecretTarget(op.Uri, Purpose.Write, KvCapabilities.Write), (s, c) => s.WriteAsync(op.Value!, null, c)),
+        "rotate" => new(new SecretTarget(op.Uri, Purpose.Rotate, KvCapabilities.Read | KvCapabilities.Write), (s, c) => s.ReplaceAsync(op.Value!, c)),
+        "delete" => new(new SecretTarget(op.Uri, Purpose.Delete, KvCapabilities.SoftDelete), (s, c) => s.DeleteAsync(c)),
+        "undelete" => new(new SecretTarget(op.Uri, Purpose.Undelete, KvCapabilities.Undelete) { FragmentAllowed = false },
+            async (s, c) => { await s.UndeleteAsync(op.Versions!, c); return null; }),
+        _ when op.Versions is null => new(new SecretTarget(op.Uri, Purpose.DestroyVersions, KvCapabilities.Destroy) { FragmentAllowed = false },
+            async (s, c) => { await s.DestroyAllAsync(c); return null; }),
+        _ => new(new SecretTarget(op.Uri, Purpose.DestroyVersions, KvCapabilities.Destroy) { FragmentAllowed = false },
+            async (s, c) => { await s.DestroyAsync(op.Versions, c); return null; }),
     };
 }

@@ -1,10 +1,10 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Secrets.Audit.Contracts;
-using Secrets.Grants.Contracts;
-using Secrets.Rotation.Access;
-using Secrets.Rotation.Contracts;
+using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Rotation.Features.CopySecret;
@@ -28,70 +28,73 @@ internal sealed class CopySecretValidator : Validator<CopySecretRequest>
 internal sealed record CopySecretResponse(string FromUri, string ToUri, int? Version);
 
 /// <summary>
-/// Copy and move (SPEC §4): a whole path to a path, or one key (fragment) to a key. Every
-/// authorisation (read on the source, write on the destination, delete on the source for a move)
-/// is decided before any provider is touched; an existing destination is kept unless overwrite=true.
+/// Copy and move (docs/API.md): a whole path to a path, or one key (fragment) to a key. The uses — read
+/// on the source, write on the destination, and for a move delete on the source — are decided together
+/// before any provider is touched; an existing destination is kept unless overwrite=true. The audit
+/// record is about the destination and names the source.
 /// </summary>
-internal sealed class SecretRelocation(RotationAccess access)
+internal static class SecretRelocation
 {
-    public async Task<CopySecretResponse> RunAsync(HttpContext http, CopySecretRequest req, bool move, CancellationToken ct)
+    public static async Task<CopySecretResponse> RunAsync(ISecretOperations secrets, BaseEndpoint endpoint, CopySecretRequest req, bool move,
+        Action checkShape, CancellationToken ct)
     {
-        var from = RotationAccess.Parse(req.FromUri);
-        var to = RotationAccess.Parse(req.ToUri);
-        var type = move ? AuditType.SecretMoved : AuditType.SecretCopied;
-        var intent = http.Intend(type, to, Purpose.Write);
-        access.Guard(from);
-        access.Guard(to);
-        if ((from.Fragment is null) != (to.Fragment is null) || from == to)
-            throw new SecretsProblem(ErrorCode.InvalidRequest);
-        var caller = http.Caller();
+        SecretTarget[] targets = move
+            ? [new(req.FromUri, Purpose.Read, KvCapabilities.Read) { IsSource = true }, new(req.ToUri, Purpose.Write, Both),
+               new(req.FromUri, Purpose.Delete, KvCapabilities.SoftDelete) { IsSource = true }]
+            : [new(req.FromUri, Purpose.Read, KvCapabilities.Read) { IsSource = true }, new(req.ToUri, Purpose.Write, Both)];
+        var request = new SecretRequest(targets) { CheckShape = checkShape, CheckTargets = Related };
+        return await secrets.RunAsync(endpoint.HttpContext.Features.GetRequiredFeature<OperationScope>(), request, async (authorized, c) =>
+        {
+            var (from, to) = (authorized[0], authorized[1]);
+            var source = await from.ReadAsync(c);
+            if (!req.Overwrite && await to.TryReadAsync(c) is not null)
+                throw new SecretsProblem(ErrorCode.DestinationExists);
+            var version = await to.WriteAsync(source.Value, null, c);
+            if (move)
+                await authorized[2].DeleteAsync(c);
+            return new CopySecretResponse(from.Uri.ToString(), to.Uri.ToString(), version);
+        }, ct);
+    }
 
-        SecretUse[] uses = move
-            ? [new(from, Purpose.Read), new(to, Purpose.Write), new(from, Purpose.Delete)]
-            : [new(from, Purpose.Read), new(to, Purpose.Write)];
-        var decisions = await access.AuthorizeAllAsync(uses, caller, intent, ct);    // one batch, all required
-        var (read, write, delete) = (decisions[0], decisions[1], move ? decisions[2] : null);
+    /// <summary>The destination is read (does it exist?) and written.</summary>
+    private const KvCapabilities Both = KvCapabilities.Read | KvCapabilities.Write;
 
-        var source = await access.ReadAsync(from, ct);
-        if (!req.Overwrite && await access.TryReadAsync(to, ct) is not null)
-            throw new SecretsProblem(ErrorCode.DestinationExists);
-        var value = from.Fragment is null ? source.Map!.ToValue() : source.Value!;
-        var version = await access.WriteAsync(to, value, caller, ct);
-        if (delete is not null)
-            await access.DeleteAsync(from, destroyAll: false, ct);
-
-        intent.Audited = true;
-        await access.AuditAsync(AuditRecord.Success(AuditType.SecretRead, from, Purpose.Read, caller, read.DecisionId, source.Version), ct);
-        await access.AuditAsync(AuditRecord.Success(type, to, Purpose.Write, caller, write.DecisionId, version), ct);
-        if (delete is not null)
-            await access.AuditAsync(AuditRecord.Success(AuditType.SecretDeleted, from, Purpose.Delete, caller, delete.DecisionId), ct);
-        await access.PublishAsync(new SecretRelocated(from, to, move), ct);
-        return new CopySecretResponse(from.ToString(), to.ToString(), version);
+    /// <summary>Both a path or both a key, not the same secret, and no version pin: a copy addresses the latest version.</summary>
+    private static ErrorCode? Related(IReadOnlyList<CanonicalSecretUri> uris)
+    {
+        var (from, to) = (uris[0], uris[1]);
+        if (to.Version is not null || from.Version is not null)
+            return ErrorCode.AmbiguousQuery;
+        return (from.Fragment is null) != (to.Fragment is null) || from == to ? ErrorCode.InvalidRequest : null;
     }
 }
 
 /// <summary>POST /api/secrets/copy {fromUri, toUri, overwrite}.</summary>
-internal sealed class CopySecretEndpoint(SecretRelocation relocation) : Endpoint<CopySecretRequest, CopySecretResponse>
+internal sealed class CopySecretEndpoint(ISecretOperations secrets) : Endpoint<CopySecretRequest, CopySecretResponse>
 {
     public override void Configure()
     {
         Post("/api/secrets/copy");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretCopied, Fixed: true)));
         Summary(s => s.Summary = "Copy a secret (or one key) to another path; 409 DESTINATION_EXISTS unless overwrite");
     }
 
     public override async Task HandleAsync(CopySecretRequest req, CancellationToken ct) =>
-        await Send.OkAsync(await relocation.RunAsync(HttpContext, req, move: false, ct), ct);
+        await Send.OkAsync(await SecretRelocation.RunAsync(secrets, this, req, move: false, () => ThrowIfAnyErrors(), ct), ct);
 }
 
 /// <summary>POST /api/secrets/move {fromUri, toUri, overwrite}: copy, then soft-delete the source.</summary>
-internal sealed class MoveSecretEndpoint(SecretRelocation relocation) : Endpoint<CopySecretRequest, CopySecretResponse>
+internal sealed class MoveSecretEndpoint(ISecretOperations secrets) : Endpoint<CopySecretRequest, CopySecretResponse>
 {
     public override void Configure()
     {
         Post("/api/secrets/move");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretMoved, Fixed: true)));
         Summary(s => s.Summary = "Move a secret (or one key): copy, then soft-delete the source");
     }
 
     public override async Task HandleAsync(CopySecretRequest req, CancellationToken ct) =>
-        await Send.OkAsync(await relocation.RunAsync(HttpContext, req, move: true, ct), ct);
+        await Send.OkAsync(await SecretRelocation.RunAsync(secrets, this, req, move: true, () => ThrowIfAnyErrors(), ct), ct);
 }

@@ -1,7 +1,10 @@
 using FastEndpoints;
+using Microsoft.AspNetCore.Builder;
 using FluentValidation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Secrets.Audit.Contracts;
-using Secrets.Rotation.Access;
+using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Rotation.Features.RotateSecret;
@@ -23,26 +26,28 @@ internal sealed class RotateSecretValidator : Validator<RotateSecretRequest>
 
 internal sealed record RotateSecretResponse(string Uri, int? Version);
 
-/// <summary>POST /api/secrets/rotate {uri, value}: a new version (KVv2) or an update in place (YAML) of an existing secret or key.</summary>
-internal sealed class RotateSecretEndpoint(RotationAccess access) : Endpoint<RotateSecretRequest, RotateSecretResponse>
+/// <summary>
+/// POST /api/secrets/rotate {uri, value}: replaces an existing secret or key — a new version (KVv2) or an
+/// update in place (YAML) — in one check-and-set step, so a concurrent write of another key survives.
+/// </summary>
+internal sealed class RotateSecretEndpoint(ISecretOperations secrets) : Endpoint<RotateSecretRequest, RotateSecretResponse>
 {
     public override void Configure()
     {
         Post("/api/secrets/rotate");
+        DontThrowIfValidationFails();
+        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretRotated)));
         Summary(s => s.Summary = "Rotate a secret to a new value");
     }
 
     public override async Task HandleAsync(RotateSecretRequest req, CancellationToken ct)
     {
-        var uri = RotationAccess.Parse(req.Uri);
-        var intent = HttpContext.Intend(AuditType.SecretRotated, uri, Purpose.Rotate);
-        access.Guard(uri);
-        var caller = HttpContext.Caller();
-        var decision = await access.AuthorizeAsync(uri, Purpose.Rotate, caller, intent, ct);
-        await access.ReadAsync(uri, ct);                   // rotation replaces what exists: 404 otherwise
-        var version = await access.WriteAsync(uri, req.Value!, caller, ct);
-        intent.Audited = true;
-        await access.AuditAsync(AuditRecord.Success(AuditType.SecretRotated, uri, Purpose.Rotate, caller, decision.DecisionId, version), ct);
-        await Send.OkAsync(new RotateSecretResponse(uri.ToString(), version), ct);
+        var request = new SecretRequest(new SecretTarget(req.Uri, Purpose.Rotate, KvCapabilities.Read | KvCapabilities.Write))
+        {
+            CheckShape = () => ThrowIfAnyErrors(),
+        };
+        var response = await secrets.RunOneAsync(HttpContext.Features.GetRequiredFeature<OperationScope>(), request, async (secret, c) =>
+            new RotateSecretResponse(secret.Uri.ToString(), await secret.ReplaceAsync(req.Value!, c)), ct);
+        await Send.OkAsync(response, ct);
     }
 }

@@ -1,0 +1,9 @@
+namespace Secrets.Audit.Contracts;
+
+public enum AuditEffect
+{
+    Permit,
+    Deny,
+    Success,
+    Failure,
+}

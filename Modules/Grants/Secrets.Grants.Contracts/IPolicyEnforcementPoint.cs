@@ -1,0 +1,19 @@
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Grants.Contracts;
+
+/// <summary>
+/// The PEP (docs/AUTHORIZATION.md): decides uses of secrets from live grants and cached denies, and asks
+/// the PDP for the rest, in one batch. It is called by the access pipeline only, after every cheaper
+/// check has passed, so a grant use is spent only when nothing else can refuse the request. The call is
+/// direct (no mediator hop): it is on the path of every request.
+/// </summary>
+public interface IPolicyEnforcementPoint
+{
+    /// <summary>
+    /// Decides every use, in order. <paramref name="attributes"/> reads a secret's owner and creation
+    /// stamps server-side; it is called only for uses that need a fresh PDP decision. A use whose
+    /// attributes cannot be read is refused with the provider's problem, never decided without them.
+    /// </summary>
+    Task<AccessDecisions> AuthorizeAsync(IReadOnlyList<SecretUse> uses, Caller caller, ResourceAttributesReader attributes, CancellationToken ct);
+}

@@ -1,0 +1,43 @@
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Providers.Contracts;
+
+/// <summary>
+/// A secret the access pipeline has authorised for one use in this request. Its operations reach the
+/// provider; each needs a capability the target declared (asking for another is a programming error,
+/// never a 501 after authorisation). Failures are thrown as <see cref="SecretsProblem"/>, whole.
+/// </summary>
+public interface IAuthorizedSecret
+{
+    CanonicalSecretUri Uri { get; }
+
+    string DecisionId { get; }
+
+    /// <summary>The map (or, with a fragment, its key); 404 <c>SECRET_NOT_FOUND</c> / <c>FRAGMENT_NOT_FOUND</c> when absent.</summary>
+    Task<SecretRead> ReadAsync(CancellationToken ct);
+
+    /// <summary>As <see cref="ReadAsync"/>, but null when the path or the key is absent.</summary>
+    Task<SecretRead?> TryReadAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Without a fragment the value (an object) replaces the map, with optional check-and-set; with one
+    /// it upserts that key atomically. Stamps created_by, created_at and owner on a path's first write.
+    /// </summary>
+    Task<int?> WriteAsync(SecretValue value, int? cas, CancellationToken ct);
+
+    /// <summary>
+    /// Rotation: replaces what exists (the map, or the fragment's key) in one check-and-set step, retried
+    /// a bounded number of times when another writer gets in between; 404 when there is nothing to replace.
+    /// </summary>
+    Task<int?> ReplaceAsync(SecretValue value, CancellationToken ct);
+
+    /// <summary>Soft-deletes the latest version (or removes the fragment's key: a new version without it).</summary>
+    Task<int?> DeleteAsync(CancellationToken ct);
+
+    /// <summary>Destroys every version and the metadata.</summary>
+    Task DestroyAllAsync(CancellationToken ct);
+
+    Task UndeleteAsync(IReadOnlyList<int> versions, CancellationToken ct);
+
+    Task DestroyAsync(IReadOnlyList<int> versions, CancellationToken ct);
+}

@@ -1,0 +1,25 @@
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Providers.Contracts;
+
+/// <summary>
+/// One use of a secret that a request asks for: the URI as the client sent it, the purpose it is used
+/// for, and what the provider must be able to do. The access pipeline checks, in this order and for
+/// every target of the request before the next step: the purpose's scope, the URI grammar, the tenant's
+/// mounts, the target's URI rules (a version pin only for reads, a fragment only where allowed, a
+/// prefix only where allowed), and the provider's capabilities.
+/// </summary>
+public sealed record SecretTarget(string? Uri, Purpose Purpose, KvCapabilities Needs)
+{
+    /// <summary>The <c>version</c> query parameter of a read, merged with a <c>?version=</c> inside the URI.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>Whether a terminal <c>/*</c> prefix is accepted (listings).</summary>
+    public UriAllowance Allow { get; init; }
+
+    /// <summary>False for operations on a whole path: a fragment is then 400 <c>FRAGMENT_NOT_ALLOWED</c>.</summary>
+    public bool FragmentAllowed { get; init; } = true;
+
+    /// <summary>The secret copied or moved from: the audit record is about the first target that is not a source, and names the source.</summary>
+    public bool IsSource { get; init; }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using Secrets.Grants.Contracts;
+using Secrets.Providers.Contracts;
+using Secrets.Providers.Kv;
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Providers.Access;
+
+/// <summary>
+/// A secret the pipeline authorised for one use: its URI, its store and decision, and the provider
+/// operations the target declared. <see cref="Version"/> is the KV version the audit record names: the
+/// last one read or written (a slice that reads metadata sets it itself).
+/// </summary>
+internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, KvCapabilities declared, AccessDecision decision, Caller caller)
+    : IAuthorizedSecret
+{
+    public CanonicalSecretUri Uri => uri;
+
+    public string DecisionId => decision.DecisionId;
+
+    /// <summary>For the Providers slices that list or read metadata: the store, unchecked.</summary>
+    public IKvStore Store => store;
+
+    public KvPath Path => KvPath.Of(uri);
+
+    public int? Version { get; set; }
+
+    public async Task<SecretRead> ReadAsync(CancellationToken ct)
+    {
+        var (entry, read) = await ReadEntryAsync(ct);
+        if (entry is null)
+            throw new SecretsProblem(ErrorCode.SecretNotFound);
+        return read ?? throw new SecretsProblem(ErrorCode.FragmentNotFound);
+    }
+
+    public async Task<SecretRead?> TryReadAsync(CancellationToken ct) => (await ReadEntryAsync(ct)).Read;
+
+    /// <summary>The entry at the path (null when absent) and what the URI names in it (null when the fragment's key is absent).</summary>
+    private async Task<(KvEntry? Entry, SecretRead? Read)> ReadEntryAsync(CancellationToken ct)
+    {
+        Require(KvCapabilities.Read);
+        var entry = await store.ReadAsync(Path, uri.Version, ct);
+        if (entry is null)
+            return (null, null);
+        Version = entry.Version;
+        if (uri.Fragment is null)
+            return (entry, new SecretRead(entry.Data, entry.Data.ToValue(), entry.Version));
+        return (entry, entry.Data.TryGet(uri.Fragment, out var value) ? new SecretRead(entry.Data, value, entry.Version) : null);
+    }
+
+    public async Task<int?> WriteAsync(SecretValue value, int? cas, CancellationToken ct)
+    {
+        Require(KvCapabilities.Write | (cas is null ? KvCapabilities.None : KvCapabilities.CheckAndSet));
+        int? version;
+        if (uri.Fragment is not { } fragment)
+            version = await store.WriteAsync(Path, SecretMap.FromValue(value) ?? throw new SecretsProblem(ErrorCode.InvalidValue), cas, ct);
+        else if (cas is not null)
+            throw new SecretsProblem(ErrorCode.FragmentNotAllowed);   // check-and-set addresses the whole map's version
+        else
+            version = await store.UpdateAsync(Path, current => (current ?? SecretMap.Empty).With(fragment, value), ct);
+        return await WrittenAsync(version, ct);
+    }
+
+    public async Task<int?> ReplaceAsync(SecretValue value, CancellationToken ct)
+    {
+        Require(KvCapabilities.Read | KvCapabilities.Write);
+        var fragment = uri.Fragment;
+        var version = await store.UpdateAsync(Path, current =>
+        {
+            if (current is null)
+                throw new SecretsProblem(ErrorCode.SecretNotFound);                 // rotation replaces what exists
+            if (fragment is null)
+                return SecretMap.FromValue(value) ?? throw new SecretsProblem(ErrorCode.InvalidValue);
+            return current.TryGet(fragment, out _) ? current.With(fragment, value) : throw new SecretsProblem(ErrorCode.FragmentNotFound);
+        }, ct);
+        return await WrittenAsync(version, ct);
+    }
+
+    public async Task<int?> DeleteAsync(CancellationToken ct)
+    {
+        Require(KvCapabilities.SoftDelete);
+        if (uri.Fragment is { } fragment)
+        {
+            Version = await store.UpdateAsync(Path, current =>
+            {
+                if (current is null)
+                    throw new SecretsProblem(ErrorCode.SecretNotFound);
+                return current.TryGet(fragment, out _) ? current.Without(fragment) : throw new SecretsProblem(ErrorCode.FragmentNotFound);
+            }, ct);
+            return Version;
+        }
+        return await store.DeleteAsync(Path, null, ct) ? null : throw new SecretsProblem(ErrorCode.SecretNotFound);
+    }
+
+    public async Task DestroyAllAsync(CancellationToken ct)
+    {
+        Require(KvCapabilities.Destroy);
+        if (!await store.DestroyAllAsync(Path, ct))
+            throw new SecretsProblem(ErrorCode.SecretNotFound);
+    }
+
+    public Task UndeleteAsync(IReadOnlyList<int> versions, CancellationToken ct)
+    {
+        Require(KvCapabilities.Undelete);
+        return store.UndeleteAsync(Path, versions, ct);
+    }
+
+    public Task DestroyAsync(IReadOnlyList<int> versions, CancellationToken ct)
+    {
+        Require(KvCapabilities.Destroy);
+        return store.DestroyAsync(Path, versions, ct);
+    }
+
+    /// <summary>The path's metadata (Providers slices); 404 <c>SECRET_NOT_FOUND</c> when there is none. Its current version is audited.</summary>
+    public async Task<KvMetadata> ReadMetadataAsync(CancellationToken ct)
+    {
+        var metadata = await store.ReadMetadataAsync(Path, ct) ?? throw new SecretsProblem(ErrorCode.SecretNotFound);
+        Version = metadata.CurrentVersion;
+        return metadata;
+    }
+
+    /// <summary>
+    /// After a write: the new version, and on a path's first write the stamps created_by (immutable),
+    /// created_at (ISO-8601 UTC) and owner (defaults to the subject), where the store keeps custom
+    /// metadata. Clients never supply them.
+    /// </summary>
+    private async Task<int?> WrittenAsync(int? version, CancellationToken ct)
+    {
+        Version = version;
+        if ((store.Capabilities & KvCapabilities.CustomMetadata) == 0)
+            return version;
+        var custom = (await store.ReadMetadataAsync(Path, ct))?.CustomMetadata ?? new Dictionary<string, string>();
+        if (custom.ContainsKey(ProviderMetadata.CreatedBy))
+            return version;
+        var stamped = new Dictionary<string, string>(custom, StringComparer.Ordinal)
+        {
+            [ProviderMetadata.CreatedBy] = caller.Subject,
+            [ProviderMetadata.CreatedAt] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        };
+        stamped.TryAdd(ProviderMetadata.Owner, caller.Subject);
+        await store.WriteCustomMetadataAsync(Path, stamped, ct);
+        return version;
+    }
+
+    /// <summary>An operation the target did not declare was never checked against the provider: a bug, not a 501.</summary>
+    private void Require(KvCapabilities needed)
+    {
+        if ((declared & needed) != needed)
+            throw new InvalidOperationException($"the request did not declare {needed & ~declared}");
+    }
+}
