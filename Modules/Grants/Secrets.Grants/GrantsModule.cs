@@ -56,7 +56,7 @@ public static class GrantsModule
         builder.Services.AddSingleton(authentication);
         var dpop = DpopOptions.From(config);
         builder.Services.AddSingleton(new TokenRequirements(authentication.EnforceScopes, authentication.RequireSenderBinding, dpop.Algorithms));
-        AccessTokenValidation.Register(builder.Services, authentication);
+        builder.Services.AddSingleton<AccessTokenValidation>();
         builder.Services.AddSingleton(dpop);
         builder.Services.AddSingleton(sp => new DpopNonceIssuer(sp.GetRequiredService<TimeProvider>(), dpop,
             sp.GetRequiredService<TenantContext>().DeriveKey(DpopNonceIssuer.KeyPurpose)));

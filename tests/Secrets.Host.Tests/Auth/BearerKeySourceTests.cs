@@ -45,7 +45,9 @@ public sealed class BearerKeySourceTests
         using var stub = new OidcAuthorityStub();
         using var host = HostTrusting(stub, source);
         var client = host.CreateClient();
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token())).ShouldReadTheValueAsync();
+        var beforeRotation = stub.Issuer.Token();
+        await (await BearerKit.ReadWithTokenAsync(client, beforeRotation)).ShouldReadTheValueAsync();
+        await (await BearerKit.ReadWithTokenAsync(client, beforeRotation)).ShouldReadTheValueAsync();   // remembered: no second signature check
         var dropped = stub.Issuer.Rs256;
         var jwksBefore = stub.JwksRequests;
 
@@ -75,6 +77,8 @@ public sealed class BearerKeySourceTests
         stub.JwksRequests.ShouldBeGreaterThan(jwksBefore);
 
         await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(key: dropped.Key))).ShouldBeInvalidTokenAsync();
+        // the token accepted (and remembered) before the rotation was checked against the old key set: refused now too
+        await (await BearerKit.ReadWithTokenAsync(client, beforeRotation)).ShouldBeInvalidTokenAsync("the token is not signed by a known key");
         await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(key: stub.Issuer.Es256.Key))).ShouldReadTheValueAsync();
     }
 

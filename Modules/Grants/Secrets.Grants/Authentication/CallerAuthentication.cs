@@ -25,6 +25,7 @@ internal sealed partial class CallerAuthentication(
     DpopProofValidator proofs,
     DpopNonceIssuer nonces,
     IReplayWindow replays,
+    AccessTokenValidation tokens,
     IAuditTrail audit,
     TimeProvider time,
     ILogger<CallerAuthentication> log)
@@ -59,7 +60,7 @@ internal sealed partial class CallerAuthentication(
         if (token is null)
             throw Refuse(ErrorCode.InvalidToken, scheme, "invalid_token", "the access token is missing or malformed");
 
-        var (validated, failure) = await AccessTokenValidation.ValidateAsync(http);
+        var (validated, failure) = await tokens.ValidateAsync(token, http.RequestAborted);
         if (validated is null)
         {
             LogRefused(log, FailureKind(failure));
