@@ -139,9 +139,13 @@ public sealed class RfcVectorTests
         var parts = proof.Split('.');
         Base64UrlStrict.TryDecode(parts[2], out var signature).ShouldBeTrue();
 
-        DpopAlgorithms.Verify("ES256", jwk.RootElement, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature).ShouldBeNull();
+        var keys = new DpopKeys();
+        var thumbprint = JwkThumbprint.Compute(jwk.RootElement);
+
+        DpopAlgorithms.Verify("ES256", jwk.RootElement, thumbprint, keys, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature).ShouldBeNull();
+        keys.Count.ShouldBe(1);   // the imported key is kept for the next proof
         signature[0] ^= 1;
-        DpopAlgorithms.Verify("ES256", jwk.RootElement, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature)
-            .ShouldBe("the signature does not verify");
+        DpopAlgorithms.Verify("ES256", jwk.RootElement, thumbprint, keys, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature)
+            .ShouldBe("the signature does not verify");   // … and a kept key still checks every signature
     }
 }

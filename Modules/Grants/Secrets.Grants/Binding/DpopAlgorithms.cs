@@ -7,7 +7,8 @@ namespace Secrets.Grants.Binding;
 /// <summary>
 /// The asymmetric JWS algorithms a DPoP proof may use (RFC 9449 §4.2, RFC 7518 §3, RFC 8037 §3.1) and the
 /// check that a proof's <c>jwk</c> suits its <c>alg</c> and verifies its signature. ECDSA and RSA use
-/// System.Security.Cryptography; Ed25519 uses NSec (libsodium).
+/// System.Security.Cryptography, with the imported key taken from <see cref="DpopKeys"/> by the jwk's
+/// thumbprint (importing a P-256 key costs more than verifying with it); Ed25519 uses NSec (libsodium).
 /// </summary>
 internal static class DpopAlgorithms
 {
@@ -21,23 +22,23 @@ internal static class DpopAlgorithms
     public const int MaxRsaBits = 8192;
 
     /// <summary>Null when <paramref name="signature"/> over <paramref name="signingInput"/> verifies with <paramref name="jwk"/> under <paramref name="alg"/>; else why not.</summary>
-    public static string? Verify(string alg, JsonElement jwk, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature) =>
+    public static string? Verify(string alg, JsonElement jwk, string thumbprint, DpopKeys keys, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature) =>
         alg switch
         {
-            "ES256" => VerifyEcdsa(jwk, "P-256", ECCurve.NamedCurves.nistP256, 32, HashAlgorithmName.SHA256, signingInput, signature),
-            "ES384" => VerifyEcdsa(jwk, "P-384", ECCurve.NamedCurves.nistP384, 48, HashAlgorithmName.SHA384, signingInput, signature),
-            "ES512" => VerifyEcdsa(jwk, "P-521", ECCurve.NamedCurves.nistP521, 66, HashAlgorithmName.SHA512, signingInput, signature),
-            "RS256" => VerifyRsa(jwk, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, signingInput, signature),
-            "RS384" => VerifyRsa(jwk, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1, signingInput, signature),
-            "RS512" => VerifyRsa(jwk, HashAlgorithmName.SHA512, RSASignaturePadding.Pkcs1, signingInput, signature),
-            "PS256" => VerifyRsa(jwk, HashAlgorithmName.SHA256, RSASignaturePadding.Pss, signingInput, signature),
-            "PS384" => VerifyRsa(jwk, HashAlgorithmName.SHA384, RSASignaturePadding.Pss, signingInput, signature),
-            "PS512" => VerifyRsa(jwk, HashAlgorithmName.SHA512, RSASignaturePadding.Pss, signingInput, signature),
+            "ES256" => VerifyEcdsa(jwk, thumbprint, keys, "P-256", ECCurve.NamedCurves.nistP256, 32, HashAlgorithmName.SHA256, signingInput, signature),
+            "ES384" => VerifyEcdsa(jwk, thumbprint, keys, "P-384", ECCurve.NamedCurves.nistP384, 48, HashAlgorithmName.SHA384, signingInput, signature),
+            "ES512" => VerifyEcdsa(jwk, thumbprint, keys, "P-521", ECCurve.NamedCurves.nistP521, 66, HashAlgorithmName.SHA512, signingInput, signature),
+            "RS256" => VerifyRsa(jwk, thumbprint, keys, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, signingInput, signature),
+            "RS384" => VerifyRsa(jwk, thumbprint, keys, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1, signingInput, signature),
+            "RS512" => VerifyRsa(jwk, thumbprint, keys, HashAlgorithmName.SHA512, RSASignaturePadding.Pkcs1, signingInput, signature),
+            "PS256" => VerifyRsa(jwk, thumbprint, keys, HashAlgorithmName.SHA256, RSASignaturePadding.Pss, signingInput, signature),
+            "PS384" => VerifyRsa(jwk, thumbprint, keys, HashAlgorithmName.SHA384, RSASignaturePadding.Pss, signingInput, signature),
+            "PS512" => VerifyRsa(jwk, thumbprint, keys, HashAlgorithmName.SHA512, RSASignaturePadding.Pss, signingInput, signature),
             "EdDSA" => VerifyEd25519(jwk, signingInput, signature),
             _ => "the alg is not supported",
         };
 
-    private static string? VerifyEcdsa(JsonElement jwk, string crv, ECCurve curve, int size, HashAlgorithmName hash,
+    private static string? VerifyEcdsa(JsonElement jwk, string thumbprint, DpopKeys keys, string crv, ECCurve curve, int size, HashAlgorithmName hash,
         ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
     {
         if (Member(jwk, "kty") != "EC")
@@ -46,22 +47,37 @@ internal static class DpopAlgorithms
             return "the jwk curve does not match the alg";
         if (!TryBytes(jwk, "x", out var x) || !TryBytes(jwk, "y", out var y) || x.Length != size || y.Length != size)
             return "the jwk is not a valid EC public key";
-        using var ecdsa = ECDsa.Create();
+        if (keys.Rent(thumbprint, () => ImportEcdsa(curve, x, y)) is not ECDsa ecdsa)
+            return "the jwk is not a valid EC public key";
+        try
+        {
+            return signature.Length == 2 * size
+                   && ecdsa.VerifyData(signingInput, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+                ? null
+                : "the signature does not verify";
+        }
+        finally
+        {
+            keys.Return(thumbprint, ecdsa);
+        }
+    }
+
+    private static ECDsa? ImportEcdsa(ECCurve curve, byte[] x, byte[] y)
+    {
+        var ecdsa = ECDsa.Create();
         try
         {
             ecdsa.ImportParameters(new ECParameters { Curve = curve, Q = new ECPoint { X = x, Y = y } });
+            return ecdsa;
         }
         catch (CryptographicException)
         {
-            return "the jwk is not a valid EC public key";
+            ecdsa.Dispose();
+            return null;
         }
-        return signature.Length == 2 * size
-               && ecdsa.VerifyData(signingInput, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-            ? null
-            : "the signature does not verify";
     }
 
-    private static string? VerifyRsa(JsonElement jwk, HashAlgorithmName hash, RSASignaturePadding padding,
+    private static string? VerifyRsa(JsonElement jwk, string thumbprint, DpopKeys keys, HashAlgorithmName hash, RSASignaturePadding padding,
         ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
     {
         if (Member(jwk, "kty") != "RSA")
@@ -73,18 +89,33 @@ internal static class DpopAlgorithms
             return "the RSA key is smaller than 2048 bits";
         if (bits > MaxRsaBits)
             return "the RSA key is larger than 8192 bits";
-        using var rsa = RSA.Create();
+        if (keys.Rent(thumbprint, () => ImportRsa(n, e)) is not RSA rsa)
+            return "the jwk is not a valid RSA public key";
+        try
+        {
+            return signature.Length == n.Length && rsa.VerifyData(signingInput, signature, hash, padding)
+                ? null
+                : "the signature does not verify";
+        }
+        finally
+        {
+            keys.Return(thumbprint, rsa);
+        }
+    }
+
+    private static RSA? ImportRsa(byte[] n, byte[] e)
+    {
+        var rsa = RSA.Create();
         try
         {
             rsa.ImportParameters(new RSAParameters { Modulus = n, Exponent = e });
+            return rsa;
         }
         catch (CryptographicException)
         {
-            return "the jwk is not a valid RSA public key";
+            rsa.Dispose();
+            return null;
         }
-        return signature.Length == n.Length && rsa.VerifyData(signingInput, signature, hash, padding)
-            ? null
-            : "the signature does not verify";
     }
 
     private static string? VerifyEd25519(JsonElement jwk, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)

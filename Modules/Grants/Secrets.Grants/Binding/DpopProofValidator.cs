@@ -19,7 +19,12 @@ internal sealed class DpopProofValidator(DpopOptions options, DpopNonceIssuer no
 
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
 
+    private readonly DpopKeys keys = new();
+
     public DpopOptions Options => options;
+
+    /// <summary>The imported keys of recent proofs (for tests).</summary>
+    internal DpopKeys Keys => keys;
 
     public DpopProofResult Validate(DpopProofRequest request)
     {
@@ -64,7 +69,7 @@ internal sealed class DpopProofValidator(DpopOptions options, DpopNonceIssuer no
             return DpopProofResult.Invalid("the jwk contains a private key");
         if (!JwkThumbprint.TryCompute(jwk, out var thumbprint, out _))
             return DpopProofResult.Invalid("the jwk is not a supported public key");
-        if (DpopAlgorithms.Verify(alg, jwk, signingInput, signature) is { } keyOrSignatureFailure)
+        if (DpopAlgorithms.Verify(alg, jwk, thumbprint, keys, signingInput, signature) is { } keyOrSignatureFailure)
             return DpopProofResult.Invalid(keyOrSignatureFailure);
 
         if (String(claims, "jti") is not { Length: > 0 and <= MaxJtiLength } jti)
