@@ -1,60 +1,63 @@
 using System.Reflection;
-using NetArchTest.Rules;
 
 namespace Secrets.Architecture.Tests;
 
+/// <summary>What project references cannot enforce about the modules (docs/ARCHITECTURE.md).</summary>
 public sealed class ModuleBoundaryTests
 {
-    public static TheoryData<string> Modules => new() { "Grants", "Policy", "Providers", "Audit", "Rotation" };
+    public static TheoryData<string> Modules => new(ModuleRules.Modules);
 
     [Theory]
     [MemberData(nameof(Modules))]
-    public void Module_reaches_other_modules_only_through_contracts(string module)
-    {
-        var assembly = Assembly.Load($"Secrets.{module}");
-        assembly.GetReferencedAssemblies().Select(a => a.Name!)
-            .Where(n => n.StartsWith("Secrets.", StringComparison.Ordinal) && !n.EndsWith(".Contracts", StringComparison.Ordinal) && n != "Secrets.Shared.Kernel")
-            .ShouldBeEmpty();
-    }
+    public void Module_reaches_other_modules_only_through_contracts(string module) =>
+        ModuleRules.ReferencesOutsideContracts(Assembly.Load($"Secrets.{module}")).ShouldBeEmpty();
 
     [Theory]
     [MemberData(nameof(Modules))]
-    public void Only_the_module_class_is_public(string module)
-    {
-        var result = Types.InAssembly(Assembly.Load($"Secrets.{module}")).That().DoNotHaveName($"{module}Module")
-            .And().DoNotHaveNameStartingWith("<")   // compiler-generated
-            .Should().NotBePublic().GetResult();
-        (result.FailingTypeNames ?? []).ShouldBeEmpty();
-    }
+    public void Only_the_module_class_is_public(string module) =>
+        ModuleRules.PublicTypesBesides(Assembly.Load($"Secrets.{module}"), $"{module}Module").ShouldBeEmpty();
 
     [Theory]
     [MemberData(nameof(Modules))]
-    public void Contracts_hold_data_only_and_never_depend_on_web_or_transport_libraries(string module)
+    public void Contracts_hold_data_and_doors_only(string module) =>
+        ModuleRules.NotDataOrDoors(Assembly.Load($"Secrets.{module}.Contracts")).ShouldBeEmpty();
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Contracts_never_depend_on_web_or_transport_libraries_or_other_modules(string module)
     {
-        var result = Types.InAssembly(Assembly.Load($"Secrets.{module}.Contracts"))
-            .ShouldNot().HaveDependencyOnAny("FastEndpoints", "Microsoft.AspNetCore", "Confluent.Kafka", "StackExchange.Redis", "FluentValidation")
-            .GetResult();
-        (result.FailingTypeNames ?? []).ShouldBeEmpty();
-        Assembly.Load($"Secrets.{module}.Contracts").GetReferencedAssemblies().Select(a => a.Name!)
+        var contracts = Assembly.Load($"Secrets.{module}.Contracts");
+        ModuleRules.TypesUsing(contracts, "FastEndpoints", "Microsoft.AspNetCore", "Confluent.Kafka", "StackExchange.Redis", "FluentValidation").ShouldBeEmpty();
+        contracts.GetReferencedAssemblies().Select(a => a.Name!)
             .Where(n => n.StartsWith("Secrets.", StringComparison.Ordinal) && n != "Secrets.Shared.Kernel")
             .ShouldBeEmpty();
     }
 
-    [Fact]
-    public void The_kernel_uses_the_base_class_library_only()
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Slices_do_not_reach_into_other_modules_namespaces(string module)
     {
-        typeof(Secrets.Shared.Kernel.CanonicalSecretUri).Assembly.GetReferencedAssemblies().Select(a => a.Name!)
-            .ShouldAllBe(n => n.StartsWith("System", StringComparison.Ordinal) || n == "netstandard" || n == "mscorlib");
+        var others = ModuleRules.Modules.Where(m => m != module).Select(m => $"Secrets.{m}.");
+        ModuleRules.TypesUsing(Assembly.Load($"Secrets.{module}"), [.. others.Select(o => o + "Features"), .. others.Select(o => o + "Kv"), .. others.Select(o => o + "Access")])
+            .ShouldBeEmpty();
     }
 
     [Theory]
-    [MemberData(nameof(Modules))]
-    public void Slices_do_not_reach_into_other_slices_namespaces_of_other_modules(string module)
+    [InlineData("Grants")] [InlineData("Policy")] [InlineData("Providers")] [InlineData("Audit")] [InlineData("Rotation")]
+    public void Only_Grants_talks_to_Redis(string module)
     {
-        var others = new[] { "Grants", "Policy", "Providers", "Audit", "Rotation" }.Where(m => m != module).Select(m => $"Secrets.{m}.");
-        var result = Types.InAssembly(Assembly.Load($"Secrets.{module}"))
-            .ShouldNot().HaveDependencyOnAny(others.Select(o => o + "Features").Concat(others.Select(o => o + "Kv")).ToArray())
-            .GetResult();
-        (result.FailingTypeNames ?? []).ShouldBeEmpty();
+        var users = ModuleRules.TypesUsing(Assembly.Load($"Secrets.{module}"), "StackExchange.Redis");
+        if (module == "Grants")
+            users.ShouldNotBeEmpty();
+        else
+            users.ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Rotation_has_no_provider_client_of_its_own() =>
+        ModuleRules.TypesUsing(Assembly.Load("Secrets.Rotation"), "System.Net.Http", "YamlDotNet").ShouldBeEmpty();
+
+    [Fact]
+    public void The_kernel_uses_the_base_class_library_only() =>
+        ModuleRules.BeyondTheBaseClassLibrary(typeof(Secrets.Shared.Kernel.CanonicalSecretUri).Assembly).ShouldBeEmpty();
 }

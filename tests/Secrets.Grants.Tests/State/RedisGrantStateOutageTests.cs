@@ -73,10 +73,34 @@ public sealed class RedisGrantStateOutageTests : IDisposable
         var held = await state.LockAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None);
 
         redis.Stop();
-
-        await held.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));   // no throw: the lease lapses in Redis
+        var releasing = Stopwatch.GetTimestamp();
+        await held.DisposeAsync().AsTask().WaitAsync(Quickly);   // Redis is gone: the release neither throws nor hangs …
+        Stopwatch.GetElapsedTime(releasing).ShouldBeLessThan(Quickly);
         redis.Start();
-        await using var again = await WhenBack(() => state.LockAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None).AsTask());
+        await WhenBack(() => state.TryUseAsync(NewKey(), null, CancellationToken.None).AsTask());   // the connection is back
+
+        // … and it let go of this process's share of the lock: the next caller gets the lock in Redis at once,
+        // instead of waiting out its 5 s behind a holder that is gone and going ahead without Redis's lock.
+        var waiting = Stopwatch.GetTimestamp();
+        await using var again = await state.LockAsync(key, TimeSpan.FromSeconds(5), CancellationToken.None);
+        Stopwatch.GetElapsedTime(waiting).ShouldBeLessThan(TimeSpan.FromSeconds(2));
+        using var peek = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        (await peek.GetDatabase().KeyExistsAsync($"secrets:lock:{{{key.Value}}}")).ShouldBeTrue("the new holder holds the lock in Redis");
+    }
+
+    [Fact]
+    public async Task A_released_lock_is_gone_from_redis_so_a_peer_takes_it_at_once()
+    {
+        var key = NewKey();
+        var first = Connect();
+        var peer = Connect();   // another node: its own connection and in-process locks
+        var held = await first.LockAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        await held.DisposeAsync();
+
+        var waiting = Stopwatch.GetTimestamp();
+        await using var taken = await peer.LockAsync(key, TimeSpan.FromSeconds(10), CancellationToken.None);
+        Stopwatch.GetElapsedTime(waiting).ShouldBeLessThan(TimeSpan.FromSeconds(2));   // not the 30 s lease
     }
 
     [Fact]
