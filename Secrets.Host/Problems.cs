@@ -49,14 +49,10 @@ internal sealed record ProblemBody(
     {
         http.Response.StatusCode = body.Status;
         if (retryAfter is { } wait)
-            http.Response.Headers.RetryAfter = RetryAfterSeconds(wait);
+            http.Response.Headers.RetryAfter = SecretsProblem.WholeSeconds(wait).ToString(CultureInfo.InvariantCulture);
         http.Response.ContentType = ContentType;
         await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: http.RequestAborted);
     }
-
-    /// <summary>Whole seconds, rounded up, at least 1.</summary>
-    private static string RetryAfterSeconds(TimeSpan wait) =>
-        ((int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 1, int.MaxValue)).ToString(CultureInfo.InvariantCulture);
 }
 
 internal sealed record FieldError(

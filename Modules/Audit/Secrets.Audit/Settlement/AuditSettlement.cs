@@ -30,7 +30,12 @@ internal sealed partial class AuditSettlement(RequestDelegate next, IAuditTrail 
         }
         catch (Exception ex)
         {
-            thrown = ex is SecretsProblem problem ? problem.Code : ErrorCode.ForStatus((ex as BadHttpRequestException)?.StatusCode ?? 500);
+            thrown = ex switch
+            {
+                SecretsProblem problem => problem.Code,
+                OperationCanceledException when http.RequestAborted.IsCancellationRequested => ErrorCode.RequestAborted,
+                _ => ErrorCode.ForStatus((ex as BadHttpRequestException)?.StatusCode ?? 500),
+            };
             throw;
         }
         finally

@@ -214,7 +214,7 @@ internal sealed class SecretPipeline : ISecretOperations
         SecretsProblem problem => problem,
         ValidationFailureException => new SecretsProblem(ErrorCode.InvalidRequest),
         BadHttpRequestException bad => new SecretsProblem(ErrorCode.ForStatus(bad.StatusCode)),
-        OperationCanceledException when ct.IsCancellationRequested => new SecretsProblem(ErrorCode.InvalidRequest),
+        OperationCanceledException when ct.IsCancellationRequested => new SecretsProblem(ErrorCode.RequestAborted),
         _ => new SecretsProblem(ErrorCode.InternalError),
     };
 

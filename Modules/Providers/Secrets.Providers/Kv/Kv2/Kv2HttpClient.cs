@@ -145,7 +145,6 @@ internal sealed class Kv2HttpClient(HttpClient http, Kv2TokenSource tokens, Kv2O
     private static bool IsUnavailable(Exception ex, CancellationToken ct) => ex switch
     {
         HttpRequestException or TimeoutRejectedException or BrokenCircuitException => true,
-        Polly.RateLimiting.RateLimiterRejectedException => true,
         OperationCanceledException => !ct.IsCancellationRequested,   // a timeout, not the caller going away
         _ => false,
     };

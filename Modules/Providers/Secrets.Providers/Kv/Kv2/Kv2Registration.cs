@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Secrets.Providers.Kv.Kv2;
 
@@ -14,35 +15,18 @@ internal static class Kv2Registration
         var name = "kv2:" + options.Scheme;
         var authName = name + ":auth";
 
+        // No HttpClient logging handlers: their scope per request costs on every provider call, and the
+        // client logs what matters itself (provider unavailable, error status) without provider texts.
         services.AddHttpClient(authName)
             .ConfigurePrimaryHttpMessageHandler(() => PrimaryHandler(options))
-            .ConfigureHttpClient(c => c.Timeout = options.Timeout);
+            .ConfigureHttpClient(c => c.Timeout = options.Timeout)
+            .RemoveAllLoggers();
 
         services.AddHttpClient(name)
             .ConfigurePrimaryHttpMessageHandler(() => PrimaryHandler(options))
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)   // the resilience handler times out
-            .AddStandardResilienceHandler(o =>
-            {
-                o.AttemptTimeout.Timeout = options.Timeout;
-                o.TotalRequestTimeout.Timeout = options.Timeout * 3;
-                o.CircuitBreaker.SamplingDuration = options.Timeout * 2 + TimeSpan.FromSeconds(1);
-                o.Retry.MaxRetryAttempts = 2;
-                o.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                o.Retry.MaxDelay = TimeSpan.FromSeconds(2);   // a long Retry-After goes back to the caller instead
-                o.Retry.UseJitter = true;
-                // a Retry-After longer than we would wait goes back to the caller as 503 + Retry-After
-                var transient = o.Retry.ShouldHandle;
-                o.Retry.ShouldHandle = args =>
-                    args.Outcome.Result?.Headers.RetryAfter?.Delta is { } wait && wait > o.Retry.MaxDelay
-                        ? ValueTask.FromResult(false)
-                        : transient(args);
-#pragma warning disable EXTEXP0001 // experimental API: writes (POST/PUT/DELETE) are never retried
-                o.Retry.DisableForUnsafeHttpMethods();
-#pragma warning restore EXTEXP0001
-                o.RateLimiter.DefaultRateLimiterOptions.PermitLimit = int.MaxValue / 2;   // the client's own bulkhead limits
-                o.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 0;
-            });
-
+            .RemoveAllLoggers()
+            .AddResilienceHandler("kv2", pipeline => Resilience(pipeline, options));
         services.AddSingleton<IKvStore>(sp =>
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
@@ -52,6 +36,36 @@ internal static class Kv2Registration
             return new Kv2Store(new Kv2HttpClient(factory.CreateClient(name), tokens, options, where, logger), options.Timeout);
         });
         return services;
+    }
+
+    /// <summary>
+    /// The standard resilience strategies, in the standard order, but no rate limiter (the client's own
+    /// bulkhead, <c>VAULT_MAX_CONCURRENT_OPERATIONS</c>, limits): a total timeout, retries of reads only
+    /// (jittered; a <c>Retry-After</c> longer than we would wait goes back to the caller as 503), a
+    /// circuit breaker, and a timeout per attempt.
+    /// </summary>
+    private static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, Kv2Options options)
+    {
+        var retry = new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(2),
+            UseJitter = true,
+        };
+        var transient = retry.ShouldHandle;
+        retry.ShouldHandle = args =>
+            args.Outcome.Result?.Headers.RetryAfter?.Delta is { } wait && wait > retry.MaxDelay
+                ? ValueTask.FromResult(false)
+                : transient(args);
+#pragma warning disable EXTEXP0001 // experimental API: writes (POST/PUT/DELETE) are never retried
+        retry.DisableForUnsafeHttpMethods();
+#pragma warning restore EXTEXP0001
+        pipeline
+            .AddTimeout(options.Timeout * 3)
+            .AddRetry(retry)
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { SamplingDuration = options.Timeout * 2 + TimeSpan.FromSeconds(1) })
+            .AddTimeout(options.Timeout);
     }
 
     private static SocketsHttpHandler PrimaryHandler(Kv2Options options)

@@ -47,9 +47,11 @@ internal sealed class BulkValidator : Validator<BulkRequest>
     }
 }
 
+/// <summary>One operation's result; <see cref="RetryAfter"/> (seconds) is the Retry-After its problem came with.</summary>
 internal sealed record BulkResult(
     int Index, string Op, string? Uri, int Status, string? Code,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Version);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Version,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetryAfter = null);
 
 internal sealed record BulkResponse(IReadOnlyList<BulkResult> Results, int Succeeded, int Failed, int? StoppedAt);
 
@@ -79,7 +81,7 @@ internal sealed class BulkOperationsEndpoint(ISecretOperations secrets) : Endpoi
             var (op, result) = (operations[i], ran[i]);
             var status = result.Problem?.Status
                 ?? (result.Value is null && op.Op is not ("set" or "rotate") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK);
-            results.Add(new BulkResult(i, op.Op, result.Uri?.ToString(), status, result.Problem?.Code.Value, result.Value));
+            results.Add(new BulkResult(i, op.Op, result.Uri?.ToString(), status, result.Problem?.Code.Value, result.Value, result.Problem?.RetryAfterSeconds));
         }
         var failed = results.Count(r => r.Code is not null);
         int? stoppedAt = !req.ContinueOnError && failed > 0 ? results.Count - 1 : null;
