@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using MassTransit;
 using MassTransit.Mediator;
 using Secrets.Policy.Contracts;
-using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 using StackExchange.Redis;
 
@@ -10,8 +9,7 @@ namespace Secrets.Benchmarks;
 
 /// <summary>
 /// The pieces a decision is made of, measured alone, to read <see cref="PepDecisionBenchmarks"/> by:
-/// the two mediator hops a miss adds (the attribute read, here answered by a trivial handler, and
-/// the embedded PDP with one question), and one Redis round trip as the grant state makes it (a
+/// the mediator hop a miss adds (the embedded PDP with one question), and one Redis round trip as the grant state makes it (a
 /// PING, and an EVALSHA of a script that does nothing) on the same Garnet.
 /// </summary>
 [MemoryDiagnoser]
@@ -37,10 +35,6 @@ public class DecisionPartsBenchmarks
 
     [GlobalCleanup]
     public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
-
-    /// <summary>The attribute read a miss makes (<c>ReadResourceAttributes</c>), with a handler that returns at once.</summary>
-    [Benchmark]
-    public Task AttributesHop() => mediator.SendRequest(new ReadResourceAttributes(uri), requestAborted.Token);
 
     /// <summary>The PDP question a miss asks (<c>EvaluateAccess</c>, one question) of the embedded PDP.</summary>
     [Benchmark]

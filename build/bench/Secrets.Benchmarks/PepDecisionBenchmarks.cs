@@ -1,18 +1,16 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using MassTransit;
-using MassTransit.Mediator;
 using Secrets.Grants.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Benchmarks;
 
 /// <summary>
-/// What one authorisation decision costs: <c>AuthorizeSecretUse</c> sent through the mediator as a
-/// Providers slice sends it (a new request, the caller, a cancellable token), answered by the Grants
-/// module on a grant-cache hit or a fresh decision by the embedded PDP, with grant state in memory
-/// or in Redis; and, as the baseline, with authorization off. The Copy cases send the batch a copy
-/// sends (<c>AuthorizeSecretUses</c>: read the source, write the destination).
+/// What one authorisation decision costs: <c>IPolicyEnforcementPoint.AuthorizeAsync</c> called as the
+/// access pipeline calls it (the use, the caller, a cancellable token), answered by the Grants module
+/// on a grant-cache hit or a fresh decision by the embedded PDP, with grant state in memory or in
+/// Redis; and, as the baseline, with authorization off. The Copy cases ask for the batch a copy asks
+/// for (read the source, write the destination).
 /// <para>
 /// Each case checks in <see cref="Setup"/> that it measures what its name says (PDP evaluations
 /// counted over 200 calls), and in <see cref="Cleanup"/> that every call of the run did (the PEP's
@@ -41,11 +39,13 @@ public class PepDecisionBenchmarks
     private GarnetForBench? ownGarnet;
     private PepCounters? counters;
     private string? workDir;
-    private IMediator mediator = null!;
+    private Secrets.Grants.Contracts.IPolicyEnforcementPoint pep = null!;
     private Caller caller = null!;
     private CanonicalSecretUri uri = null!;
     private CanonicalSecretUri copyTo = null!;
     private string[] grantDecisionIds = [];
+    private SecretUse[] readUses = [];
+    private SecretUse[] copyUses = [];
 
     [Params("Off", "Hit/InMemory", "Miss/InMemory", "Hit/Redis", "Miss/Redis", "CopyHit/InMemory", "CopyMiss/InMemory", "CopyHit/Redis", "CopyMiss/Redis")]
     public string Case { get; set; } = "Off";
@@ -58,9 +58,7 @@ public class PepDecisionBenchmarks
 
     /// <summary>One decision (a copy: one batch of two), exactly as a slice asks for it.</summary>
     [Benchmark]
-    public Task Decide() => pepCase.Copy
-        ? mediator.SendRequest(new AuthorizeSecretUses([new SecretUse(uri, Purpose.Read), new SecretUse(copyTo, Purpose.Write)], caller), requestAborted.Token)
-        : mediator.SendRequest(new AuthorizeSecretUse(uri, Purpose.Execute, caller), requestAborted.Token);
+    public Task Decide() => pep.AuthorizeAsync(pepCase.Copy ? copyUses : readUses, caller, PepHost.NoAttributes, requestAborted.Token);
 
     private async Task SetupAsync()
     {
@@ -82,11 +80,13 @@ public class PepDecisionBenchmarks
 
         counters = new PepCounters();
         host = await PepHost.StartAsync(pepCase.Enforce, redisUrl, policyPath, workDir);
-        mediator = host.Mediator;
+        pep = host.Pep;
         caller = BenchCaller;
         var area = pepCase.Hit ? "hit" : "miss";
         uri = CanonicalSecretUri.Parse($"yaml://secret/bench/{area}/app" + (pepCase.Copy ? "" : "#token"));
         copyTo = CanonicalSecretUri.Parse($"yaml://secret/bench/{area}/copy");
+        readUses = [new SecretUse(uri, Purpose.Execute)];
+        copyUses = [new SecretUse(uri, Purpose.Read), new SecretUse(copyTo, Purpose.Write)];
 
         await VerifyCaseAsync(redisUrl);
         counters.Reset();
@@ -199,9 +199,8 @@ public class PepDecisionBenchmarks
         }
     }
 
-    private async Task<IReadOnlyList<AccessDecision>> DecideAllAsync() => pepCase.Copy
-        ? (await mediator.SendRequest(new AuthorizeSecretUses([new SecretUse(uri, Purpose.Read), new SecretUse(copyTo, Purpose.Write)], caller), requestAborted.Token)).Decisions
-        : [await mediator.SendRequest(new AuthorizeSecretUse(uri, Purpose.Execute, caller), requestAborted.Token)];
+    private async Task<IReadOnlyList<AccessDecision>> DecideAllAsync() =>
+        (await pep.AuthorizeAsync(pepCase.Copy ? copyUses : readUses, caller, PepHost.NoAttributes, requestAborted.Token)).Decisions;
 
     private void Report(string what, List<string> problems)
     {

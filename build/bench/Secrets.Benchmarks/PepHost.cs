@@ -6,16 +6,16 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
 using Secrets.Grants;
+using Secrets.Grants.Contracts;
 using Secrets.Policy;
-using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Benchmarks;
 
 /// <summary>
-/// The Policy and Grants modules composed as Secrets.Host composes them (their own registrations
-/// and mediator handlers, the embedded PDP on a real policy file), with the two things the PEP asks
-/// of other modules made trivial: resource attributes are always empty, audit records are dropped.
+/// The Policy and Grants modules composed as Secrets.Host composes them (their own registrations,
+/// the PDP's mediator handler, the embedded PDP on a real policy file), asked as the access pipeline
+/// asks the PEP, with the provider's attribute read made trivial (always empty).
 /// </summary>
 internal sealed class PepHost : IAsyncDisposable
 {
@@ -27,9 +27,15 @@ internal sealed class PepHost : IAsyncDisposable
     {
         this.host = host;
         Mediator = host.Services.GetRequiredService<IMediator>();
+        Pep = host.Services.GetRequiredService<IPolicyEnforcementPoint>();
     }
 
     public IMediator Mediator { get; }
+
+    public IPolicyEnforcementPoint Pep { get; }
+
+    /// <summary>Stands in for the Providers module: every path has no owner and no creation stamps.</summary>
+    public static readonly ResourceAttributesReader NoAttributes = (_, _) => Task.FromResult(ResourceAttributes.None);
 
     /// <param name="enforce"><c>ENABLE_AUTHORIZATION</c>.</param>
     /// <param name="redisUrl"><c>REDIS_URL</c>; null keeps grant state in memory.</param>
@@ -55,13 +61,8 @@ internal sealed class PepHost : IAsyncDisposable
         });
         builder.Services.AddSingleton(new TenantContext(TenantId, ["secret"], "bench-salt"));
         builder.AddPolicyModule().AddGrantsModule();
-        builder.Services.AddMediator(cfg =>
-        {
-            cfg.AddPolicyHandlers();
-            cfg.AddGrantsHandlers();
-            cfg.AddConsumer<EmptyResourceAttributesHandler>();
-            cfg.AddConsumer<DiscardAuditRecords>();
-        });
+        builder.Services.AddSingleton<IAuditTrail, DiscardAuditRecords>();
+        builder.Services.AddMediator(cfg => cfg.AddPolicyHandlers());
         var host = builder.Build();
         await host.StartAsync();
         return new PepHost(host);
@@ -77,16 +78,10 @@ internal sealed class PepHost : IAsyncDisposable
     }
 }
 
-/// <summary>Stands in for the Providers module: every path has no owner and no creation stamps.</summary>
-internal sealed class EmptyResourceAttributesHandler : MediatorRequestHandler<ReadResourceAttributes, ResourceAttributesRead>
+/// <summary>Stands in for the Audit module (authentication's replay records; the benchmark has none).</summary>
+internal sealed class DiscardAuditRecords : IAuditTrail
 {
-    private static readonly Task<ResourceAttributesRead> None = Task.FromResult(new ResourceAttributesRead(ResourceAttributes.None));
-
-    protected override Task<ResourceAttributesRead> Handle(ReadResourceAttributes request, CancellationToken cancellationToken) => None;
-}
-
-/// <summary>Stands in for the Audit module (only denies are audited by the PEP; the benchmark has none).</summary>
-internal sealed class DiscardAuditRecords : IConsumer<AuditRecord>
-{
-    public Task Consume(ConsumeContext<AuditRecord> context) => Task.CompletedTask;
+    public void Write(AuditRecord record)
+    {
+    }
 }

@@ -12,6 +12,11 @@ using Secrets.Benchmarks;
 // "auth" first: the authentication benchmarks and load loop instead (build/bench-auth.sh).
 if (args is ["auth", .. var authArgs])
     return await AuthMain.RunAsync(authArgs);
+// "mint" and "proofs": the tokens of build/bench.sh's bearer and DPoP passes.
+if (args is ["mint", var mintDir])
+    return LoadTokens.Mint(mintDir);
+if (args is ["proofs", var proofDir, var htu, var count, var file])
+    return LoadTokens.Proofs(proofDir, htu, int.Parse(count, CultureInfo.InvariantCulture), file);
 
 GarnetForBench? garnet = null;
 var redisUrl = Environment.GetEnvironmentVariable(PepDecisionBenchmarks.RedisUrlVariable);
