@@ -4,7 +4,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Host;
 
 /// <summary>
-/// The deployment profile and tenant of this process (SPEC §2, §8). Prod refuses to start with an
+/// The deployment profile and tenant of this process (docs/CONFIGURATION.md#profiles, docs/URIS.md#tenant-guard). Prod refuses to start with an
 /// unsafe configuration (YAML enabled, no tenant salt, authorization off) unless <c>ALLOW_UNSAFE_CONFIGURATION=true</c>.
 /// </summary>
 internal static class HostProfile

@@ -6,7 +6,7 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Host;
 
-/// <summary>An RFC 9457 problem body with the SPEC's <c>code</c> and the request's <c>correlation_id</c>.</summary>
+/// <summary>An RFC 9457 problem body with the documented <c>code</c> (docs/ERRORS.md) and the request's <c>correlation_id</c>.</summary>
 internal sealed record ProblemBody(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("title")] string Title,

@@ -7,7 +7,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Host;
 
 /// <summary>
-/// <c>RATE_LIMIT_PER_CLIENT_RPS</c> (default 200) and <c>RATE_LIMIT_BURST</c> (default 400), SPEC §6;
+/// <c>RATE_LIMIT_PER_CLIENT_RPS</c> (default 200) and <c>RATE_LIMIT_BURST</c> (default 400), docs/CONFIGURATION.md#rate-limiting;
 /// <c>0</c> in either turns rate limiting off.
 /// </summary>
 internal sealed record RateLimitSettings(int PerClientRps, int Burst)
@@ -22,7 +22,7 @@ internal sealed record RateLimitSettings(int PerClientRps, int Burst)
 }
 
 /// <summary>
-/// Per-client rate limiting (SPEC §6): one token bucket per client id, or per remote address for
+/// Per-client rate limiting (docs/CONFIGURATION.md#rate-limiting): one token bucket per client id, or per remote address for
 /// callers without one; no queueing. A rejected request gets 429 <c>RATE_LIMITED</c> as problem+json
 /// with <c>Retry-After</c>. Health, metrics and the API documents are never limited.
 /// </summary>
@@ -86,7 +86,7 @@ internal sealed class PerClientRateLimit(RateLimitSettings settings, ILogger<Per
         };
     }
 
-    /// <summary>SPEC §6: health, metrics and OpenAPI stay anonymous, and unlimited.</summary>
+    /// <summary>Health, metrics and OpenAPI stay anonymous, and unlimited (docs/API.md#host-endpoints).</summary>
     private static bool IsExempt(PathString path) => AnonymousPaths.Contains(path.Value);
 }
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 namespace Secrets.Host;
 
 /// <summary>
-/// HTTPS on Kestrel (SPEC §6, RFC 8705): <c>TLS_CERT_PATH</c> and <c>TLS_KEY_PATH</c> (PEM) are the server's
+/// HTTPS on Kestrel (docs/AUTHENTICATION.md#mtls, RFC 8705): <c>TLS_CERT_PATH</c> and <c>TLS_KEY_PATH</c> (PEM) are the server's
 /// certificate and key; with <c>TLS_CLIENT_CA_PATH</c> (PEM, one or more CA certificates) clients may
 /// present a certificate, which must chain to one of those CAs (else the handshake fails). Requests
 /// without one still connect; tokens bound to a certificate (<c>cnf.x5t#S256</c>) need it.

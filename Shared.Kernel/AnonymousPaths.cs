@@ -1,7 +1,7 @@
 namespace Secrets.Shared.Kernel;
 
 /// <summary>
-/// The host's own endpoints that stay anonymous and unlimited (SPEC §4, §6): health, metrics, the OpenAPI
+/// The host's own endpoints that stay anonymous and unlimited (docs/API.md#host-endpoints): health, metrics, the OpenAPI
 /// document and reference pages, and well-known discovery documents. A path matches on whole segments,
 /// case-insensitively (<c>/health/live</c> yes, <c>/healthz</c> no).
 /// </summary>

@@ -19,7 +19,7 @@ public sealed record Caller(
 
     private static readonly IReadOnlySet<string> EmptyScopes = new HashSet<string>(StringComparer.Ordinal);
 
-    /// <summary>Workload context a token may carry (SPEC §5): workflow_run_id, node_id, system_id.</summary>
+    /// <summary>Workload context a token may carry (docs/AUTHORIZATION.md#request): workflow_run_id, node_id, system_id.</summary>
     public string? WorkflowRunId { get; init; }
     public string? NodeId { get; init; }
     public string? SystemId { get; init; }
@@ -38,7 +38,7 @@ public enum SenderBindingKind
 }
 
 /// <summary>
-/// The key the caller's token is bound to (SPEC §6): a DPoP key thumbprint (<c>cnf.jkt</c>) or an
+/// The key the caller's token is bound to (docs/AUTHENTICATION.md#sender-binding-and-grants): a DPoP key thumbprint (<c>cnf.jkt</c>) or an
 /// mTLS certificate thumbprint (<c>cnf.x5t#S256</c>). <see cref="ToString"/> is the form grants keep.
 /// </summary>
 public sealed record SenderBinding(SenderBindingKind Kind, string Thumbprint)
@@ -46,7 +46,7 @@ public sealed record SenderBinding(SenderBindingKind Kind, string Thumbprint)
     public override string ToString() => (Kind == SenderBindingKind.Dpop ? "dpop:" : "mtls:") + Thumbprint;
 }
 
-/// <summary>Decision ids (SPEC §5): <c>dec_</c> + a time-ordered GUID, on every decision and its audit record.</summary>
+/// <summary>Decision ids (docs/AUTHORIZATION.md#decision_id): <c>dec_</c> + a time-ordered GUID, on every decision and its audit record.</summary>
 public static class DecisionIds
 {
     public static string New() => "dec_" + Guid.CreateVersion7().ToString("N");

@@ -13,7 +13,7 @@ public enum UriAllowance
 }
 
 /// <summary>
-/// A Canonical Secret URI (SPEC §2): <c>provider[+engine]://mount/path[#fragment][?version=N]</c>.
+/// A Canonical Secret URI (docs/URIS.md): <c>provider[+engine]://mount/path[#fragment][?version=N]</c>.
 /// <see cref="ToString"/> is the canonical form that policies match, resource_ref hashes and audits carry.
 /// </summary>
 public sealed record CanonicalSecretUri

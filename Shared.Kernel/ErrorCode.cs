@@ -1,6 +1,6 @@
 namespace Secrets.Shared.Kernel;
 
-/// <summary>A typed error code of SPEC §2/§4, with its HTTP status and one fixed detail text.</summary>
+/// <summary>A typed error code (docs/ERRORS.md#codes), with its HTTP status and one fixed detail text.</summary>
 public sealed record ErrorCode
 {
     private ErrorCode(string value, int status, string title, string detail)

@@ -1,6 +1,6 @@
 namespace Secrets.Shared.Kernel;
 
-/// <summary>The purposes of SPEC §5; <see cref="Name"/> is what the PDP and audits see.</summary>
+/// <summary>The purposes (docs/AUTHORIZATION.md#purposes); <see cref="Name"/> is what the PDP and audits see.</summary>
 public enum Purpose
 {
     Read,

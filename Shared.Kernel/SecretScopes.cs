@@ -1,7 +1,7 @@
 namespace Secrets.Shared.Kernel;
 
 /// <summary>
-/// The OAuth scopes of SPEC §6 and which one each purpose needs (SPEC §4). Checked only with
+/// The OAuth scopes and which one each purpose needs (docs/AUTHENTICATION.md#scopes, docs/API.md). Checked only with
 /// <c>SECRETS_ENFORCE_SCOPES=true</c> (<see cref="TokenRequirements"/>).
 /// </summary>
 public static class SecretScopes

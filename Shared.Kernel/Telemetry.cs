@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace Secrets.Shared.Kernel;
 
-/// <summary>The one meter and activity source every module reports through (SPEC §7); the host exports both.</summary>
+/// <summary>The one meter and activity source every module reports through (docs/AUDIT.md); the host exports both.</summary>
 public static class Telemetry
 {
     public const string Name = "Secrets";

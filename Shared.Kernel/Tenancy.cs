@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Secrets.Shared.Kernel;
 
-/// <summary>The deployment profile of SPEC §8, from <c>ENVIRONMENT</c> (default dev).</summary>
+/// <summary>The deployment profile (docs/CONFIGURATION.md#profiles), from <c>ENVIRONMENT</c> (default dev).</summary>
 public enum DeploymentProfile
 {
     Dev,
@@ -39,7 +39,7 @@ public static class DeploymentProfiles
     public static bool AllowsDevWrites(this DeploymentProfile profile) => profile is DeploymentProfile.Dev or DeploymentProfile.Test;
 
     /// <summary>
-    /// <c>ENABLE_AUTHORIZATION</c>: whether the PEP consults the PDP (SPEC §4, §8): optional (off) in
+    /// <c>ENABLE_AUTHORIZATION</c>: whether the PEP consults the PDP (docs/AUTHORIZATION.md#enforcement): optional (off) in
     /// dev, on in test and prod.
     /// </summary>
     public static bool EnforcesAuthorization(DeploymentProfile profile, string? configured) =>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Authentication cost per request (docs/BENCHMARKS.md, "Authentication cost (issue 5)"): a BenchmarkDotNet run
+# Authentication cost per request (docs/BENCHMARKS.md#how-to-run): a BenchmarkDotNet run
 # of AuthBenchmarks in build/bench/Secrets.Benchmarks, in Release and in process (the host runs on Kestrel
 # through the test kit's SecretsHostFactory; client and server share the process). GET /api/secrets/value
 # (YAML provider, dev profile, authorization off, RATE_LIMIT_PER_CLIENT_RPS=0) over real loopback sockets:

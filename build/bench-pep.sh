@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PEP decision cost (docs/BENCHMARKS.md, "PEP decision cost (issue 4)"): a BenchmarkDotNet run of
+# PEP decision cost (docs/BENCHMARKS.md#how-to-run): a BenchmarkDotNet run of
 # build/bench/Secrets.Benchmarks, in Release. What one AuthorizeSecretUse through the mediator costs
 # (time and allocations) with authorization off, on a grant-cache hit and on a miss (decision lock,
 # attribute read, embedded PDP on a real policy file), grant state in memory and in Redis (Microsoft

@@ -8,7 +8,7 @@ using static Secrets.Testing.HttpAssertions;
 namespace Secrets.Audit.Tests;
 
 /// <summary>
-/// The Audit module's canary (STYLE §7): a value written to a secret and then driven through failing
+/// The Audit module's canary: a value written to a secret and then driven through failing
 /// requests never shows up in audit records, SSE frames, problem bodies or the captured log.
 /// </summary>
 public sealed class AuditCanaryTests : IDisposable

@@ -11,7 +11,7 @@ namespace Secrets.Audit.Tests;
 /// <summary>What the tests expect, computed independently of the production code.</summary>
 internal static class AuditExpectations
 {
-    /// <summary>base64url without padding of HMAC-SHA256(key = UTF-8 salt, message = UTF-8 canonical URI) (SPEC §2).</summary>
+    /// <summary>base64url without padding of HMAC-SHA256(key = UTF-8 salt, message = UTF-8 canonical URI) (docs/URIS.md#resource_ref).</summary>
     public static string ResourceRef(string canonicalUri, string salt = SecretsHostFactory.TestSalt) =>
         Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(salt), Encoding.UTF8.GetBytes(canonicalUri)));
 

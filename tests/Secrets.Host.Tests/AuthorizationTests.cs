@@ -6,7 +6,7 @@ using static Secrets.Testing.HttpAssertions;
 namespace Secrets.Host.Tests;
 
 /// <summary>
-/// With <c>ENABLE_AUTHORIZATION=true</c> every endpoint of SPEC §4 goes through the embedded PDP:
+/// With <c>ENABLE_AUTHORIZATION=true</c> every endpoint of docs/API.md goes through the embedded PDP:
 /// without a matching rule it answers 403 SECRET_AUTHZ_FAILED, identically whether the secret exists
 /// or not, changes nothing, and leaves one AUTHZ_DENIED audit record with its decision id.
 /// </summary>

@@ -13,7 +13,7 @@ using static Secrets.Testing.HttpAssertions;
 namespace Secrets.Host.Tests;
 
 /// <summary>
-/// max_uses and single-flight decisions through the whole host (SPEC §5): an external AuthZEN PDP
+/// max_uses and single-flight decisions through the whole host (docs/AUTHORIZATION.md): an external AuthZEN PDP
 /// (WireMock) decides, the PEP grants; on one host with grants in memory, and on two hosts sharing
 /// one Redis-compatible server (Garnet in process), where the limits must hold exactly as well.
 /// </summary>

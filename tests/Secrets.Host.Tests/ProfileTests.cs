@@ -4,7 +4,7 @@ using Secrets.Testing;
 
 namespace Secrets.Host.Tests;
 
-/// <summary>ENVIRONMENT profiles (SPEC §8): what each one refuses at startup and what it allows.</summary>
+/// <summary>ENVIRONMENT profiles (docs/CONFIGURATION.md#profiles): what each one refuses at startup and what it allows.</summary>
 public sealed class ProfileTests
 {
     private static SecretsHostFactory Host(params (string Key, string? Value)[] settings) =>

@@ -6,7 +6,7 @@ using static Secrets.Testing.HttpAssertions;
 namespace Secrets.Host.Tests;
 
 /// <summary>
-/// Every operation goes through the PEP with the purpose of SPEC §4's table: the audit record of
+/// Every operation goes through the PEP with the purpose in the endpoint table (docs/API.md#endpoints): the audit record of
 /// each call names that purpose and carries the decision_id the PEP issued.
 /// </summary>
 public sealed class PurposeMappingTests : IDisposable

@@ -13,7 +13,7 @@ using Serilog.Events;
 
 namespace Secrets.Host.Tests;
 
-/// <summary>Per-client rate limiting (SPEC §6): RATE_LIMIT_PER_CLIENT_RPS, RATE_LIMIT_BURST → 429 RATE_LIMITED.</summary>
+/// <summary>Per-client rate limiting (docs/CONFIGURATION.md#rate-limiting): RATE_LIMIT_PER_CLIENT_RPS, RATE_LIMIT_BURST → 429 RATE_LIMITED.</summary>
 public sealed class RateLimitTests
 {
     private const string Read = "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY";

@@ -4,7 +4,7 @@ using Secrets.Testing;
 namespace Secrets.Rotation.Tests;
 
 /// <summary>
-/// The module's canary tests (STYLE §7): a value such as <c>canary-7f3e…</c> is stored, the success
+/// The module's canary tests: a value such as <c>canary-7f3e…</c> is stored, the success
 /// and failure paths of rotate, bulk, copy and move are driven with it, and it must not show up in
 /// any response of these endpoints (none returns a value), problem body, audit record or log line.
 /// </summary>

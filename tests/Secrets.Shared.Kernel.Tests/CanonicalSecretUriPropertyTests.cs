@@ -6,9 +6,9 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Shared.Kernel.Tests;
 
 /// <summary>
-/// Properties of SPEC §2 normalisation: generated valid URIs parse to the canonical form computed
+/// Properties of URI normalisation (docs/URIS.md#normalisation): generated valid URIs parse to the canonical form computed
 /// from their parts; normalisation is idempotent and round-trips; canonical strings never carry
-/// traversal, encoded separators or stray wildcards; arbitrary input fails only with a SPEC code.
+/// traversal, encoded separators or stray wildcards; arbitrary input fails only with a documented rejection code (docs/URIS.md#rejections).
 /// </summary>
 public sealed class CanonicalSecretUriPropertyTests
 {
@@ -207,14 +207,14 @@ public sealed class CanonicalSecretUriPropertyTests
     }
 
     [Fact]
-    public void Arbitrary_strings_are_accepted_in_canonical_form_or_rejected_with_a_spec_code()
+    public void Arbitrary_strings_are_accepted_in_canonical_form_or_rejected_with_a_typed_code()
     {
         Gen.Select(AnyStringGen, AnyVersionArgument, AnyAllowance, (s, v, a) => new AnyCase(s, v, a))
             .Sample(CheckArbitrary, iter: 20_000);
     }
 
     [Fact]
-    public void Uri_shaped_strings_are_accepted_in_canonical_form_or_rejected_with_a_spec_code()
+    public void Uri_shaped_strings_are_accepted_in_canonical_form_or_rejected_with_a_typed_code()
     {
         Gen.Select(UriShapedGen, AnyVersionArgument, AnyAllowance, (s, v, a) => new AnyCase(s, v, a))
             .Sample(CheckArbitrary, iter: 20_000);

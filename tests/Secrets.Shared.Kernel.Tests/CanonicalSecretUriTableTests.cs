@@ -3,7 +3,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Shared.Kernel.Tests;
 
 /// <summary>
-/// SPEC §2 as a table: each row is an input (plus the separate <c>version</c> argument and what the
+/// Canonical Secret URIs (docs/URIS.md) as a table: each row is an input (plus the separate <c>version</c> argument and what the
 /// operation allows) and either the exact canonical string or the exact error code.
 /// </summary>
 public sealed class CanonicalSecretUriTableTests
@@ -302,7 +302,7 @@ public sealed class CanonicalSecretUriTableTests
     }
 
     /// <summary>
-    /// Normalisation must be idempotent (SPEC §2). Adding the default engine, a version from the
+    /// Normalisation must be idempotent (docs/URIS.md#normalisation). Adding the default engine, a version from the
     /// argument or the terminal "/*" of a bare mount lengthens the string past the 2048 limit, so the
     /// canonical string of an accepted input is itself rejected as MALFORMED_URI.
     /// </summary>

@@ -2,7 +2,7 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Shared.Kernel.Tests;
 
-/// <summary>SPEC §8: ENVIRONMENT (default dev) selects dev, test or prod; anything else is refused.</summary>
+/// <summary>Profiles (docs/CONFIGURATION.md#profiles): ENVIRONMENT (default dev) selects dev, test or prod; anything else is refused.</summary>
 public sealed class DeploymentProfilesTests
 {
     [Theory]

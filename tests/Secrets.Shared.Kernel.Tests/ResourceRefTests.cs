@@ -6,7 +6,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Shared.Kernel.Tests;
 
 /// <summary>
-/// SPEC §2: resource_ref = base64url without padding of HMAC-SHA256(key = UTF-8 salt, message = UTF-8
+/// As docs/URIS.md#resource_ref defines it: resource_ref = base64url without padding of HMAC-SHA256(key = UTF-8 salt, message = UTF-8
 /// canonical URI).
 /// </summary>
 public sealed class ResourceRefTests

@@ -4,7 +4,7 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Shared.Kernel.Tests;
 
-/// <summary>SPEC §2 tenant guard: mounts outside TENANT_ALLOWED_MOUNTS fail closed and are counted.</summary>
+/// <summary>The tenant guard (docs/URIS.md#tenant-guard): mounts outside TENANT_ALLOWED_MOUNTS fail closed and are counted.</summary>
 public sealed class TenantGuardTests
 {
     private const string CounterName = "tenant_mount_violation_total";

@@ -10,7 +10,7 @@ namespace Secrets.Testing;
 
 /// <summary>
 /// The host in-process on the YAML provider with its own temporary file, a captured log, and any
-/// setting of SPEC overridden per test (<c>ENVIRONMENT</c>, <c>TENANT_ALLOWED_MOUNTS</c>, …).
+/// documented setting (docs/CONFIGURATION.md) overridden per test (<c>ENVIRONMENT</c>, <c>TENANT_ALLOWED_MOUNTS</c>, …).
 /// </summary>
 public class SecretsHostFactory : WebApplicationFactory<Program>
 {

@@ -15,7 +15,7 @@ namespace Secrets.Grants;
 /// <summary>
 /// The Grants module: the policy enforcement point. Grants, use counters, cached denies and the
 /// replay window live in memory, or in Redis with <c>REDIS_URL</c> so that <c>max_uses</c> and replay
-/// checks hold across nodes (SPEC §5, §6).
+/// checks hold across nodes (docs/AUTHORIZATION.md#multi-node-redis, docs/AUTHENTICATION.md#anti-replay).
 /// </summary>
 public static class GrantsModule
 {
@@ -43,7 +43,7 @@ public static class GrantsModule
         }
         else
         {
-            // One connection per process, shared by the grant state and the replay window (SPEC §5, §6).
+            // One connection per process, shared by the grant state and the replay window (docs/AUTHORIZATION.md#multi-node-redis).
             builder.Services.AddSingleton(_ => RedisConnection.Connect(redisUrl));
             builder.Services.AddSingleton<IGrantState>(sp => new RedisGrantState(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<IReplayWindow>(sp => new RedisReplayWindow(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
@@ -51,7 +51,7 @@ public static class GrantsModule
             builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
         }
         builder.Services.AddSingleton<IPolicyEnforcementPoint, GrantEnforcer>();
-        // Authentication and sender binding (SPEC §6): the caller, its token, its DPoP key or client certificate.
+        // Authentication and sender binding (docs/AUTHENTICATION.md): the caller, its token, its DPoP key or client certificate.
         var authentication = AuthenticationOptions.From(config);
         builder.Services.AddSingleton(authentication);
         var dpop = DpopOptions.From(config);

@@ -7,7 +7,7 @@ namespace Secrets.Policy.Contracts;
 public sealed record AccessQuestion(CanonicalSecretUri Uri, Purpose Purpose, ResourceAttributes Attributes);
 
 /// <summary>
-/// The questions the PEP puts to the PDP (AuthZEN-shaped, SPEC §5), one or a batch. The PEP asks
+/// The questions the PEP puts to the PDP (AuthZEN-shaped, docs/AUTHORIZATION.md), one or a batch. The PEP asks
 /// only when <c>ENABLE_AUTHORIZATION=true</c>. The answer has exactly one verdict per question:
 /// questions a short-circuited batch left out come back as denies.
 /// </summary>

@@ -12,7 +12,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Policy;
 
 /// <summary>
-/// The Policy module: the PDP (SPEC §5). With <c>PDP_URL</c> it asks an external AuthZEN server;
+/// The Policy module: the PDP (docs/AUTHORIZATION.md). With <c>PDP_URL</c> it asks an external AuthZEN server;
 /// otherwise it evaluates the YAML policies of <c>POLICY_PATH</c> (in dev, the shipped sample written
 /// to <c>policies.yaml</c>), hot-reloaded, and serves them over AuthZEN to other services too.
 /// </summary>

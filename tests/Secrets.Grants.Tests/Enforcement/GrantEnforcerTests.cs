@@ -8,7 +8,7 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Tests.Enforcement;
 
-/// <summary>The PEP (SPEC §5): grants, use counting, expiry, the negative cache, binding, fail-closed paths and audits.</summary>
+/// <summary>The PEP (docs/AUTHORIZATION.md#enforcement): grants, use counting, expiry, the negative cache, binding, fail-closed paths and audits.</summary>
 public sealed class GrantEnforcerTests
 {
     private const string Db = "openbao+kv2://secret/app/db";

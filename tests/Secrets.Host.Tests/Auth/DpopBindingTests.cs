@@ -6,7 +6,7 @@ using static Secrets.Host.Tests.Auth.DpopKit;
 namespace Secrets.Host.Tests.Auth;
 
 /// <summary>
-/// Sender binding at the PEP (SPEC §5, §6): a grant decided for one DPoP key is not used with another
+/// Sender binding at the PEP (docs/AUTHENTICATION.md#sender-binding-and-grants): a grant decided for one DPoP key is not used with another
 /// (BINDING_DENIED), and <c>SECRETS_REQUIRE_SENDER_BINDING=true</c> keeps plain bearer tokens away from
 /// execute reads (SENDER_BINDING_REQUIRED) but not from writes.
 /// </summary>

@@ -6,7 +6,7 @@ using static Secrets.Host.Tests.Auth.DpopKit;
 namespace Secrets.Host.Tests.Auth;
 
 /// <summary>
-/// Proof replay on one host (SPEC §6): a proof's jti is accepted once within the window, the replay is 401
+/// Proof replay on one host (docs/AUTHENTICATION.md#anti-replay): a proof's jti is accepted once within the window, the replay is 401
 /// REPLAY_DENIED and audited with the token's subject and client; a refused request consumes nothing.
 /// </summary>
 public sealed class DpopReplayTests : IDisposable

@@ -8,7 +8,7 @@ namespace Secrets.Host.Tests.Auth;
 /// <summary>
 /// Two hosts sharing one Redis-compatible server (Garnet in process, <c>REDIS_URL</c>), with the embedded PDP
 /// permitting grants of five uses: a proof spent at one host is spent at the other, and a token's jti is
-/// accepted once per grant across both (the token replay guard, SPEC §6).
+/// accepted once per grant across both (the token replay guard, docs/AUTHENTICATION.md#anti-replay).
 /// </summary>
 public sealed class DpopSharedRedisTests : IClassFixture<RedisServer>, IDisposable
 {

@@ -76,7 +76,7 @@ public sealed class MtlsHostFixture : IDisposable
     }
 }
 
-/// <summary>mTLS sender binding (RFC 8705, SPEC §6) over a real TLS handshake: what is accepted, what is refused and how.</summary>
+/// <summary>mTLS sender binding (RFC 8705, docs/AUTHENTICATION.md#mtls) over a real TLS handshake: what is accepted, what is refused and how.</summary>
 public sealed class MtlsTests(MtlsHostFixture fx) : IClassFixture<MtlsHostFixture>
 {
     internal const string ValuePath = "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY";
@@ -265,7 +265,7 @@ public sealed class MtlsEnforcedHostFixture : IDisposable
     }
 }
 
-/// <summary>SECRETS_REQUIRE_SENDER_BINDING with mTLS, and a grant's binding (SPEC §5, §6).</summary>
+/// <summary>SECRETS_REQUIRE_SENDER_BINDING with mTLS, and a grant's binding (docs/AUTHENTICATION.md#sender-binding-and-grants).</summary>
 public sealed class MtlsEnforcedTests(MtlsEnforcedHostFixture fx) : IClassFixture<MtlsEnforcedHostFixture>
 {
     private const string OtherPath = "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23OTHER";

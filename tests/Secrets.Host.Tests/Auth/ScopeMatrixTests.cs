@@ -3,7 +3,7 @@ using System.Net;
 namespace Secrets.Host.Tests.Auth;
 
 /// <summary>
-/// SPEC §4 scope column, endpoint by endpoint, on the real dev host (YAML file and embedded KVv2 server)
+/// The scope column of docs/API.md#endpoints, endpoint by endpoint, on the real dev host (YAML file and embedded KVv2 server)
 /// with SECRETS_API_REQUIRE_AUTH=true and SECRETS_ENFORCE_SCOPES=true: a token with every scope but the
 /// required one is refused 403 INSUFFICIENT_SCOPE (challenge and detail name the scope), nothing stored
 /// changes, purposed endpoints audit the refusal once as AUTHZ_DENIED; a token with only the needed

@@ -6,7 +6,7 @@ namespace Secrets.Host.Tests.Auth;
 
 /// <summary>
 /// Copy needs secrets.read + secrets.write, move also secrets.delete, bulk each operation's own scope
-/// (SPEC §4) — with SECRETS_ENFORCE_SCOPES=true on the real dev host.
+/// (docs/AUTHENTICATION.md#scopes) — with SECRETS_ENFORCE_SCOPES=true on the real dev host.
 /// </summary>
 public sealed class ScopeRelocationAndBulkTests(ScopeEnforcingHost host) : IClassFixture<ScopeEnforcingHost>
 {

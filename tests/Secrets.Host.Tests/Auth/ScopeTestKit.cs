@@ -11,7 +11,7 @@ namespace Secrets.Host.Tests.Auth;
 
 /// <summary>
 /// The dev host (YAML file + embedded KVv2 server) trusting a test issuer, with authentication required
-/// and, unless <paramref name="enforceScopes"/> is false, scopes enforced (SPEC §4, §6).
+/// and, unless <paramref name="enforceScopes"/> is false, scopes enforced (docs/API.md, docs/AUTHENTICATION.md#scopes).
 /// </summary>
 public class ScopeHostBase : SecretsHostFactory
 {

@@ -11,7 +11,7 @@ using static Secrets.Host.Tests.Auth.DpopKit;
 namespace Secrets.Host.Tests.Auth;
 
 /// <summary>
-/// What the token says reaches the PDP (SPEC §5, issue 5 item 1): the AuthZEN request of an external PDP
+/// What the token says reaches the PDP (docs/AUTHORIZATION.md#request): the AuthZEN request of an external PDP
 /// carries the token's subject, client, issuer, audiences and jti, and the caller's DPoP binding.
 /// </summary>
 public sealed class TokenToPdpTests : IDisposable
@@ -48,7 +48,7 @@ public sealed class TokenToPdpTests : IDisposable
         asked["subject"]!["id"]!.GetValue<string>().ShouldBe("user-7");
         asked["subject"]!["properties"]!["client_id"]!.GetValue<string>().ShouldBe("client-7");
         asked["subject"]!["properties"]!["issuer"]!.GetValue<string>().ShouldBe(TestIssuer.DefaultIssuer);
-        asked["subject"]!["properties"]!["cnf_binding"]!.GetValue<string>().ShouldBe(key.Thumbprint);   // SPEC §5: the DPoP jkt or the mTLS thumbprint
+        asked["subject"]!["properties"]!["cnf_binding"]!.GetValue<string>().ShouldBe(key.Thumbprint);   // docs/AUTHORIZATION.md#request: the DPoP jkt or the mTLS thumbprint
         asked["action"]!["name"]!.GetValue<string>().ShouldBe("execute");
         asked["context"]!["aud"]!.AsArray().Select(a => a!.GetValue<string>()).ShouldBe(["crud.secrets", "other-api"]);
         asked["context"]!["token_jti"]!.GetValue<string>().ShouldBe("jti-7");

@@ -9,7 +9,7 @@ using static Secrets.Testing.HttpAssertions;
 namespace Secrets.Policy.Tests.AuthZen;
 
 /// <summary>
-/// The whole path with an external PDP (SPEC §5): API slice → PEP → AuthZEN client → scripted PDP,
+/// The whole path with an external PDP (docs/AUTHORIZATION.md#an-external-pdp-over-authzen): API slice → PEP → AuthZEN client → scripted PDP,
 /// with the caller's status and the audit record. The PEP caches grants and denies, so every test
 /// has its own host.
 /// </summary>

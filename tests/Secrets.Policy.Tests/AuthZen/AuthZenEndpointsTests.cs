@@ -9,7 +9,7 @@ using static Secrets.Testing.HttpAssertions;
 namespace Secrets.Policy.Tests.AuthZen;
 
 /// <summary>
-/// The embedded PDP's own AuthZEN endpoints (SPEC §5), over HTTP with a scripted PDP in the embedded
+/// The embedded PDP's own AuthZEN endpoints (docs/AUTHORIZATION.md#the-embedded-pdp-over-authzen), over HTTP with a scripted PDP in the embedded
 /// PDP's place: the decisions and their JSON, the three semantics, bad input, and when they are served.
 /// </summary>
 public sealed class AuthZenEndpointsTests : IDisposable

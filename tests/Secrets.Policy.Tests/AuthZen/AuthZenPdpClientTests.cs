@@ -16,7 +16,7 @@ namespace Secrets.Policy.Tests.AuthZen;
 
 /// <summary>
 /// The AuthZEN client against a scripted external PDP (WireMock.Net on loopback): the request shape
-/// of SPEC §5, the mapping of answers, and failing closed on everything that is not an answer.
+/// documented in docs/AUTHORIZATION.md#request, the mapping of answers, and failing closed on everything that is not an answer.
 /// </summary>
 public sealed class AuthZenPdpClientTests : IDisposable
 {
@@ -73,7 +73,7 @@ public sealed class AuthZenPdpClientTests : IDisposable
     }
 
     [Fact]
-    public async Task Request_body_is_the_SPEC_shape_field_by_field_with_the_bearer_token()
+    public async Task Request_body_is_the_documented_AuthZEN_shape_field_by_field_with_the_bearer_token()
     {
         Answer(Evaluation, 200, """{"decision":true}""");
 

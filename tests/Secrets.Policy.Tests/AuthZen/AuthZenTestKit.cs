@@ -36,7 +36,7 @@ internal static class AuthZenTestKit
 
     public static readonly DateTimeOffset CreatedAt = new(2024, 5, 1, 12, 0, 0, 123, TimeSpan.Zero);
 
-    /// <summary>A question with every member of SPEC §5 set.</summary>
+    /// <summary>A question with every documented member set (docs/AUTHORIZATION.md#request).</summary>
     public static PolicyRequest Full(string subject = "alice", string uri = "openbao+kv2://secret/app/db#password", string action = "read") => new(
         new PolicySubject("user", subject, "t1", "cli-1", "https://issuer.example", "jkt-123"),
         new PolicyResource(CanonicalSecretUri.Parse(uri, null, UriAllowance.Prefix), "t1", new ResourceAttributes("alice", "bob", CreatedAt)),

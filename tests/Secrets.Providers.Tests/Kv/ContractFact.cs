@@ -10,7 +10,7 @@ namespace Secrets.Providers.Tests.Kv;
 /// reason.
 /// </summary>
 /// <remarks>
-/// Why this shape: the contract tests live in abstract base classes (STYLE §7), and xunit 2 has no
+/// Why this shape: the contract tests live in abstract base classes, and xunit 2 has no
 /// dynamic skip, while a Skip argument on the attribute is fixed at compile time and would skip the test for
 /// every store. A test case discoverer, however, is called once per concrete test class for each
 /// inherited method, and can see that class. So the one class that needs a real OpenBao/Vault

@@ -17,7 +17,7 @@ namespace Secrets.Providers.Tests.Kv;
 
 /// <summary>
 /// The KVv2 client against a scripted provider (WireMock.Net on loopback): how provider faults,
-/// timeouts, redirects, token renewal and AppRole re-login reach the caller (SPEC §3).
+/// timeouts, redirects, token renewal and AppRole re-login reach the caller (docs/PROVIDERS.md).
 /// Each test owns its server, its service provider and its captured logs.
 /// </summary>
 public sealed class Kv2FaultTests : IDisposable

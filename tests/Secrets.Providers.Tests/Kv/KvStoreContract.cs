@@ -5,7 +5,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Providers.Tests.Kv;
 
 /// <summary>
-/// The behaviours every <see cref="IKvStore"/> has (SPEC §3, STYLE §7): one suite, one subclass per
+/// The behaviours every <see cref="IKvStore"/> has (docs/PROVIDERS.md): one suite, one subclass per
 /// store, each providing only <see cref="CreateStoreAsync"/>. Every test works below its own
 /// <c>contract/&lt;guid&gt;/…</c> prefix, so stores may be shared between tests (and real servers
 /// are never cleaned up by accident). Tests use <see cref="ContractFactAttribute"/> so that a

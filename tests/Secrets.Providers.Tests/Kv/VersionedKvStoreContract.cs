@@ -6,7 +6,7 @@ namespace Secrets.Providers.Tests.Kv;
 /// <summary>
 /// What a versioned store (KVv2: OpenBao, HashiCorp Vault, the embedded dev server) adds to the
 /// contract: versions, pinned reads, check-and-set, soft delete / undelete / destroy, destroy all,
-/// <c>max_versions</c> and custom metadata (SPEC §3). Stores without versions never inherit these.
+/// <c>max_versions</c> and custom metadata (docs/PROVIDERS.md). Stores without versions never inherit these.
 /// </summary>
 public abstract class VersionedKvStoreContract : KvStoreContract
 {

@@ -4,7 +4,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Grants.Authentication;
 
 /// <summary>
-/// How callers are authenticated (SPEC §6), bound from the SPEC's variables:
+/// How callers are authenticated (docs/AUTHENTICATION.md), bound from the documented variables (docs/CONFIGURATION.md):
 /// <c>SECRETS_API_REQUIRE_AUTH</c> and <c>SECRETS_ENFORCE_SCOPES</c> (dev/test false, prod true), <c>SECRETS_REQUIRE_SENDER_BINDING</c>
 /// (prod true), <c>TOKEN_REPLAY_GUARD</c> (true), <c>SECRETS_AUDIENCE</c> (<c>crud.secrets</c>), the key
 /// source (<c>OIDC_AUTHORITY</c>, or <c>OIDC_ISSUER</c> with <c>OIDC_JWKS_PATH</c> or <c>OIDC_JWKS_URL</c>),

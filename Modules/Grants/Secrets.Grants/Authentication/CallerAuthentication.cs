@@ -11,7 +11,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Grants.Authentication;
 
 /// <summary>
-/// Establishes the <see cref="Caller"/> of a request (SPEC §6): takes the access token from
+/// Establishes the <see cref="Caller"/> of a request (docs/AUTHENTICATION.md): takes the access token from
 /// <c>Authorization: Bearer</c> or <c>Authorization: DPoP</c>, validates it
 /// (<see cref="AccessTokenValidation"/>), checks its sender binding — a DPoP proof for <c>cnf.jkt</c>
 /// (RFC 9449), the connection's client certificate for <c>cnf.x5t#S256</c> (RFC 8705) — and only then
@@ -108,7 +108,7 @@ internal sealed partial class CallerAuthentication(
         var caller = claims.ToCaller(binding, http.TraceIdentifier);
         if (proof is not null)
         {
-            // Everything else passed: only now is the proof's jti spent (SPEC §6).
+            // Everything else passed: only now is the proof's jti spent (docs/AUTHENTICATION.md#anti-replay).
             bool claimed;
             try
             {

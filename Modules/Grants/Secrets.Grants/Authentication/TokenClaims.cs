@@ -6,7 +6,8 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Grants.Authentication;
 
 /// <summary>
-/// The claims of a validated access token that the service uses (SPEC §5, §6), read from its payload as
+/// The claims of a validated access token that the service uses (docs/AUTHENTICATION.md#token-acceptance,
+/// docs/AUTHORIZATION.md), read from its payload as
 /// issued: <c>sub</c>, the client (<c>client_id</c>, else <c>azp</c>), <c>iss</c>, <c>aud</c>, <c>jti</c>, the
 /// scopes (space-separated <c>scope</c>, or an <c>scp</c> array), the binding (<c>cnf.jkt</c> or
 /// <c>cnf.x5t#S256</c>) and the workload context (<c>workflow_run_id</c>, <c>node_id</c>, <c>system_id</c>).

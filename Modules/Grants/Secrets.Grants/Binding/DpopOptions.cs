@@ -4,7 +4,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Grants.Binding;
 
 /// <summary>
-/// How DPoP proofs are checked (SPEC §6, RFC 9449). <see cref="ReplayWindowSeconds"/>: <c>ANTI_REPLAY_TTL_S</c>
+/// How DPoP proofs are checked (docs/AUTHENTICATION.md#dpop, RFC 9449). <see cref="ReplayWindowSeconds"/>: <c>ANTI_REPLAY_TTL_S</c>
 /// (300): the oldest <c>iat</c> accepted, and how long the caller keeps a proof <c>jti</c>, plus
 /// <see cref="FutureSkew"/>. <see cref="NonceRequired"/>: <c>DPOP_NONCE_REQUIRED</c> (false): proofs must
 /// carry a nonce this server issued. <see cref="Algorithms"/>: <c>DPOP_SIGNING_ALGS</c> (every supported

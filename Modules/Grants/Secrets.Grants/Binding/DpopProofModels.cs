@@ -22,7 +22,7 @@ internal sealed record DpopProofRequest(
 
 /// <summary>
 /// A proof that passed every check. The caller still has to accept <see cref="Jti"/> only once within
-/// <see cref="DpopOptions.ReplayHold"/> (SPEC §6), after everything else about the request passed.
+/// <see cref="DpopOptions.ReplayHold"/> (docs/AUTHENTICATION.md#anti-replay), after everything else about the request passed.
 /// </summary>
 internal sealed record DpopProof(string Jti, DateTimeOffset IssuedAt, string Thumbprint);
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Secrets.Grants.Binding;
 
 /// <summary>
-/// Checks a DPoP proof presented with a DPoP-bound access token (RFC 9449 §4.3, §7.1; SPEC §6): exactly one
+/// Checks a DPoP proof presented with a DPoP-bound access token (RFC 9449 §4.3, §7.1; docs/AUTHENTICATION.md#dpop): exactly one
 /// <c>DPoP</c> header; a compact JWS no longer than <see cref="DpopOptions.MaxProofLength"/>; <c>typ</c>
 /// <c>dpop+jwt</c>; no <c>crit</c>; an allowed asymmetric <c>alg</c>; a public <c>jwk</c> suited to it that
 /// verifies the signature; <c>jti</c> (≤ 256 characters), <c>htm</c>, <c>htu</c>, <c>iat</c> within

@@ -5,7 +5,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Grants.State;
 
 /// <summary>
-/// What a grant is for (SPEC §5): subject, tenant, canonical URI and purpose. The caller's binding
+/// What a grant is for (docs/AUTHORIZATION.md#grants): subject, tenant, canonical URI and purpose. The caller's binding
 /// is kept in the grant rather than in the key, so a changed binding finds the grant and is denied
 /// instead of silently getting a grant of its own. <see cref="Value"/> is a SHA-256 digest, so keys
 /// are fixed-length and no client-chosen text reaches the store's key space.
@@ -49,7 +49,7 @@ internal readonly record struct GrantUse(GrantLookup Outcome, Grant? Grant, int 
 }
 
 /// <summary>
-/// Grant, use-counter and negative-cache state (SPEC §5), in memory on one node or in Redis across
+/// Grant, use-counter and negative-cache state (docs/AUTHORIZATION.md#grants), in memory on one node or in Redis across
 /// many. Every operation is atomic on its key: <c>max_uses</c> holds exactly however many callers
 /// race. Time comes from the injected <see cref="TimeProvider"/> (passed to Redis as an argument) so
 /// expiry is the same on every node and testable. A store that cannot be reached throws

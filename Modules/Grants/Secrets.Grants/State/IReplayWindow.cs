@@ -5,7 +5,7 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.State;
 
-/// <summary>What a claimed id is unique within (SPEC §6, anti-replay).</summary>
+/// <summary>What a claimed id is unique within (docs/AUTHENTICATION.md#anti-replay).</summary>
 internal enum ReplayScope
 {
     /// <summary>A DPoP proof's <c>jti</c>, per proof key: accepted once within <c>ANTI_REPLAY_TTL_S</c>.</summary>
@@ -34,7 +34,7 @@ internal readonly record struct ReplayId(ReplayScope Scope, string Digest)
     /// <summary>
     /// An access token used under a grant: the grant's key (subject, tenant, URI, purpose), the
     /// caller's <see cref="SenderBinding"/> string (null when unbound), the grant's decision id and the
-    /// token's <c>jti</c>: the tuple SPEC §6 names, for this grant only (a grant that is used up or
+    /// token's <c>jti</c>: the tuple named in docs/AUTHENTICATION.md#anti-replay, for this grant only (a grant that is used up or
     /// expires ends its window; the next decision opens a new one). Claim until the grant's expiry.
     /// </summary>
     public static ReplayId ForTokenForGrant(GrantKey grant, string? binding, string decisionId, string tokenJti) =>
@@ -52,7 +52,7 @@ internal readonly record struct ReplayId(ReplayScope Scope, string Digest)
 }
 
 /// <summary>
-/// "Seen this id before, within its window?" (SPEC §6): the one replay window, in memory on one node
+/// "Seen this id before, within its window?" (docs/AUTHENTICATION.md#anti-replay): the one replay window, in memory on one node
 /// or in Redis across many (on the grant state's connection). A claim is atomic: however many callers
 /// race, on however many nodes, exactly one gets <c>true</c>. Time comes only from the injected
 /// <see cref="TimeProvider"/> (passed to Redis as an argument), so every node and a test's fake clock

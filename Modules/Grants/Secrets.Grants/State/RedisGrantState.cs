@@ -7,7 +7,7 @@ namespace Secrets.Grants.State;
 
 /// <summary>
 /// Grant state in Redis (<c>REDIS_URL</c>), shared by every node so that <c>max_uses</c> and cached
-/// denies hold across them (SPEC §5). Each operation is one Lua script, so it is atomic on its key;
+/// denies hold across them (docs/AUTHORIZATION.md#multi-node-redis). Each operation is one Lua script, so it is atomic on its key;
 /// the current time is an argument taken from the injected <see cref="TimeProvider"/>, so every node
 /// (and a test's fake clock) decides expiry the same way, and Redis's own key expiry only cleans up
 /// a while after the logical expiry. Times are kept in Unix milliseconds.

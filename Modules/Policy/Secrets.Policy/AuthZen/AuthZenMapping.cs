@@ -7,7 +7,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Policy.AuthZen;
 
 /// <summary>
-/// <see cref="PolicyRequest"/> ↔ AuthZEN JSON (SPEC §5), in one place for the client and the
+/// <see cref="PolicyRequest"/> ↔ AuthZEN JSON (docs/AUTHORIZATION.md#request), in one place for the client and the
 /// embedded PDP's endpoints: requests out and in, verdicts out (server) and in (client).
 /// </summary>
 internal static class AuthZenMapping

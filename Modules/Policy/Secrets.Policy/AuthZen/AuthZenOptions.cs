@@ -4,7 +4,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Policy.AuthZen;
 
 /// <summary>
-/// The external PDP (SPEC §5): <c>PDP_URL</c> (absolute http/https base URL), <c>PDP_TOKEN</c>
+/// The external PDP (docs/AUTHORIZATION.md#an-external-pdp-over-authzen): <c>PDP_URL</c> (absolute http/https base URL), <c>PDP_TOKEN</c>
 /// (optional bearer token) and <c>PDP_TIMEOUT_MS</c> (one attempt's bound, default 2000, 100..60000).
 /// </summary>
 internal sealed record AuthZenOptions(Uri BaseUrl, string? Token, TimeSpan Timeout)

@@ -7,7 +7,7 @@ using Secrets.Policy.Decisions;
 namespace Secrets.Policy.AuthZen;
 
 /// <summary>
-/// The PDP as an external AuthZEN server (SPEC §5, <c>PDP_URL</c>): one question is
+/// The PDP as an external AuthZEN server (<c>PDP_URL</c>, docs/AUTHORIZATION.md#an-external-pdp-over-authzen): one question is
 /// POST /access/v1/evaluation, more are one POST /access/v1/evaluations with the semantic. Each call
 /// is one attempt bounded by <c>PDP_TIMEOUT_MS</c>. It fails closed: no answer, a non-2xx status or
 /// an answer that is not a JSON object (or, for a batch, has no <c>evaluations</c> array or more

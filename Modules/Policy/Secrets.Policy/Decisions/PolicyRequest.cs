@@ -4,7 +4,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Policy.Decisions;
 
 /// <summary>
-/// One access question in the PDP's own terms, AuthZEN-shaped (SPEC §5): what the embedded PDP
+/// One access question in the PDP's own terms, AuthZEN-shaped (docs/AUTHORIZATION.md): what the embedded PDP
 /// evaluates, what the AuthZEN client sends and what the AuthZEN endpoints receive.
 /// </summary>
 internal sealed record PolicyRequest(PolicySubject Subject, PolicyResource Resource, string Action, PolicyContext Context)

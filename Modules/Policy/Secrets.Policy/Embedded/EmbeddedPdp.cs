@@ -4,7 +4,7 @@ using Secrets.Policy.Decisions;
 namespace Secrets.Policy.Embedded;
 
 /// <summary>
-/// The embedded PDP (SPEC §5): evaluates the rules of the policy file in force. A batch is answered
+/// The embedded PDP (docs/AUTHORIZATION.md#the-embedded-pdp): evaluates the rules of the policy file in force. A batch is answered
 /// from one policy set, even when a reload swaps it meanwhile. It never throws for a policy reason:
 /// a question no rule permits is a deny.
 /// </summary>

@@ -131,7 +131,7 @@ internal readonly record struct PurposeSet(int Bits)
 {
     public static readonly PurposeSet All = new(Enum.GetValues<Purpose>().Aggregate(0, (bits, p) => bits | Bit(p)));
 
-    /// <summary>Purpose names in SPEC order, for messages.</summary>
+    /// <summary>Purpose names in documented order, for messages.</summary>
     public static readonly IReadOnlyList<string> Names = Enum.GetValues<Purpose>().Select(p => p.Name()).ToArray();
 
     private static readonly FrozenDictionary<string, int> ByName =

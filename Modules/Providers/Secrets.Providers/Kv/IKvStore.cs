@@ -4,7 +4,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Providers.Kv;
 
 /// <summary>
-/// The one versioned KV abstraction every provider implements (STYLE §2). Its shape follows
+/// The one versioned KV abstraction every provider implements (docs/PROVIDERS.md#one-versioned-kv-abstraction). Its shape follows
 /// KVv2; stores declare what they support and <see cref="KvStoreRegistry"/> enforces it.
 /// </summary>
 internal interface IKvStore

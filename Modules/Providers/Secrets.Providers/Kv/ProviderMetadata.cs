@@ -3,7 +3,7 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Kv;
 
-/// <summary>The custom metadata stamps of SPEC §3 (created_by, created_at, owner).</summary>
+/// <summary>The custom metadata stamps (created_by, created_at, owner; docs/PROVIDERS.md#metadata-stamps).</summary>
 internal static class ProviderMetadata
 {
     public const string CreatedBy = "created_by";

@@ -6,7 +6,7 @@ using static Secrets.Testing.HttpAssertions;
 namespace Secrets.Audit.Tests.Features.RecordAudit;
 
 /// <summary>
-/// Every published AuditRecord becomes one event (SPEC §7) in the ring buffer, the SSE stream and the
+/// Every published AuditRecord becomes one event (docs/AUDIT.md) in the ring buffer, the SSE stream and the
 /// structured log; failures are audited by the host from the operation's intent.
 /// </summary>
 public sealed class AuditRecordTests : IDisposable
@@ -248,7 +248,7 @@ public sealed class AuditRecordTests : IDisposable
     [Fact]
     public async Task Tenant_mount_violation_is_audited()
     {
-        // SPEC §1: an audit event for every decision; the tenant guard is the first, fail-closed decision (SPEC §2).
+        // An audit event for every decision (docs/AUDIT.md); the tenant guard is the first, fail-closed decision (docs/URIS.md#tenant-guard).
         const string uri = "yaml://other/app#token";
         using var response = await client.SendAsync(Get($"/api/secrets/value?uri={Q(uri)}", "audit-tenant-1"));
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "TENANT_MOUNT_MISMATCH");

@@ -7,7 +7,7 @@ namespace Secrets.Providers.Tests.Features.Kv2EndToEnd;
 
 /// <summary>
 /// POST /api/secrets, GET /api/secrets/value, GET /api/secrets (YAML only), DELETE /api/secrets and
-/// POST /api/secrets/rotate through the public API against the embedded KVv2 server (SPEC §3, §4):
+/// POST /api/secrets/rotate through the public API against the embedded KVv2 server (docs/PROVIDERS.md, docs/API.md):
 /// status, body, what the server stores (raw Vault API) and the audit record with kv_version.
 /// </summary>
 public sealed class Kv2EndToEndTests(Kv2EndToEndHost host) : Kv2EndToEndTest(host), IClassFixture<Kv2EndToEndHost>
@@ -261,7 +261,7 @@ public sealed class Kv2EndToEndTests(Kv2EndToEndHost host) : Kv2EndToEndTest(hos
     [Fact]
     public async Task Fragment_delete_audit_carries_the_new_kv_version()
     {
-        // SPEC §7: kv_version "when known" — a fragment delete writes version 2, so it is known.
+        // docs/AUDIT.md#the-event: kv_version "when known" — a fragment delete writes version 2, so it is known.
         var path = NewPath("fragdelaudit");
         await WriteAsync(Ob(path), new { keep = "k", drop = "d" });
 

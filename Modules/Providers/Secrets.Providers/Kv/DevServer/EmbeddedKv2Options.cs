@@ -3,8 +3,8 @@ using System.Net;
 namespace Secrets.Providers.Kv.DevServer;
 
 /// <summary>
-/// Where the embedded dev KVv2 server listens and which token it accepts (SPEC §3:
-/// <c>VAULT_DEV_ADDR</c>, <c>VAULT_DEV_ROOT_TOKEN</c>). Port 0 picks a free port.
+/// Where the embedded dev KVv2 server listens and which token it accepts
+/// (<c>VAULT_DEV_ADDR</c>, <c>VAULT_DEV_ROOT_TOKEN</c>; docs/PROVIDERS.md#embedded-dev-kvv2-server). Port 0 picks a free port.
 /// </summary>
 internal sealed record EmbeddedKv2Options(string Address = EmbeddedKv2Options.DefaultAddress, string RootToken = EmbeddedKv2Options.DefaultRootToken)
 {

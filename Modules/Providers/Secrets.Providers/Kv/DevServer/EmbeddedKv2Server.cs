@@ -16,7 +16,7 @@ namespace Secrets.Providers.Kv.DevServer;
 
 /// <summary>
 /// An in-memory server that answers OpenBao's / Vault's HTTP API for the KV version 2 secrets
-/// engine the way <c>bao server -dev</c> does (SPEC §3 "Embedded dev KVv2"), so the real KVv2
+/// engine the way <c>bao server -dev</c> does (docs/PROVIDERS.md#embedded-dev-kvv2-server), so the real KVv2
 /// client code path runs against it unchanged. It has one root token, a KVv2 mount
 /// <c>secret/</c>, its own Kestrel bound to loopback only, and no persistence.
 /// </summary>

@@ -3,7 +3,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Providers.Kv.Kv2;
 
 /// <summary>
-/// One KVv2 provider's settings (SPEC §3), bound from its own prefix first (<c>OPENBAO_*</c> or
+/// One KVv2 provider's settings (docs/PROVIDERS.md#configuration), bound from its own prefix first (<c>OPENBAO_*</c> or
 /// <c>HASHICORP_*</c>) and <c>VAULT_*</c> second, so OpenBao and HashiCorp can point at different servers.
 /// </summary>
 internal sealed record Kv2Options(

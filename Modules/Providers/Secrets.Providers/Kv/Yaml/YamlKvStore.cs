@@ -6,7 +6,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Providers.Kv.Yaml;
 
 /// <summary>
-/// The YAML provider (SPEC §3, dev only): top-level key = mount, path segments walk nested maps,
+/// The YAML provider (dev only, docs/PROVIDERS.md): top-level key = mount, path segments walk nested maps,
 /// fragment = key. A map at a path is a secret; its map-valued children are sub-paths, so writing
 /// or deleting a secret never touches the secrets below it. No versions, no metadata.
 /// </summary>
