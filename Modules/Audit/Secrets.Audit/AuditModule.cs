@@ -25,7 +25,7 @@ public static class AuditModule
             && Settings.Bool(config["ENABLE_DEV_ENDPOINTS"], "ENABLE_DEV_ENDPOINTS", profile == DeploymentProfile.Dev);
         builder.Services.AddSingleton(new AuditOptions(
             devEndpoints,
-            Settings.Int(config["AUDIT_BUFFER_SIZE"], "AUDIT_BUFFER_SIZE", 10_000, 1, 1_000_000),
+            Settings.Int(config["AUDIT_BUFFER_SIZE"], "AUDIT_BUFFER_SIZE", 10_000, 1, 100_000),
             IncludeRawUri: profile == DeploymentProfile.Dev,
             LogLines(config["AUDIT_LOG"], profile)));
         builder.Services.AddSingleton<AuditLog>();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
 using Secrets.Shared.Kernel;
@@ -5,14 +6,16 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Audit.Log;
 
 /// <summary>
-/// The audit trail: every record becomes one <see cref="AuditEvent"/> in the ring buffer and on the SSE
-/// stream, and a log line when <c>AUDIT_LOG</c> asks for it (every record, or denies and failures only).
+/// The audit trail: every record becomes one event (the JSON of <see cref="AuditEvent"/>) in the ring
+/// buffer and on the SSE stream, and a log line when <c>AUDIT_LOG</c> asks for it (every record, or
+/// denies and failures only).
 /// </summary>
 internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, AuditOptions options, ILogger<AuditTrail> logger) : IAuditTrail
 {
     public void Write(AuditRecord record)
     {
-        var e = log.Append(id => ToEvent(id, record));
+        var eventType = EventTypeName(record.Type);
+        log.Append((Trail: this, Record: record), eventType, static (json, id, state) => state.Trail.WriteEvent(json, id, state.Record));
         var logged = options.LogLines switch
         {
             AuditLogLines.All => true,
@@ -20,31 +23,55 @@ internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, Aud
             _ => false,
         };
         if (logged)
-            LogAudit(logger, e.EventType, e.Effect, e.Purpose, e.ResourceRef, e.Subject, e.DecisionId, e.KvVersion, e.ErrorCode, e.CorrelationId);
+            LogAudit(logger, eventType, EffectNames[(int)record.Effect], record.Purpose?.Name(), record.Uri is null ? null : tenant.ResourceRef(record.Uri),
+                record.Caller.Subject, record.DecisionId, record.KvVersion, record.ErrorCode, record.Caller.CorrelationId);
     }
 
-    private AuditEvent ToEvent(long id, AuditRecord r) => new(
-        id,
-        EventTypeName(r.Type),
-        r.Time,
-        tenant.TenantId,
-        r.Caller.Subject,
-        r.Caller.ClientId,
-        r.Purpose?.Name(),
-        EffectNames[(int)r.Effect],
-        r.Uri is null ? null : tenant.ResourceRef(r.Uri),
-        r.Uri?.Provider,
-        r.DecisionId,
-        r.KvVersion,
-        r.Caller.CorrelationId,
-        r.TraceId,
-        r.SpanId,
-        r.ErrorCode,
-        options.IncludeRawUri ? r.Uri?.ToString() : null,
-        r.Source is null ? null : tenant.ResourceRef(r.Source),
-        options.IncludeRawUri ? r.Source?.ToString() : null,
-        r.SourceKvVersion,
-        r.RelatedDecisionIds.Count == 0 ? null : r.RelatedDecisionIds);
+    /// <summary>The event's JSON: the members of <see cref="AuditEvent"/>, in its order and with its names.</summary>
+    private void WriteEvent(Utf8JsonWriter json, long id, AuditRecord r)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("id", id);
+        json.WriteString("event_type", EventTypeName(r.Type));
+        json.WriteString("time", r.Time);
+        json.WriteString("tenant", tenant.TenantId);
+        json.WriteString("subject", r.Caller.Subject);
+        json.WriteString("client", r.Caller.ClientId);
+        json.WriteString("purpose", r.Purpose?.Name());
+        json.WriteString("effect", EffectNames[(int)r.Effect]);
+        json.WriteString("resource_ref", r.Uri is null ? null : tenant.ResourceRef(r.Uri));
+        json.WriteString("provider", r.Uri?.Provider);
+        json.WriteString("decision_id", r.DecisionId);
+        WriteNumber(json, "kv_version", r.KvVersion);
+        json.WriteString("correlation_id", r.Caller.CorrelationId);
+        json.WriteString("trace_id", r.TraceId);
+        json.WriteString("span_id", r.SpanId);
+        json.WriteString("error_code", r.ErrorCode);
+        json.WriteString("uri", options.IncludeRawUri ? r.Uri?.ToString() : null);
+        json.WriteString("source_resource_ref", r.Source is null ? null : tenant.ResourceRef(r.Source));
+        json.WriteString("source_uri", options.IncludeRawUri ? r.Source?.ToString() : null);
+        WriteNumber(json, "source_kv_version", r.SourceKvVersion);
+        if (r.RelatedDecisionIds.Count == 0)
+        {
+            json.WriteNull("related_decision_ids");
+        }
+        else
+        {
+            json.WriteStartArray("related_decision_ids");
+            foreach (var decision in r.RelatedDecisionIds)
+                json.WriteStringValue(decision);
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is { } n)
+            json.WriteNumber(name, n);
+        else
+            json.WriteNull(name);
+    }
 
     private static readonly string[] EffectNames = Enum.GetNames<AuditEffect>().Select(n => n.ToLowerInvariant()).ToArray();
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http;
 using Secrets.Audit.Log;
@@ -41,7 +40,9 @@ internal sealed class StreamEventsEndpoint(AuditLog log, AuditOptions options, T
                 try
                 {
                     var e = await reader.ReadAsync(wait.Token);
-                    await HttpContext.Response.WriteAsync($"id: {e.Id}\nevent: {e.EventType}\ndata: {JsonSerializer.Serialize(e)}\n\n", ct);
+                    await HttpContext.Response.WriteAsync($"id: {e.Id}\nevent: {e.EventType}\ndata: ", ct);
+                    await HttpContext.Response.Body.WriteAsync(e.Json, ct);
+                    await HttpContext.Response.WriteAsync("\n\n", ct);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
