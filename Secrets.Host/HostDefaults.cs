@@ -40,10 +40,15 @@ internal static class HostDefaults
         builder.AddRateLimits();
 
         var json = !string.Equals(config["LOG_FORMAT"] ?? (profile == DeploymentProfile.Dev ? "text" : "json"), "text", StringComparison.OrdinalIgnoreCase);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<Serilog.Core.ILogEventEnricher, CorrelationIdEnricher>();   // picked up by ReadFrom.Services
         builder.Services.AddSerilog((services, log) =>
         {
             log.MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                // ASP.NET Core opens a logging scope for every request while this category is on: two context
+                // changes per request that no line of ours uses (the correlation id comes from the request)
+                .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", Serilog.Events.LevelAlias.Off)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
                 .MinimumLevel.Override("MassTransit", Serilog.Events.LogEventLevel.Warning)
                 .MinimumLevel.Override("System.Net.Http.HttpClient", Serilog.Events.LogEventLevel.Warning)
@@ -63,10 +68,22 @@ internal static class HostDefaults
             }, blockWhenFull: true);
         }, preserveStaticLogger: true);   // each host (and each test host) keeps its own logger
 
-        builder.Services.AddOpenTelemetry()
+        // Metrics are always served at /metrics. Spans cost a request a good share of its time, so they are
+        // recorded only when something receives them: an OTLP collector at OTEL_EXPORTER_OTLP_ENDPOINT
+        // (docs/AUDIT.md#traces). Without one, ASP.NET Core still gives each request an activity, so audit
+        // records carry its trace and span ids.
+        var otlp = !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("secrets-platform"))
-            .WithTracing(t => t.AddSource(Telemetry.Name).AddAspNetCoreInstrumentation())
-            .WithMetrics(m => m.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            .WithMetrics(m =>
+            {
+                m.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                if (otlp)
+                    m.AddOtlpExporter();
+            });
+        if (otlp)
+            telemetry.WithTracing(t => t.AddSource(Telemetry.Name).AddAspNetCoreInstrumentation().AddOtlpExporter());
+        RequestActivities.Listen();
         builder.Services.AddHealthChecks();
 
         if (tenant.SaltGenerated)
@@ -127,7 +144,8 @@ internal static class HostDefaults
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.UseSwaggerGen();
+        // the OpenAPI document and its UI only under /swagger: their middleware need not look at every request
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase), swagger => swagger.UseSwaggerGen());
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/swagger/{documentName}/swagger.json"));
         return app;
     }

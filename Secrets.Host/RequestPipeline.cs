@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
 using Secrets.Shared.Kernel;
-using Serilog.Context;
 
 namespace Secrets.Host;
 
@@ -27,31 +26,28 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = limits.MaxRequestBodyBytes;
 
-        using (LogContext.PushProperty("CorrelationId", correlationId))
+        try
         {
-            try
-            {
-                if (http.Request.ContentLength > limits.MaxRequestBodyBytes)
-                    throw new SecretsProblem(ErrorCode.PayloadTooLarge);
-                if (http.Request.ContentLength is null)
-                    http.Request.Body = new LimitedReadStream(http.Request.Body, limits.MaxRequestBodyBytes);
-                await next(http);
-            }
-            catch (Exception) when (http.RequestAborted.IsCancellationRequested)
-            {
-                // the caller went away mid-request: nobody is left to answer, and it is not a server error
-                logger.LogDebug("request aborted by the client");
-            }
-            catch (Exception ex) when (!http.Response.HasStarted)
-            {
-                var code = Classify(ex);
-                if (code.Status >= 500)
-                    logger.LogError("request failed with {Code}: {ExceptionType}", code.Value, ex.GetType().Name);
-                var problem = ex as SecretsProblem;
-                foreach (var (name, value) in problem?.Headers ?? [])
-                    http.Response.Headers.Append(name, value);
-                await ProblemBody.WriteAsync(http, ProblemBody.For(code, correlationId) with { Detail = problem?.Detail ?? code.Detail }, problem?.RetryAfter);
-            }
+            if (http.Request.ContentLength > limits.MaxRequestBodyBytes)
+                throw new SecretsProblem(ErrorCode.PayloadTooLarge);
+            if (http.Request.ContentLength is null)
+                http.Request.Body = new LimitedReadStream(http.Request.Body, limits.MaxRequestBodyBytes);
+            await next(http);
+        }
+        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // the caller went away mid-request: nobody is left to answer, and it is not a server error
+            logger.LogDebug("request aborted by the client");
+        }
+        catch (Exception ex) when (!http.Response.HasStarted)
+        {
+            var code = Classify(ex);
+            if (code.Status >= 500)
+                logger.LogError("request failed with {Code}: {ExceptionType}", code.Value, ex.GetType().Name);
+            var problem = ex as SecretsProblem;
+            foreach (var (name, value) in problem?.Headers ?? [])
+                http.Response.Headers.Append(name, value);
+            await ProblemBody.WriteAsync(http, ProblemBody.For(code, correlationId) with { Detail = problem?.Detail ?? code.Detail }, problem?.RetryAfter);
         }
     }
 

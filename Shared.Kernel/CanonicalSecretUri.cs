@@ -84,11 +84,22 @@ public sealed record CanonicalSecretUri
 
     public static bool TryParse(string? input, int? version, UriAllowance allow, out CanonicalSecretUri uri, out ErrorCode error)
     {
-        var failure = ParseCore(input, version, allow, out var parsed);
-        uri = parsed!;
-        error = failure ?? ErrorCode.MalformedUri;
-        return failure is null;
+        error = ErrorCode.MalformedUri;
+        if (input is not null && Parsed.TryGetValue((input, version, allow), out uri))
+            return true;
+        var failure = ParseCore(input, version, allow, out var result);
+        uri = result!;
+        if (failure is not null)
+        {
+            error = failure;
+            return false;
+        }
+        Parsed.Add((input!, version, allow), uri);
+        return true;
     }
+
+    /// <summary>URIs accepted recently, as parsed: parsing is a pure function of its inputs (refusals are not kept).</summary>
+    private static readonly BoundedCache<(string Input, int? Version, UriAllowance Allow), CanonicalSecretUri> Parsed = new(4096);
 
     private static ErrorCode? ParseCore(string? input, int? versionParameter, UriAllowance allow, out CanonicalSecretUri? result)
     {

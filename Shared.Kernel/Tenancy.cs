@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
@@ -82,12 +83,14 @@ public sealed class TenantContext
     /// <summary>base64url(HMAC-SHA256(salt, canonical URI)) without padding.</summary>
     public string ResourceRef(CanonicalSecretUri uri) => ResourceRef(uri.ToString());
 
-    public string ResourceRef(string canonicalUri)
+    public string ResourceRef(string canonicalUri) => resourceRefs.GetOrAdd(canonicalUri, salt, static (uri, key) =>
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(canonicalUri), mac);
-        return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(uri), mac);
+        return Base64Url.EncodeToString(mac);
+    });
+
+    private readonly BoundedCache<string, string> resourceRefs = new(4096);
 }
 
 /// <summary>Runs before the PDP and before any provider call; fails closed.</summary>

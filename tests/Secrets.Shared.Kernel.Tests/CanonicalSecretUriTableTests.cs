@@ -387,4 +387,24 @@ public sealed class CanonicalSecretUriTableTests
             .ShouldBeFalse($"accepted as {uri}");
         error.ShouldBe(ErrorCode.MalformedUri);
     }
+
+    /// <summary>Accepted URIs are remembered by input, version and allowance: each of the three still decides.</summary>
+    [Fact]
+    public void A_remembered_parse_answers_only_for_the_same_input_version_and_allowance()
+    {
+        var prefix = CanonicalSecretUri.Parse("openbao+kv2://secret/cache/*", null, UriAllowance.Prefix);
+        CanonicalSecretUri.Parse("openbao+kv2://secret/cache/*", null, UriAllowance.Prefix).ShouldBeSameAs(prefix);
+        Should.Throw<SecretsProblem>(() => CanonicalSecretUri.Parse("openbao+kv2://secret/cache/*")).Code.ShouldBe(ErrorCode.InvalidWildcard);
+
+        var latest = CanonicalSecretUri.Parse("openbao+kv2://secret/cache/app#k");
+        var pinned = CanonicalSecretUri.Parse("openbao+kv2://secret/cache/app#k", 3);
+        (latest.Version, pinned.Version, pinned.ToString()).ShouldBe((null, 3, "openbao+kv2://secret/cache/app#k?version=3"));
+    }
+
+    [Fact]
+    public void A_refused_uri_is_refused_again_with_its_own_code()
+    {
+        for (var i = 0; i < 2; i++)
+            Should.Throw<SecretsProblem>(() => CanonicalSecretUri.Parse("openbao+kv2://secret/a/../b")).Code.ShouldBe(ErrorCode.IllegalSegment);
+    }
 }

@@ -12,11 +12,15 @@ namespace Secrets.Grants.State;
 /// </summary>
 internal readonly record struct GrantKey(string Value)
 {
-    public static GrantKey For(string tenantId, string subject, CanonicalSecretUri uri, Purpose purpose)
-    {
-        var material = string.Join('\n', tenantId, subject, uri.ToString(), purpose.Name());
-        return new GrantKey(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material))));
-    }
+    public static GrantKey For(string tenantId, string subject, CanonicalSecretUri uri, Purpose purpose) =>
+        Known.GetOrAdd((tenantId, subject, uri.ToString(), purpose), 0, static (k, _) =>
+        {
+            var material = string.Join('\n', k.Tenant, k.Subject, k.Uri, k.Purpose.Name());
+            return new GrantKey(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material))));
+        });
+
+    /// <summary>Keys computed recently: the key is a pure function of what a grant is for.</summary>
+    private static readonly BoundedCache<(string Tenant, string Subject, string Uri, Purpose Purpose), GrantKey> Known = new(4096);
 
     public override string ToString() => Value;
 }

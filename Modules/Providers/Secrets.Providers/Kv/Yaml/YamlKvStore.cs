@@ -23,8 +23,14 @@ internal sealed class YamlKvStore(AtomicYamlFile file, DeploymentProfile profile
     public Task<KvEntry?> ReadAsync(KvPath path, int? version, CancellationToken ct)
     {
         var node = Find(file.Read(), path);
-        return Task.FromResult(node is JsonObject map && HasSecretKeys(map) ? new KvEntry(ToMap(map), null) : null);
+        return Task.FromResult(node is JsonObject map ? Entries.GetValue(map, static m => HasSecretKeys(m) ? new KvEntry(ToMap(m), null) : null) : null);
     }
+
+    /// <summary>
+    /// The entry of each map of the snapshot in force, made once: snapshots are never changed (a write or
+    /// an external edit makes a new one), and an entry lives only as long as its snapshot.
+    /// </summary>
+    private static readonly ConditionalWeakTable<JsonObject, KvEntry?> Entries = new();
 
     public Task<int?> WriteAsync(KvPath path, SecretMap data, int? cas, CancellationToken ct) =>
         UpdateAsync(path, _ => data, ct);

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+using Secrets.Testing;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace Secrets.Host.Tests;
+
+/// <summary>
+/// Spans leave the process only for an OTLP collector (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>); without one
+/// none are recorded, and the audit trail still carries each request's trace id.
+/// </summary>
+public sealed class TraceExportTests : IDisposable
+{
+    private readonly WireMockServer collector = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
+
+    public TraceExportTests() =>
+        collector.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+
+    public void Dispose() => collector.Dispose();
+
+    [Fact]
+    public async Task With_a_collector_the_request_span_and_the_PEP_span_are_exported_with_the_callers_trace_id_and_no_value()
+    {
+        using var host = new SecretsHostFactory(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+        });
+        var client = host.CreateClient();
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY");
+        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+
+        var exported = await ExportedTracesAsync(body => Contains(body, TraceIdBytes(traceId)) && Contains(body, "pep.authorize"u8));
+        Contains(exported, "/api/secrets/value"u8).ShouldBeTrue();
+        Contains(exported, "dev-api-key"u8).ShouldBeFalse();   // the value read never reaches a span
+    }
+
+    [Fact]
+    public async Task Without_a_collector_no_span_is_recorded_and_audit_records_still_carry_the_trace_id()
+    {
+        using var host = new SecretsHostFactory();
+        var client = host.CreateClient();
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("X-Correlation-ID", "trace-off-1");
+
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+
+        host.Services.GetService<TracerProvider>().ShouldBeNull();
+        var audited = (await AuditProbe.EventsAsync(client, "correlation_id=trace-off-1")).ShouldHaveSingleItem();
+        audited["trace_id"]!.GetValue<string>().ShouldBe(traceId);
+    }
+
+    private async Task<byte[]> ExportedTracesAsync(Func<byte[], bool> wanted)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            var match = collector.LogEntries
+                .Where(e => e.RequestMessage.Path == "/v1/traces" && e.RequestMessage.BodyAsBytes is not null)
+                .Select(e => e.RequestMessage.BodyAsBytes!)
+                .FirstOrDefault(wanted);
+            if (match is not null)
+                return match;
+            await Task.Delay(100);
+        }
+        throw new ShouldAssertException("no span batch with the request's trace id reached the collector; paths seen: "
+            + string.Join(", ", collector.LogEntries.Select(e => e.RequestMessage.Path)));
+    }
+
+    private static byte[] TraceIdBytes(ActivityTraceId id)
+    {
+        var bytes = new byte[16];
+        id.CopyTo(bytes);
+        return bytes;
+    }
+
+    private static bool Contains(byte[] body, ReadOnlySpan<byte> part) => body.AsSpan().IndexOf(part) >= 0;
+}
