@@ -39,7 +39,7 @@ internal static class HostDefaults
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.AddRateLimits();
 
-        var json = !string.Equals(config["LOG_FORMAT"] ?? (profile == DeploymentProfile.Dev ? "text" : "json"), "text", StringComparison.OrdinalIgnoreCase);
+        var json = JsonLogs(config["LOG_FORMAT"], profile);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<Serilog.Core.ILogEventEnricher, CorrelationIdEnricher>();   // picked up by ReadFrom.Services
         builder.Services.AddSerilog((services, log) =>
@@ -90,6 +90,12 @@ internal static class HostDefaults
             builder.Services.AddHostedService<GeneratedSaltWarning>();
         return builder;
     }
+
+    /// <summary><c>LOG_FORMAT</c>: <c>text</c> (any case) or JSON lines; unset or empty, text in dev and JSON elsewhere.</summary>
+    internal static bool JsonLogs(string? configured, DeploymentProfile profile) =>
+        string.IsNullOrWhiteSpace(configured)
+            ? profile != DeploymentProfile.Dev
+            : !string.Equals(configured.Trim(), "text", StringComparison.OrdinalIgnoreCase);
 
     public static WebApplicationBuilder AddApiDocument(this WebApplicationBuilder builder)
     {

@@ -11,7 +11,7 @@ internal static class HostProfile
 {
     public static (DeploymentProfile Profile, TenantContext Tenant) Resolve(IConfiguration config)
     {
-        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
         var unsafeAllowed = Settings.Bool(config["ALLOW_UNSAFE_CONFIGURATION"], "ALLOW_UNSAFE_CONFIGURATION", false);
         var salt = FirstSet(config["TENANT_SALT"], config["SECRET_TENANT_SALT"]);
 

@@ -15,6 +15,12 @@ public enum DeploymentProfile
 
 public static class DeploymentProfiles
 {
+    /// <summary>
+    /// The profile the configured <c>ENVIRONMENT</c> names. ASP.NET Core's own environment
+    /// (<c>ASPNETCORE_ENVIRONMENT</c>, <c>--environment</c>) arrives under the same key: <c>Development</c>
+    /// means dev and <c>Production</c> prod, so a deployment marked production never runs as dev;
+    /// <c>Staging</c>, which is neither, is refused like any other unknown name.
+    /// </summary>
     public static DeploymentProfile Parse(string? value) => (value ?? "dev").Trim().ToLowerInvariant() switch
     {
         "" or "dev" or "development" => DeploymentProfile.Dev,
@@ -22,20 +28,6 @@ public static class DeploymentProfiles
         "prod" or "production" => DeploymentProfile.Prod,
         _ => throw new InvalidOperationException("ENVIRONMENT must be one of dev, test, prod"),
     };
-
-    /// <summary>
-    /// The profile from the configured <c>ENVIRONMENT</c>. ASP.NET Core keeps its own environment name
-    /// (ASPNETCORE_ENVIRONMENT) under the same configuration key; when the process has no
-    /// <c>ENVIRONMENT</c> variable of its own, those names (Development, Staging, Production) are not
-    /// ours and the default, dev, applies.
-    /// </summary>
-    public static DeploymentProfile Resolve(string? configured) =>
-        Resolve(configured, Environment.GetEnvironmentVariable("ENVIRONMENT"));
-
-    public static DeploymentProfile Resolve(string? configured, string? processVariable) =>
-        configured is "Development" or "Staging" or "Production" && processVariable is null
-            ? DeploymentProfile.Dev
-            : Parse(configured);
 
     public static bool AllowsDevWrites(this DeploymentProfile profile) => profile is DeploymentProfile.Dev or DeploymentProfile.Test;
 

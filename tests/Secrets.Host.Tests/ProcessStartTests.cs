@@ -25,8 +25,8 @@ public sealed class ProcessStartTests
         };
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
-        start.Environment.Remove("ENVIRONMENT");                       // the default profile is dev …
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";    // … whatever ASP.NET Core's own environment name says
+        start.Environment.Remove("ENVIRONMENT");                       // the README's command runs the dev profile …
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";    // … even where the machine marks everything production (launch settings)
         start.Environment.Remove("TENANT_SALT");
         start.Environment["YAML_VAULT_PATH"] = yaml;
         using var process = Process.Start(start)!;

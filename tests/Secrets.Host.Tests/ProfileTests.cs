@@ -23,6 +23,15 @@ public sealed class ProfileTests
     public void Prod_without_a_tenant_salt_refuses_to_start() =>
         ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("TENANT_SALT", null), ("ENABLE_YAML_PROVIDER", "false")), "TENANT_SALT");
 
+    /// <summary>ASP.NET Core's environment name arrives under the same key: "Production" is prod, never a silent dev.</summary>
+    [Fact]
+    public void AspNet_Production_is_the_prod_profile_and_refuses_to_start_without_a_salt() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "Production"), ("TENANT_SALT", null), ("ENABLE_YAML_PROVIDER", "false")), "TENANT_SALT");
+
+    [Fact]
+    public void AspNet_Staging_is_no_profile_and_refuses_to_start() =>
+        ShouldRefuseToStart(Host(("ENVIRONMENT", "Staging")), "ENVIRONMENT must be one of dev, test, prod");
+
     [Fact]
     public void Prod_with_the_yaml_provider_refuses_to_start() =>
         ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "true")), "YAML");

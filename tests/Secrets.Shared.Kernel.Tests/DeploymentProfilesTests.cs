@@ -15,6 +15,7 @@ public sealed class DeploymentProfilesTests
     [InlineData("Testing", DeploymentProfile.Test)]
     [InlineData("prod", DeploymentProfile.Prod)]
     [InlineData("PRODUCTION", DeploymentProfile.Prod)]
+    [InlineData("Production", DeploymentProfile.Prod)]   // ASP.NET Core's name for it (ASPNETCORE_ENVIRONMENT): never silently dev
     [InlineData("\tprod\n", DeploymentProfile.Prod)]
     public void Environment_names_select_the_profile(string? value, DeploymentProfile expected)
     {
@@ -23,6 +24,7 @@ public sealed class DeploymentProfilesTests
 
     [Theory]
     [InlineData("staging")]
+    [InlineData("Staging")]
     [InlineData("prd")]
     [InlineData("production-eu")]
     [InlineData("de v")]
@@ -39,27 +41,4 @@ public sealed class DeploymentProfilesTests
     {
         profile.AllowsDevWrites().ShouldBe(allowed);
     }
-}
-
-public sealed class DeploymentProfileResolutionTests
-{
-    [Theory]
-    [InlineData("Development")]
-    [InlineData("Staging")]
-    [InlineData("Production")]
-    public void AspNet_environment_names_do_not_pick_the_profile_when_ENVIRONMENT_is_unset(string aspNetName)
-    {
-        DeploymentProfiles.Resolve(aspNetName, processVariable: null).ShouldBe(DeploymentProfile.Dev);
-    }
-
-    [Theory]
-    [InlineData("prod", DeploymentProfile.Prod)]
-    [InlineData("test", DeploymentProfile.Test)]
-    [InlineData(null, DeploymentProfile.Dev)]
-    public void Our_own_names_always_pick_the_profile(string? value, DeploymentProfile expected) =>
-        DeploymentProfiles.Resolve(value, processVariable: null).ShouldBe(expected);
-
-    [Fact]
-    public void An_explicit_ENVIRONMENT_variable_with_an_aspnet_name_is_honoured() =>
-        DeploymentProfiles.Resolve("Production", processVariable: "Production").ShouldBe(DeploymentProfile.Prod);
 }

@@ -20,7 +20,7 @@ public static class AuditModule
     public static IHostApplicationBuilder AddAuditModule(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
         var devEndpoints = profile != DeploymentProfile.Prod
             && Settings.Bool(config["ENABLE_DEV_ENDPOINTS"], "ENABLE_DEV_ENDPOINTS", profile == DeploymentProfile.Dev);
         builder.Services.AddSingleton(new AuditOptions(

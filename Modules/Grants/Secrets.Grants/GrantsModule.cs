@@ -27,7 +27,7 @@ public static class GrantsModule
     public static IHostApplicationBuilder AddGrantsModule(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
         builder.Services.AddSingleton(new GrantOptions(
             DeploymentProfiles.EnforcesAuthorization(profile, config["ENABLE_AUTHORIZATION"]),
             Settings.Int(config["GRANT_TTL_DEFAULT"], "GRANT_TTL_DEFAULT", 300, 1, 86_400),

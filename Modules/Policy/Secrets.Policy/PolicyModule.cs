@@ -23,7 +23,7 @@ public static class PolicyModule
     public static IHostApplicationBuilder AddPolicyModule(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
         var enforce = DeploymentProfiles.EnforcesAuthorization(profile, config["ENABLE_AUTHORIZATION"]);
         var pdpUrl = config["PDP_URL"];
         var policyPath = config["POLICY_PATH"];

@@ -20,14 +20,14 @@ public static class ProvidersModule
     /// <summary>True when the YAML provider is on: <c>ENABLE_YAML_PROVIDER</c>, default on in dev and test, off in prod.</summary>
     public static bool IsYamlEnabled(IConfiguration config)
     {
-        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
         return Settings.Bool(config["ENABLE_YAML_PROVIDER"], "ENABLE_YAML_PROVIDER", profile != DeploymentProfile.Prod);
     }
 
     public static IHostApplicationBuilder AddProvidersModule(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
         if (IsYamlEnabled(config))
         {
             var file = new AtomicYamlFile(YamlPath(config, builder.Environment.ContentRootPath, profile));

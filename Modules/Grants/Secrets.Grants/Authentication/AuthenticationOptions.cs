@@ -41,7 +41,7 @@ internal sealed record AuthenticationOptions
     public static AuthenticationOptions From(IConfiguration config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var profile = DeploymentProfiles.Resolve(config["ENVIRONMENT"]);
+        var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
         var prod = profile == DeploymentProfile.Prod;
         var algorithms = Settings.Csv(config["OIDC_SIGNING_ALGS"], SupportedTokenAlgorithms);
         if (algorithms.Count == 0 || algorithms.Any(a => !SupportedTokenAlgorithms.Contains(a, StringComparer.Ordinal)))
