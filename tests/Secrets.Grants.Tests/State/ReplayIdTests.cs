@@ -16,13 +16,22 @@ public sealed class ReplayIdTests
 
         foreach (var id in ids)
         {
-            id.Digest.Length.ShouldBe(64);
-            id.Digest.ShouldAllBe(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
+            id.Digest.ToString().Length.ShouldBe(64);
+            id.Digest.ToString().ShouldAllBe(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
             id.ToString().ShouldNotContain("canary");
             id.ToString().ShouldNotContain("client-jti");
         }
         ids[0].Scope.ShouldBe(ReplayScope.DpopProof);
         ids[1].Scope.ShouldBe(ReplayScope.TokenForGrant);
+    }
+
+    [Fact]
+    public void Digest_text_is_the_sha256_in_hex_so_redis_keys_stay_as_they_were()
+    {
+        var sha = SHA256.HashData("replay"u8);
+
+        ReplayDigest.Of(sha).ToString().ShouldBe(Convert.ToHexStringLower(sha));
+        ReplayDigest.Of(sha).ShouldBe(ReplayDigest.Of(sha.ToArray()));
     }
 
     [Fact]

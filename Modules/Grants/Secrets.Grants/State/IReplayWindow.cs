@@ -15,12 +15,12 @@ internal enum ReplayScope
 }
 
 /// <summary>
-/// The identity of one claim: its scope and a SHA-256 digest (lower-case hex) over the scope and the
+/// The identity of one claim: its scope and a SHA-256 digest over the scope and the
 /// values that name it. The ids are client-chosen (<c>jti</c>), so only the digest reaches a store's
 /// key space: keys are fixed-length and hold no client text. Every field is length-prefixed before
 /// hashing, so no choice of <c>jti</c> can make two different tuples collide.
 /// </summary>
-internal readonly record struct ReplayId(ReplayScope Scope, string Digest)
+internal readonly record struct ReplayId(ReplayScope Scope, ReplayDigest Digest)
 {
     /// <summary>
     /// A DPoP proof: the proof key's JWK thumbprint (<c>jkt</c>, RFC 7638, of the verified proof's
@@ -47,7 +47,7 @@ internal readonly record struct ReplayId(ReplayScope Scope, string Digest)
         var material = new StringBuilder(scope.ToString());
         foreach (var field in fields)
             material.Append('\n').Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field);
-        return new ReplayId(scope, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material.ToString()))));
+        return new ReplayId(scope, ReplayDigest.Of(SHA256.HashData(Encoding.UTF8.GetBytes(material.ToString()))));
     }
 }
 
