@@ -30,30 +30,3 @@ public sealed record Caller(
     public static Caller Anonymous(string correlationId) =>
         new(AnonymousSubject, null, null, null, null, correlationId);
 }
-
-public enum SenderBindingKind
-{
-    Dpop,
-    Mtls,
-}
-
-/// <summary>
-/// The key the caller's token is bound to (docs/AUTHENTICATION.md#sender-binding-and-grants): a DPoP key thumbprint (<c>cnf.jkt</c>) or an
-/// mTLS certificate thumbprint (<c>cnf.x5t#S256</c>). <see cref="ToString"/> is the form grants keep.
-/// </summary>
-public sealed record SenderBinding(SenderBindingKind Kind, string Thumbprint)
-{
-    public override string ToString() => (Kind == SenderBindingKind.Dpop ? "dpop:" : "mtls:") + Thumbprint;
-}
-
-/// <summary>Decision ids (docs/AUTHORIZATION.md#decision_id): <c>dec_</c> + a time-ordered GUID, on every decision and its audit record.</summary>
-public static class DecisionIds
-{
-    public static string New() => "dec_" + Guid.CreateVersion7().ToString("N");
-}
-
-/// <summary>Owner and creation stamps read server-side from provider metadata; never client-supplied.</summary>
-public sealed record ResourceAttributes(string? Owner, string? CreatedBy, DateTimeOffset? CreatedAt)
-{
-    public static readonly ResourceAttributes None = new(null, null, null);
-}

@@ -3,15 +3,6 @@ using System.Text;
 
 namespace Secrets.Shared.Kernel;
 
-/// <summary>What an operation allows in a URI beyond a plain secret path.</summary>
-[Flags]
-public enum UriAllowance
-{
-    None = 0,
-    /// <summary>A terminal <c>/*</c> (or a bare mount) naming every path below it.</summary>
-    Prefix = 1,
-}
-
 /// <summary>
 /// A Canonical Secret URI (docs/URIS.md): <c>provider[+engine]://mount/path[#fragment][?version=N]</c>.
 /// <see cref="ToString"/> is the canonical form that policies match, resource_ref hashes and audits carry.

@@ -1,0 +1,7 @@
+namespace Secrets.Shared.Kernel;
+
+public enum SenderBindingKind
+{
+    Dpop,
+    Mtls,
+}
