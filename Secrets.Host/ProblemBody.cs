@@ -54,7 +54,3 @@ internal sealed record ProblemBody(
         await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: http.RequestAborted);
     }
 }
-
-internal sealed record FieldError(
-    [property: JsonPropertyName("field")] string Field,
-    [property: JsonPropertyName("message")] string Message);

@@ -1,0 +1,8 @@
+namespace Secrets.Host;
+
+internal enum RateLimitPartitionKind : byte
+{
+    Exempt,
+    Client,
+    Address,
+}
