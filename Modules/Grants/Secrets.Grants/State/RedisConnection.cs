@@ -1,6 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
-using System.Text;
 using StackExchange.Redis;
 
 namespace Secrets.Grants.State;
@@ -106,15 +103,4 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     /// <summary>Redis answered, but not in the shape the script promises (a foreign or damaged key).</summary>
     internal static GrantStateUnavailableException Unexpected(Exception? ex) =>
         new("Redis grant state gave an unexpected answer", ex);
-}
-
-/// <summary>A Lua script with the SHA-1 that EVALSHA names it by.</summary>
-internal sealed class RedisScript(string body)
-{
-    public string Body { get; } = body;
-
-    /// <summary>The script's SHA-1, which is how EVALSHA names it.</summary>
-    [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms",
-        Justification = "SHA-1 is the script identifier that EVALSHA defines, not a security measure.")]
-    public byte[] Hash { get; } = SHA1.HashData(Encoding.UTF8.GetBytes(body));
 }

@@ -5,34 +5,6 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Audit.Features.QueryAudit;
 
-internal sealed class QueryAuditRequest
-{
-    [BindFrom("event_type")] public string? EventType { get; init; }
-    public string? Effect { get; init; }
-    public string? Subject { get; init; }
-    [BindFrom("resource_ref")] public string? ResourceRef { get; init; }
-    [BindFrom("correlation_id")] public string? CorrelationId { get; init; }
-    [BindFrom("decision_id")] public string? DecisionId { get; init; }
-    public DateTimeOffset? Since { get; init; }
-    public int Offset { get; init; }
-    public int Limit { get; init; } = 100;
-}
-
-internal sealed class QueryAuditValidator : Validator<QueryAuditRequest>
-{
-    public const int MaxLimit = 1000;
-
-    public QueryAuditValidator()
-    {
-        RuleFor(x => x.Offset).GreaterThanOrEqualTo(0);
-        RuleFor(x => x.Limit).InclusiveBetween(1, MaxLimit);
-        RuleFor(x => x.Effect).Must(e => e is null or "permit" or "deny" or "success" or "failure")
-            .WithMessage("'effect' must be permit, deny, success or failure.");
-    }
-}
-
-internal sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Offset, int Limit, int Total, int? NextOffset);
-
 /// <summary>GET /api/secrets/audit: the in-memory audit ring buffer, newest first, filtered and paginated (dev helper).</summary>
 internal sealed class QueryAuditEndpoint(AuditLog log, AuditOptions options, TokenRequirements token) : Endpoint<QueryAuditRequest, AuditPage>
 {
