@@ -1,6 +1,5 @@
 using System.Reflection;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Secrets.Policy.AuthZen;
@@ -54,11 +53,4 @@ public static class PolicyModule
 
     public static void AddPolicyHandlers(this IMediatorRegistrationConfigurator cfg) =>
         cfg.AddConsumer<EvaluateAccessHandler>();
-}
-
-/// <summary>Authorization is off and no PDP is configured: nothing asks, and if something did the answer is "unavailable".</summary>
-internal sealed class UnconfiguredPdp : IPolicyDecisionPoint
-{
-    public Task<IReadOnlyList<Contracts.AccessVerdict>> EvaluateAsync(IReadOnlyList<PolicyRequest> requests, Contracts.EvaluationSemantic semantic, CancellationToken ct) =>
-        throw new PdpUnavailableException("no policy decision point is configured");
 }

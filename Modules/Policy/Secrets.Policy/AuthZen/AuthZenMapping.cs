@@ -180,9 +180,3 @@ internal static class AuthZenMapping
     private static AuthZenObligations? NullIfEmpty(AuthZenObligations o) =>
         o is { TtlSeconds: null, MaxUses: null, RequireBinding: null } ? null : o;
 }
-
-/// <summary>One question the embedded PDP received: a <see cref="PolicyRequest"/>, or the reason it is denied without asking.</summary>
-internal sealed record AuthZenQuestion(PolicyRequest? Request, string? Refusal)
-{
-    public static AuthZenQuestion Refused(string reason) => new(null, reason);
-}

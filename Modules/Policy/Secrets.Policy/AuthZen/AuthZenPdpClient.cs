@@ -114,10 +114,3 @@ internal sealed class AuthZenPdpClient(HttpClient http, AuthZenOptions options) 
         return timeout;
     }
 }
-
-/// <summary>The "pdp" ready check (tag ready) of an external PDP.</summary>
-internal sealed class AuthZenHealthCheck(AuthZenPdpClient client) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        client.CheckHealthAsync(cancellationToken);
-}

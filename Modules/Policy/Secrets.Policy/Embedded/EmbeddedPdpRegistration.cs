@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Secrets.Policy.Decisions;
 
@@ -24,33 +22,5 @@ internal static class EmbeddedPdpRegistration
         services.AddHostedService<PolicyFileWatch>();
         services.AddHealthChecks().AddCheck<PdpHealthCheck>("pdp", tags: ["ready"]);
         return services;
-    }
-}
-
-/// <summary>Starts watching the policy file with the host; the container disposes it.</summary>
-internal sealed class PolicyFileWatch(PolicyFile policies) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        policies.Start();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>
-/// Ready: healthy with the rule count; degraded when the last reload failed (the previous rules
-/// stay in force, so the service still answers, but the file on disk is not what is enforced).
-/// </summary>
-internal sealed class PdpHealthCheck(PolicyFile policies) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var count = policies.Current.Rules.Count;
-        var data = new Dictionary<string, object> { ["rules"] = count };
-        return Task.FromResult(policies.LastError is { } error
-            ? HealthCheckResult.Degraded($"the last policy reload failed, the previous {count} rules stay in force: {error}", data: data)
-            : HealthCheckResult.Healthy($"{count} policy rules in force", data));
     }
 }

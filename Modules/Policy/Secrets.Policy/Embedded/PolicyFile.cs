@@ -234,12 +234,3 @@ internal sealed partial class PolicyFile : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot watch {PolicyPath} for changes, polling every {PollSeconds} s instead: {Reason}")]
     private static partial void LogNotWatching(ILogger logger, string policyPath, double pollSeconds, string reason);
 }
-
-/// <summary>A validated policy set, the file's stamp taken before it was read, and the text it came from.</summary>
-internal sealed record LoadedPolicies(PolicySet Set, FileStamp Stamp, string Text);
-
-/// <summary>What the poll compares: last write time and length (default when the file is missing).</summary>
-internal readonly record struct FileStamp(DateTime LastWriteUtc, long Length)
-{
-    public static FileStamp Of(FileInfo info) => info.Exists ? new(info.LastWriteTimeUtc, info.Length) : default;
-}

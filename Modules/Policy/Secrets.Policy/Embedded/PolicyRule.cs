@@ -4,12 +4,6 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Policy.Embedded;
 
-internal enum RuleEffect
-{
-    Permit,
-    Deny,
-}
-
 /// <summary>
 /// One compiled rule of the policy file. Everything a match needs is prepared at load time, so
 /// <see cref="Matches"/> only compares: no parsing, no allocation.
@@ -81,103 +75,5 @@ internal sealed class PolicyRule
         if (AnyPresentClient)
             return !string.IsNullOrEmpty(clientId);
         return Clients is null || (clientId is not null && Clients.Contains(clientId));
-    }
-}
-
-/// <summary>
-/// A resource pattern: a canonical secret URI, exact (optionally with a fragment) or with a terminal
-/// <c>/*</c> (a bare mount is the same as <c>mount/*</c>). Provider, engine and mount always match exactly.
-/// </summary>
-internal sealed class ResourcePattern
-{
-    private readonly string scheme;
-    private readonly string mount;
-    private readonly string path;
-    private readonly string? fragment;
-    private readonly bool isPrefix;
-    private readonly string below;   // path + "/": what every path below a prefix pattern starts with
-
-    public ResourcePattern(CanonicalSecretUri pattern)
-    {
-        scheme = pattern.Scheme;
-        mount = pattern.Mount;
-        path = pattern.Path;
-        fragment = pattern.Fragment;
-        isPrefix = pattern.IsPrefix;
-        below = path.Length == 0 ? "" : path + "/";
-        Text = pattern.ToString();
-    }
-
-    /// <summary>The pattern in canonical form.</summary>
-    public string Text { get; }
-
-    public override string ToString() => Text;
-
-    public bool Matches(CanonicalSecretUri uri)
-    {
-        if (!string.Equals(uri.Scheme, scheme, StringComparison.Ordinal) || !string.Equals(uri.Mount, mount, StringComparison.Ordinal))
-            return false;
-        if (!isPrefix)   // one path: any of its keys, or just the pattern's key; never a listing
-            return !uri.IsPrefix && string.Equals(uri.Path, path, StringComparison.Ordinal)
-                && (fragment is null || string.Equals(uri.Fragment, fragment, StringComparison.Ordinal));
-        if (uri.IsPrefix && string.Equals(uri.Path, path, StringComparison.Ordinal))
-            return true;   // a listing at the pattern's own level
-        return uri.Path.StartsWith(below, StringComparison.Ordinal) && uri.Path.Length > below.Length;
-    }
-}
-
-/// <summary>The purposes of a rule as a bit set over <see cref="Purpose"/>.</summary>
-internal readonly record struct PurposeSet(int Bits)
-{
-    public static readonly PurposeSet All = new(Enum.GetValues<Purpose>().Aggregate(0, (bits, p) => bits | Bit(p)));
-
-    /// <summary>Purpose names in documented order, for messages.</summary>
-    public static readonly IReadOnlyList<string> Names = Enum.GetValues<Purpose>().Select(p => p.Name()).ToArray();
-
-    private static readonly FrozenDictionary<string, int> ByName =
-        Enum.GetValues<Purpose>().ToFrozenDictionary(p => p.Name(), Bit, StringComparer.Ordinal);
-
-    public static int Bit(Purpose purpose) => 1 << (int)purpose;
-
-    /// <summary>The bit of a purpose name (an AuthZEN action); 0 for a name that is no purpose, which no rule matches.</summary>
-    public static int BitOf(string? action) => action is not null && ByName.TryGetValue(action, out var bit) ? bit : 0;
-
-    public static bool TryParse(string name, out int bit) => ByName.TryGetValue(name, out bit);
-
-    public bool Contains(int bit) => bit != 0 && (Bits & bit) == bit;
-}
-
-internal enum ResourceAttribute
-{
-    Owner,
-    CreatedBy,
-}
-
-internal enum ConditionValue
-{
-    Subject,
-    Client,
-    Literal,
-}
-
-/// <summary>
-/// A <c>when</c> condition: the resource attribute equals the subject id, the client id or a
-/// literal (ordinal). A missing or empty attribute, or a missing client, never holds.
-/// </summary>
-internal sealed record AttributeCondition(ResourceAttribute Attribute, ConditionValue Value, string? Literal)
-{
-    public bool Holds(PolicyRequest request)
-    {
-        var attributes = request.Resource.Attributes;
-        var actual = Attribute == ResourceAttribute.Owner ? attributes.Owner : attributes.CreatedBy;
-        if (string.IsNullOrEmpty(actual))
-            return false;
-        var expected = Value switch
-        {
-            ConditionValue.Subject => request.Subject.Id,
-            ConditionValue.Client => request.Subject.ClientId,
-            _ => Literal,
-        };
-        return !string.IsNullOrEmpty(expected) && string.Equals(actual, expected, StringComparison.Ordinal);
     }
 }

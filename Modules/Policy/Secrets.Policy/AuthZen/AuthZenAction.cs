@@ -1,0 +1,3 @@
+namespace Secrets.Policy.AuthZen;
+
+internal sealed record AuthZenAction(string? Name);

@@ -1,0 +1,6 @@
+namespace Secrets.Policy.AuthZen;
+
+internal sealed record AuthZenDecisionContext(
+    string? DecisionId,
+    AuthZenObligations? Obligations,
+    string? Reason);

@@ -1,0 +1,4 @@
+namespace Secrets.Policy.AuthZen;
+
+internal sealed record AuthZenDecisions(
+    IReadOnlyList<AuthZenDecision> Evaluations);

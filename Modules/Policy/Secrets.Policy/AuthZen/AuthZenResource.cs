@@ -1,0 +1,6 @@
+namespace Secrets.Policy.AuthZen;
+
+internal sealed record AuthZenResource(
+    string? Type,
+    string? Id,
+    AuthZenResourceProperties? Properties);

@@ -1,0 +1,6 @@
+namespace Secrets.Policy.AuthZen;
+
+internal sealed record AuthZenResourceProperties(
+    string? TenantId,
+    string? Mount,
+    AuthZenResourceAttributes? ResourceAttributes);

@@ -1,0 +1,8 @@
+namespace Secrets.Policy.Embedded;
+
+internal enum ConditionValue
+{
+    Subject,
+    Client,
+    Literal,
+}

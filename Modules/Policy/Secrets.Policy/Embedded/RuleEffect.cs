@@ -1,0 +1,7 @@
+namespace Secrets.Policy.Embedded;
+
+internal enum RuleEffect
+{
+    Permit,
+    Deny,
+}
