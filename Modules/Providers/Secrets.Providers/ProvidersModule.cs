@@ -1,7 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
@@ -55,24 +54,5 @@ public static class ProvidersModule
         if (profile != DeploymentProfile.Dev)
             throw new InvalidOperationException("YAML_VAULT_PATH must be set when the YAML provider is enabled outside dev");
         return Path.Combine(contentRoot, DevSecretsFile.FileName);
-    }
-}
-
-internal sealed class ProvidersHealthCheck(KvStoreRegistry stores) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        foreach (var store in stores.All)
-        {
-            try
-            {
-                await store.CheckReadyAsync(cancellationToken);
-            }
-            catch (Exception)
-            {
-                return HealthCheckResult.Unhealthy($"provider {store.Scheme} is unavailable");
-            }
-        }
-        return HealthCheckResult.Healthy();
     }
 }

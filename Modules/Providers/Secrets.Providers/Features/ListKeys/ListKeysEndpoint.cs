@@ -1,6 +1,5 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
@@ -8,18 +7,6 @@ using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ListKeys;
-
-internal sealed class ListKeysRequest
-{
-    public string Uri { get; init; } = "";
-}
-
-internal sealed class ListKeysValidator : Validator<ListKeysRequest>
-{
-    public ListKeysValidator() => RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-}
-
-internal sealed record ListKeysResponse(string Uri, IReadOnlyList<string> Keys);
 
 /// <summary>GET /api/secrets/keys?uri=: one level of names below a path, as Vault's LIST ("name", "folder/").</summary>
 internal sealed class ListKeysEndpoint(SecretPipeline pipeline, ListingOptions listing) : Endpoint<ListKeysRequest, ListKeysResponse>

@@ -1,6 +1,5 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
@@ -8,23 +7,6 @@ using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ListMetadata;
-
-internal sealed class ListMetadataRequest : PagedRequest
-{
-    public string Prefix { get; init; } = "";
-}
-
-internal sealed class ListMetadataValidator : Validator<ListMetadataRequest>
-{
-    public ListMetadataValidator()
-    {
-        RuleFor(x => x.Prefix).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        this.AddPagingRules();
-    }
-}
-
-internal sealed record SecretMetadataItem(
-    string Uri, int? CurrentVersion, DateTimeOffset? CreatedTime, DateTimeOffset? UpdatedTime, IReadOnlyList<string>? Keys);
 
 /// <summary>GET /api/secrets/metadata?prefix=: a paginated, metadata-only listing of the secrets under a prefix.</summary>
 internal sealed class ListMetadataEndpoint(SecretPipeline pipeline, ListingOptions listing) : Endpoint<ListMetadataRequest, Page<SecretMetadataItem>>

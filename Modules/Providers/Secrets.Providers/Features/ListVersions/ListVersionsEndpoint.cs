@@ -4,12 +4,9 @@ using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Features.ReadMetadataDetail;
 using Secrets.Providers.Contracts;
-using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ListVersions;
-
-internal sealed record ListVersionsResponse(string Uri, int? CurrentVersion, IReadOnlyList<VersionItem> Versions);
 
 /// <summary>GET /api/secrets/versions?uri=: the KVv2 version list (created, deleted, destroyed); 501 for YAML.</summary>
 internal sealed class ListVersionsEndpoint(SecretPipeline pipeline) : Endpoint<SecretPathRequest, ListVersionsResponse>

@@ -1,33 +1,11 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
-using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ReadMetadataDetail;
-
-internal sealed class SecretPathRequest
-{
-    public string Uri { get; init; } = "";
-}
-
-internal sealed class SecretPathValidator : Validator<SecretPathRequest>
-{
-    public SecretPathValidator() => RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-}
-
-internal sealed record VersionItem(int Version, DateTimeOffset? CreatedTime, DateTimeOffset? DeletionTime, bool Destroyed)
-{
-    public static IReadOnlyList<VersionItem> From(KvMetadata metadata) =>
-        metadata.Versions.Select(v => new VersionItem(v.Version, v.CreatedTime, v.DeletionTime, v.Destroyed)).ToList();
-}
-
-internal sealed record MetadataDetailResponse(
-    string Uri, int? CurrentVersion, DateTimeOffset? CreatedTime, DateTimeOffset? UpdatedTime,
-    IReadOnlyDictionary<string, string> CustomMetadata, IReadOnlyList<VersionItem> Versions);
 
 /// <summary>GET /api/secrets/metadata/detail?uri=: KVv2 versions and custom metadata of one path (501 for YAML).</summary>
 internal sealed class ReadMetadataDetailEndpoint(SecretPipeline pipeline) : Endpoint<SecretPathRequest, MetadataDetailResponse>

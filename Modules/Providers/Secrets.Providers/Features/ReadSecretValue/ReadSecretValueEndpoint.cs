@@ -1,29 +1,11 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ReadSecretValue;
-
-internal sealed class ReadSecretValueRequest
-{
-    public string Uri { get; init; } = "";
-    public int? Version { get; init; }
-}
-
-internal sealed class ReadSecretValueValidator : Validator<ReadSecretValueRequest>
-{
-    public ReadSecretValueValidator()
-    {
-        RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        RuleFor(x => x.Version).GreaterThan(0);
-    }
-}
-
-internal sealed record ReadSecretValueResponse(string Uri, int? Version, SecretValue Value);
 
 /// <summary>GET /api/secrets/value: the provider-backed read through the PEP (purpose execute).</summary>
 internal sealed class ReadSecretValueEndpoint(SecretPipeline pipeline) : Endpoint<ReadSecretValueRequest, ReadSecretValueResponse>

@@ -1,24 +1,11 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ReadYamlSecret;
-
-internal sealed class ReadYamlSecretRequest
-{
-    public string Uri { get; init; } = "";
-}
-
-internal sealed class ReadYamlSecretValidator : Validator<ReadYamlSecretRequest>
-{
-    public ReadYamlSecretValidator() => RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-}
-
-internal sealed record FragmentValueResponse(SecretValue Value);
 
 /// <summary>GET /api/secrets?uri=: the YAML provider's map, or {"value": …} with a fragment. 501 for other providers.</summary>
 internal sealed class ReadYamlSecretEndpoint(SecretPipeline pipeline) : Endpoint<ReadYamlSecretRequest>

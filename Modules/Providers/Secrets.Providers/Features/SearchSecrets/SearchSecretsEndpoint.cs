@@ -9,24 +9,6 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.SearchSecrets;
 
-internal sealed class SearchSecretsRequest : PagedRequest
-{
-    public string Q { get; init; } = "";
-    public string Prefix { get; init; } = "";
-}
-
-internal sealed class SearchSecretsValidator : Validator<SearchSecretsRequest>
-{
-    public SearchSecretsValidator()
-    {
-        RuleFor(x => x.Q).NotEmpty().MaximumLength(256);
-        RuleFor(x => x.Prefix).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        this.AddPagingRules();
-    }
-}
-
-internal sealed record SearchHit(string Uri, string Match);
-
 /// <summary>
 /// GET /api/secrets/search?q=&amp;prefix=: secret names and key names (fragments) under a prefix that
 /// contain q, case-insensitively. Names only, never values.

@@ -1,6 +1,5 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
@@ -8,23 +7,6 @@ using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.SetOwner;
-
-internal sealed class SetOwnerRequest
-{
-    public string Uri { get; init; } = "";
-    public string Owner { get; init; } = "";
-}
-
-internal sealed class SetOwnerValidator : Validator<SetOwnerRequest>
-{
-    public SetOwnerValidator()
-    {
-        RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        RuleFor(x => x.Owner).NotEmpty().MaximumLength(256);
-    }
-}
-
-internal sealed record SetOwnerResponse(string Uri, string Owner);
 
 /// <summary>POST /api/secrets/metadata/owner {uri, owner}: changes the owner stamp, keeping created_by and created_at (KVv2).</summary>
 internal sealed class SetOwnerEndpoint(SecretPipeline pipeline) : Endpoint<SetOwnerRequest, SetOwnerResponse>

@@ -1,23 +1,11 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.SoftDeleteSecret;
-
-internal sealed class SoftDeleteSecretRequest
-{
-    public string Uri { get; init; } = "";
-    public bool Destroy { get; init; }
-}
-
-internal sealed class SoftDeleteSecretValidator : Validator<SoftDeleteSecretRequest>
-{
-    public SoftDeleteSecretValidator() => RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-}
 
 /// <summary>DELETE /api/secrets?uri=&amp;destroy=: soft-delete the latest version (or one key), or destroy every version.</summary>
 internal sealed class SoftDeleteSecretEndpoint(SecretPipeline pipeline) : Endpoint<SoftDeleteSecretRequest>

@@ -1,31 +1,11 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.UndeleteVersions;
-
-internal sealed class VersionsRequest
-{
-    public string Uri { get; init; } = "";
-    public IReadOnlyList<int>? Versions { get; init; }
-}
-
-internal sealed class VersionsValidator : Validator<VersionsRequest>
-{
-    public const int MaxVersions = 100;
-
-    public VersionsValidator()
-    {
-        RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        RuleFor(x => x.Versions).NotEmpty().Must(v => v is null || v.Count <= MaxVersions)
-            .WithMessage($"'versions' takes at most {MaxVersions} entries.");
-        RuleForEach(x => x.Versions).GreaterThan(0);
-    }
-}
 
 /// <summary>POST /api/secrets/undelete {uri, versions}: restores exactly the given soft-deleted versions (KVv2).</summary>
 internal sealed class UndeleteVersionsEndpoint(SecretPipeline pipeline) : Endpoint<VersionsRequest>

@@ -1,31 +1,11 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.WriteSecret;
-
-internal sealed class WriteSecretRequest
-{
-    public string Uri { get; init; } = "";
-    public SecretValue? Value { get; init; }
-    public int? Cas { get; init; }
-}
-
-internal sealed class WriteSecretValidator : Validator<WriteSecretRequest>
-{
-    public WriteSecretValidator()
-    {
-        RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        RuleFor(x => x.Value).Must(v => v is { IsNull: false }).WithMessage("'value' is required.");
-        RuleFor(x => x.Cas).GreaterThanOrEqualTo(0);
-    }
-}
-
-internal sealed record WriteSecretResponse(string Uri, int? Version);
 
 /// <summary>POST /api/secrets: create or update a map (no fragment) or one key (fragment).</summary>
 internal sealed class WriteSecretEndpoint(SecretPipeline pipeline) : Endpoint<WriteSecretRequest, WriteSecretResponse>

@@ -561,6 +561,3 @@ internal sealed class DevKvMount(string path, string description)
         }
     }
 }
-
-/// <summary>Vault's logical operations, from the HTTP method (and <c>?list=true</c>).</summary>
-internal enum DevOperation { Read, List, Update, Delete, Patch }

@@ -6,9 +6,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace Secrets.Providers.Kv.DevServer;
 
-/// <summary>One logical request, after the HTTP layer has turned method, body and query into Vault's terms.</summary>
-internal sealed record DevRequest(DevOperation Operation, string Path, VaultFields Input, string? Token);
-
 /// <summary>
 /// The state of one dev server: its KVv2 mounts, the root token, and the few <c>sys/</c> and
 /// <c>auth/token/</c> endpoints a KV client touches. One lock serialises every request, so

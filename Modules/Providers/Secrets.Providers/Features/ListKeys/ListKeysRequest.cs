@@ -1,0 +1,6 @@
+namespace Secrets.Providers.Features.ListKeys;
+
+internal sealed class ListKeysRequest
+{
+    public string Uri { get; init; } = "";
+}

@@ -1,0 +1,3 @@
+namespace Secrets.Providers.Features.ListKeys;
+
+internal sealed record ListKeysResponse(string Uri, IReadOnlyList<string> Keys);

@@ -1,0 +1,5 @@
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Providers.Features.ReadSecretValue;
+
+internal sealed record ReadSecretValueResponse(string Uri, int? Version, SecretValue Value);

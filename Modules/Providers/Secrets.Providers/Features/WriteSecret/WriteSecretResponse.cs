@@ -1,0 +1,3 @@
+namespace Secrets.Providers.Features.WriteSecret;
+
+internal sealed record WriteSecretResponse(string Uri, int? Version);
