@@ -1,7 +1,5 @@
-using System.Text.Json.Serialization;
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Secrets.Audit.Contracts;
@@ -9,51 +7,6 @@ using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Rotation.Features.BulkOperations;
-
-internal sealed class BulkOperation
-{
-    public string Op { get; init; } = "";
-    public string Uri { get; init; } = "";
-    public SecretValue? Value { get; init; }
-    public IReadOnlyList<int>? Versions { get; init; }
-}
-
-internal sealed class BulkRequest
-{
-    public IReadOnlyList<BulkOperation>? Operations { get; init; }
-    public bool ContinueOnError { get; init; }
-}
-
-internal sealed class BulkValidator : Validator<BulkRequest>
-{
-    public const int MaxOperations = 100;
-    private static readonly string[] Ops = ["set", "delete", "undelete", "destroy", "rotate"];
-
-    public BulkValidator()
-    {
-        RuleFor(x => x.Operations).NotEmpty().Must(o => o is null || o.Count <= MaxOperations)
-            .WithMessage($"'operations' takes at most {MaxOperations} entries.");
-        RuleForEach(x => x.Operations).NotNull().ChildRules(op =>
-        {
-            op.RuleFor(o => o.Op).Must(Ops.Contains).WithMessage("'op' must be set, delete, undelete, destroy or rotate.");
-            op.RuleFor(o => o.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-            op.RuleFor(o => o.Value).Must(v => v is { IsNull: false }).When(o => o.Op is "set" or "rotate")
-                .WithMessage("'value' is required for set and rotate.");
-            op.RuleFor(o => o.Versions).NotEmpty().When(o => o.Op is "undelete");
-            op.RuleFor(o => o.Versions).Must(v => v is null || v.Count > 0).When(o => o.Op is "destroy")
-                .WithMessage("'versions' must not be empty.");
-            op.RuleForEach(o => o.Versions).GreaterThan(0);
-        });
-    }
-}
-
-/// <summary>One operation's result; <see cref="RetryAfter"/> (seconds) is the Retry-After its problem came with.</summary>
-internal sealed record BulkResult(
-    int Index, string Op, string? Uri, int Status, string? Code,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Version,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetryAfter = null);
-
-internal sealed record BulkResponse(IReadOnlyList<BulkResult> Results, int Succeeded, int Failed, int? StoppedAt);
 
 /// <summary>
 /// POST /api/secrets/bulk: runs operations in order, each through the access pipeline with its own

@@ -1,6 +1,5 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
-using FluentValidation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Secrets.Audit.Contracts;
@@ -8,23 +7,6 @@ using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Rotation.Features.RotateSecret;
-
-internal sealed class RotateSecretRequest
-{
-    public string Uri { get; init; } = "";
-    public SecretValue? Value { get; init; }
-}
-
-internal sealed class RotateSecretValidator : Validator<RotateSecretRequest>
-{
-    public RotateSecretValidator()
-    {
-        RuleFor(x => x.Uri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        RuleFor(x => x.Value).Must(v => v is { IsNull: false }).WithMessage("'value' is required.");
-    }
-}
-
-internal sealed record RotateSecretResponse(string Uri, int? Version);
 
 /// <summary>
 /// POST /api/secrets/rotate {uri, value}: replaces an existing secret or key — a new version (KVv2) or an

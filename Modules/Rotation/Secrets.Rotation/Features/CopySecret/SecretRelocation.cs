@@ -1,31 +1,9 @@
 using FastEndpoints;
-using Microsoft.AspNetCore.Builder;
-using FluentValidation;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Secrets.Audit.Contracts;
 using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Rotation.Features.CopySecret;
-
-internal sealed class CopySecretRequest
-{
-    public string FromUri { get; init; } = "";
-    public string ToUri { get; init; } = "";
-    public bool Overwrite { get; init; }
-}
-
-internal sealed class CopySecretValidator : Validator<CopySecretRequest>
-{
-    public CopySecretValidator()
-    {
-        RuleFor(x => x.FromUri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-        RuleFor(x => x.ToUri).NotEmpty().MaximumLength(CanonicalSecretUri.MaxLength);
-    }
-}
-
-internal sealed record CopySecretResponse(string FromUri, string ToUri, int? Version);
 
 /// <summary>
 /// Copy and move (docs/API.md): a whole path to a path, or one key (fragment) to a key. The uses — read
@@ -67,34 +45,4 @@ internal static class SecretRelocation
             return ErrorCode.AmbiguousQuery;
         return (from.Fragment is null) != (to.Fragment is null) || from == to ? ErrorCode.InvalidRequest : null;
     }
-}
-
-/// <summary>POST /api/secrets/copy {fromUri, toUri, overwrite}.</summary>
-internal sealed class CopySecretEndpoint(ISecretOperations secrets) : Endpoint<CopySecretRequest, CopySecretResponse>
-{
-    public override void Configure()
-    {
-        Post("/api/secrets/copy");
-        DontThrowIfValidationFails();
-        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretCopied, Fixed: true)));
-        Summary(s => s.Summary = "Copy a secret (or one key) to another path; 409 DESTINATION_EXISTS unless overwrite");
-    }
-
-    public override async Task HandleAsync(CopySecretRequest req, CancellationToken ct) =>
-        await Send.OkAsync(await SecretRelocation.RunAsync(secrets, this, req, move: false, () => ThrowIfAnyErrors(), ct), ct);
-}
-
-/// <summary>POST /api/secrets/move {fromUri, toUri, overwrite}: copy, then soft-delete the source.</summary>
-internal sealed class MoveSecretEndpoint(ISecretOperations secrets) : Endpoint<CopySecretRequest, CopySecretResponse>
-{
-    public override void Configure()
-    {
-        Post("/api/secrets/move");
-        DontThrowIfValidationFails();
-        Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretMoved, Fixed: true)));
-        Summary(s => s.Summary = "Move a secret (or one key): copy, then soft-delete the source");
-    }
-
-    public override async Task HandleAsync(CopySecretRequest req, CancellationToken ct) =>
-        await Send.OkAsync(await SecretRelocation.RunAsync(secrets, this, req, move: true, () => ThrowIfAnyErrors(), ct), ct);
 }

@@ -1,0 +1,9 @@
+using Secrets.Shared.Kernel;
+
+namespace Secrets.Rotation.Features.RotateSecret;
+
+internal sealed class RotateSecretRequest
+{
+    public string Uri { get; init; } = "";
+    public SecretValue? Value { get; init; }
+}

@@ -1,0 +1,3 @@
+namespace Secrets.Rotation.Features.RotateSecret;
+
+internal sealed record RotateSecretResponse(string Uri, int? Version);
