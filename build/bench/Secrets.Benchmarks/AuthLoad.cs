@@ -2,70 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Secrets.Testing.Auth;
 
 namespace Secrets.Benchmarks;
-
-/// <summary>
-/// <c>Secrets.Benchmarks auth [BenchmarkDotNet arguments]</c>: <see cref="AuthBenchmarks"/> in process (the host is a
-/// WebApplicationFactory on Kestrel, so no generated project), then the closed-loop load of <see cref="AuthLoad"/>,
-/// then the ratios (auth-ratios.md next to BenchmarkDotNet's reports). Exit 1 when a case or a check fails.
-/// </summary>
-internal static class AuthMain
-{
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var config = DefaultConfig.Instance
-            .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(15).AsDefault());
-        var summary = BenchmarkRunner.Run<AuthBenchmarks>(config, args);
-        var passed = summary.Reports.Length > 0 && summary.Reports.All(r => r.Success);
-        var ratios = AuthRatios.Write(summary);
-        Console.WriteLine();
-        Console.WriteLine(ratios);
-
-        var seconds = int.Parse(Environment.GetEnvironmentVariable("AUTH_LOAD_SECONDS") ?? "10", CultureInfo.InvariantCulture);
-        var clients = int.Parse(Environment.GetEnvironmentVariable("AUTH_LOAD_CLIENTS") ?? "16", CultureInfo.InvariantCulture);
-        var load = await AuthLoad.RunAsync(clients, TimeSpan.FromSeconds(seconds));
-        Console.WriteLine(load);
-        var resultsDir = summary.ResultsDirectoryPath;
-        Directory.CreateDirectory(resultsDir);
-        File.WriteAllText(Path.Combine(resultsDir, "auth-ratios.md"), ratios + Environment.NewLine + load);
-        return passed && !load.Contains("FAILED", StringComparison.Ordinal) ? 0 : 1;
-    }
-}
-
-internal static class AuthRatios
-{
-    public static string Write(Summary summary)
-    {
-        var means = summary.Reports.Where(r => r.ResultStatistics is not null)
-            .ToDictionary(r => (string)r.BenchmarkCase.Parameters["Case"], r => r.ResultStatistics!.Median / 1000.0);   // the median: the machine is shared, the mean carries its spikes
-        var text = new StringBuilder();
-        text.AppendLine("| reading (medians) | µs |");
-        text.AppendLine("| --- | ---: |");
-        void Line(string label, string a, string? b, string? c = null)
-        {
-            if (!means.TryGetValue(a, out var x) || (b is not null && !means.ContainsKey(b)) || (c is not null && !means.ContainsKey(c)))
-                return;
-            var value = x - (b is null ? 0 : means[b]) - (c is null ? 0 : means[c]);
-            var ratio = b is null || c is not null ? "" : string.Create(CultureInfo.InvariantCulture, $" ({x / means[b]:0.00}x)");
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {value:+0.0;-0.0}{ratio} |"));
-        }
-        Line("Bearer − Anonymous (RS256 token validation)", "Bearer", "Anonymous");
-        Line("Dpop − Anonymous (DPoP token + proof, client and server)", "Dpop", "Anonymous");
-        Line("Dpop − Bearer (what DPoP adds over a bearer token)", "Dpop", "Bearer");
-        Line("DpopProofOnly (making one ES256 proof, client side)", "DpopProofOnly", null);
-        Line("Dpop − Bearer − DpopProofOnly (the server's share of DPoP)", "Dpop", "Bearer", "DpopProofOnly");
-        Line("TlsBearer − Bearer (TLS on a kept-alive connection)", "TlsBearer", "Bearer");
-        Line("TlsMtls − TlsBearer (certificate binding, connection kept alive)", "TlsMtls", "TlsBearer");
-        return text.ToString();
-    }
-}
 
 /// <summary>
 /// A closed loop: <c>clients</c> workers, each sending the next request as soon as the last one answered, for

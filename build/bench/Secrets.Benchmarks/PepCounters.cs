@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Secrets.Shared.Kernel;
 
@@ -65,40 +64,4 @@ internal sealed class PepCounters : IDisposable
     {
         public long Value;
     }
-}
-
-/// <summary>Uses answered from a grant (hits), uses that went to the PDP (misses), decisions and denies among them.</summary>
-internal readonly record struct PepCount(long Hits, long Misses, long Decisions, long Denies)
-{
-    public override string ToString() => $"{Decisions:N0} decisions ({Denies:N0} denied), {Hits:N0} hits, {Misses:N0} misses";
-}
-
-/// <summary>
-/// Counts the PDP's evaluations (the <c>pdp.evaluate</c> spans the Policy module starts per
-/// <c>EvaluateAccess</c>). Only while verifying, never while measuring: a listened activity source
-/// makes every decision allocate its spans.
-/// </summary>
-internal sealed class PdpEvaluations : IDisposable
-{
-    private readonly ActivityListener listener;
-    private long count;
-
-    public PdpEvaluations()
-    {
-        listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == Telemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = activity =>
-            {
-                if (activity.OperationName == "pdp.evaluate")
-                    Interlocked.Increment(ref count);
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-    }
-
-    public long Count => Interlocked.Read(ref count);
-
-    public void Dispose() => listener.Dispose();
 }

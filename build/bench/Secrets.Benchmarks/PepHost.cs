@@ -77,11 +77,3 @@ internal sealed class PepHost : IAsyncDisposable
             host.Dispose();
     }
 }
-
-/// <summary>Stands in for the Audit module (authentication's replay records; the benchmark has none).</summary>
-internal sealed class DiscardAuditRecords : IAuditTrail
-{
-    public void Write(AuditRecord record)
-    {
-    }
-}
