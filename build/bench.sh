@@ -14,6 +14,9 @@
 #   dpop         the same with a DPoP-bound ES256 token and a fresh DPoP proof per request (build/bench/dpop.lua)
 #   kv2-direct   GET /v1/secret/data/bench/app on the host's embedded dev KVv2 server (X-Vault-Token)
 #   kv2          GET /api/secrets/value?uri=openbao+kv2://secret/bench/app#token through the service
+#   hop-direct   GET /v1/secret/data/bench/app on build/baseline (a fixed KVv2-shaped answer)
+#   hop          GET /hop/api/secrets/value on build/baseline: one bare HttpClient call to its own
+#                hop-direct endpoint, in the same process: the floor of the kv2 / kv2-direct ratio
 # The host runs on its shipped dev defaults (logging as shipped, audit to the ring buffer and SSE) with
 # authorization ON: the embedded PDP with a policy whose permits last (max_uses 100000000, ttl 1 day),
 # so every measured request is a grant-cache hit. Two settings differ from the defaults, because a load
@@ -151,6 +154,7 @@ expect "$host_url$value_path" '"value":"dev-api-key-change-me"'
 expect "$base_url$value_path" '"value":"dev-api-key-change-me"'
 expect "$host_url$value_path" '"value":"dev-api-key-change-me"' "Authorization: Bearer $bearer"
 expect "$host_url$kv2_path" '"value":"bench-token"'
+expect "$base_url/hop$value_path" '"value":"bench-token"'
 expect "$kv2_url$kv2_direct_path" '"token":"bench-token"' "X-Vault-Token: root"
 tool proofs "$tmp/tokens" "$host_url/api/secrets/value" 1 "$tmp/one-proof.txt"
 expect "$host_url$value_path" '"value":"dev-api-key-change-me"' "Authorization: DPoP $dpop_token" "DPoP: $(<"$tmp/one-proof.txt")"
@@ -172,6 +176,8 @@ run_wrk() {   # target seconds -> RPS P99 REQS; fails on errors
       extra=(-s "$repo/build/bench/dpop.lua") ;;
     kv2-direct) url=$kv2_url$kv2_direct_path extra=(-H "X-Vault-Token: root") ;;
     kv2) url=$host_url$kv2_path ;;
+    hop-direct) url=$base_url$kv2_direct_path pid=$base_pid ;;
+    hop) url=$base_url/hop$value_path pid=$base_pid ;;
   esac
   PROOFS=$tmp/proofs.txt DPOP_TOKEN=$dpop_token WRK_THREADS=$THREADS \
     timeout $((secs + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 5s --latency "${extra[@]}" "$url" >"$file" 2>&1 \
@@ -192,7 +198,7 @@ run_wrk() {   # target seconds -> RPS P99 REQS; fails on errors
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-targets=(bare value bearer dpop kv2-direct kv2)
+targets=(bare value bearer dpop kv2-direct kv2 hop-direct hop)
 echo "bench: warming up (${WARMUP}s per target)" >&2
 if (( WARMUP > 0 )); then for t in "${targets[@]}"; do run_wrk "$t" "$WARMUP"; done; fi
 
@@ -237,7 +243,7 @@ echo "## Result (medians of $ROUNDS rounds)"
 echo
 awk -v bare="$med_rps_bare" -v bp99="$med_p99_bare" -v value="$med_rps_value" -v vp99="$med_p99_value" \
     -v bearer="$med_rps_bearer" -v dpop="$med_rps_dpop" -v kd="$med_rps_kv2_direct" -v kv="$med_rps_kv2" \
-    -v rss="$rss_peak_mb" -v bpr="$bytes_per_request" 'BEGIN {
+    -v hd="$med_rps_hop_direct" -v hop="$med_rps_hop" -v rss="$rss_peak_mb" -v bpr="$bytes_per_request" 'BEGIN {
   print "| reading | measured | against | ratio | target | met |"
   print "| --- | ---: | ---: | ---: | --- | :---: |"
   met = (value / bare >= 0.40) ? "yes" : "no"
@@ -247,6 +253,7 @@ awk -v bare="$med_rps_bare" -v bp99="$med_p99_bare" -v value="$med_rps_value" -v
   printf "| /value with a bearer JWT (RS256) | %.0f req/s | bare %.0f req/s | %.3f | >= 0.30 | %s |\n", bearer, bare, bearer / bare, (bearer / bare >= 0.30 ? "yes" : "no")
   printf "| /value with DPoP (ES256 proof per request) | %.0f req/s | | | >= 5000 req/s | %s |\n", dpop, (dpop >= 5000 ? "yes" : "no")
   printf "| KVv2 /value through the service | %.0f req/s | direct %.0f req/s | %.3f | >= 0.33 | %s |\n", kv, kd, kv / kd, (kv / kd >= 0.33 ? "yes" : "no")
+  printf "| floor: a bare in-process HTTP hop (build/baseline) | %.0f req/s | its backend %.0f req/s | %.3f | (for reading the row above) | |\n", hop, hd, hop / hd
   printf "| peak RSS of the host (VmHWM) | %d MB | | | <= 250 MB | %s |\n", rss, (rss <= 250 ? "yes" : "no")
   printf "| bytes allocated per /value request (grant hit) | %d B | | | reported | |\n", bpr
 }'
