@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Secrets.Testing;
+using Secrets.Testing.Logging;
 using Serilog.Events;
 
 namespace Secrets.Audit.Tests;

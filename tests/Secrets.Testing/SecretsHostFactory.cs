@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Secrets.Testing.Auth;
+using Secrets.Testing.Logging;
 using Serilog.Core;
-using Serilog.Events;
 
 namespace Secrets.Testing;
 
@@ -48,7 +48,7 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
         }
     }
 
-    private static readonly Lazy<Auth.TestIssuer> SharedIssuer = new(() => new Auth.TestIssuer());
+    private static readonly Lazy<TestIssuer> SharedIssuer = new(() => new TestIssuer());
     private readonly bool authenticatedClients;
 
     protected override void ConfigureClient(HttpClient client)
@@ -65,7 +65,7 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
     /// Settings that make the host trust <paramref name="issuer"/>: <c>OIDC_ISSUER</c> and a JWKS file
     /// (<c>OIDC_JWKS_PATH</c>) written now with the issuer's published keys.
     /// </summary>
-    public static Dictionary<string, string?> Trusting(Auth.TestIssuer issuer, params (string Key, string? Value)[] more)
+    public static Dictionary<string, string?> Trusting(TestIssuer issuer, params (string Key, string? Value)[] more)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         var dir = Path.Combine(Path.GetTempPath(), "secrets-tests", "jwks-" + Guid.NewGuid().ToString("N"));
@@ -167,27 +167,4 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
             // best effort
         }
     }
-}
-
-/// <summary>The default host, as an xunit class fixture (fixtures need exactly one public constructor).</summary>
-public sealed class DefaultSecretsHost : SecretsHostFactory
-{
-    public DefaultSecretsHost()
-        : base(null)
-    {
-    }
-}
-
-/// <summary>Every log event the host wrote, rendered with its properties, for canary checks.</summary>
-public sealed class LogCapture : ILogEventSink
-{
-    private readonly ConcurrentQueue<LogEvent> events = new();
-
-    public void Emit(LogEvent logEvent) => events.Enqueue(logEvent);
-
-    public IReadOnlyList<LogEvent> Events => [.. events];
-
-    /// <summary>Message, properties and exceptions of every event, as one text.</summary>
-    public string AllText() => string.Join('\n', events.Select(e =>
-        e.RenderMessage() + " " + string.Join(' ', e.Properties.Select(p => p.Key + "=" + p.Value)) + " " + e.Exception));
 }

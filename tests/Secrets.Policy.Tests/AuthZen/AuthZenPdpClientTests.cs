@@ -1,4 +1,3 @@
-using Secrets.Testing;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Secrets.Policy.AuthZen;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
+using Secrets.Testing;
+using Secrets.Testing.Logging;
 using WireMock.RequestBuilders;
 using WireMock.Server;
 using static Secrets.Policy.Tests.AuthZen.AuthZenTestKit;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
 using Secrets.Shared.Kernel;
@@ -106,37 +105,5 @@ internal sealed class ScriptedPdpHost(ScriptedPdp pdp, IDictionary<string, strin
             services.RemoveAll<IPolicyDecisionPoint>();
             services.AddSingleton<IPolicyDecisionPoint>(pdp);
         });
-    }
-}
-
-/// <summary>Every log line at every level, with its structured values, scopes and exceptions.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
-{
-    private readonly ConcurrentQueue<string> lines = new();
-    private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
-
-    public string Text => string.Join('\n', lines);
-
-    public ILogger CreateLogger(string categoryName) => new Capturing(this, categoryName);
-
-    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Capturing(CapturingLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner.scopes.Push(state);
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            var scoped = new List<string>();
-            owner.scopes.ForEachScope((scope, list) => list.Add(scope?.ToString() ?? ""), scoped);
-            owner.lines.Enqueue($"{logLevel} {category} {formatter(state, exception)} {values} {string.Join(' ', scoped)} {exception}");
-        }
     }
 }

@@ -1,6 +1,7 @@
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
 using Secrets.Policy.Embedded;
+using Secrets.Testing.Logging;
 using static Secrets.Policy.Tests.Embedded.PolicyTestKit;
 
 namespace Secrets.Policy.Tests.Embedded;
@@ -24,7 +25,7 @@ public sealed class BatchSemanticsTests : IDisposable
     public BatchSemanticsTests()
     {
         dir.WriteInPlace(Policies);
-        file = PolicyFile.Open(dir.FilePath, new ListLogger<PolicyFile>(), TimeProvider.System);
+        file = PolicyFile.Open(dir.FilePath, new CapturingLoggerProvider().Logger<PolicyFile>(), TimeProvider.System);
         pdp = new EmbeddedPdp(file);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Embedded;
+using Secrets.Testing.Logging;
 using static Secrets.Policy.Tests.Embedded.PolicyTestKit;
 
 namespace Secrets.Policy.Tests.Embedded;
@@ -15,7 +16,7 @@ namespace Secrets.Policy.Tests.Embedded;
 public sealed class HotReloadTests : IDisposable
 {
     private readonly TempPolicyDirectory dir = new();
-    private readonly ListLogger<PolicyFile> log = new();
+    private readonly CapturingLoggerProvider log = new();
     private PolicyFile? file;
 
     public void Dispose()
@@ -42,7 +43,7 @@ public sealed class HotReloadTests : IDisposable
 
     private PolicyFile Open(TimeSpan? poll = null, bool watch = true)
     {
-        file = PolicyFile.Open(dir.FilePath, log, TimeProvider.System, poll, watch);
+        file = PolicyFile.Open(dir.FilePath, log.Logger<PolicyFile>(), TimeProvider.System, poll, watch);
         file.Start();
         return file;
     }
@@ -126,7 +127,7 @@ public sealed class HotReloadTests : IDisposable
     public async Task Reload_now_reports_and_keeps_the_last_good_rules()
     {
         dir.WriteInPlace(Permit("first", "one"));
-        file = PolicyFile.Open(dir.FilePath, log, TimeProvider.System, watch: false);
+        file = PolicyFile.Open(dir.FilePath, log.Logger<PolicyFile>(), TimeProvider.System, watch: false);
 
         dir.WriteInPlace(Broken);
         file.ReloadNow().ShouldBeFalse();
@@ -164,7 +165,7 @@ public sealed class HotReloadTests : IDisposable
     {
         var time = new FakeTimeProvider();
         dir.WriteInPlace(Permit("first", "one"));
-        file = PolicyFile.Open(dir.FilePath, log, time, TimeSpan.FromSeconds(2), watch: false);
+        file = PolicyFile.Open(dir.FilePath, log.Logger<PolicyFile>(), time, TimeSpan.FromSeconds(2), watch: false);
         file.Start();
 
         dir.WriteInPlace(Broken);
@@ -186,7 +187,7 @@ public sealed class HotReloadTests : IDisposable
     {
         var time = new FakeTimeProvider();
         dir.WriteInPlace(Permit("first", "one"));
-        file = PolicyFile.Open(dir.FilePath, log, time, TimeSpan.FromSeconds(2), watch: false);
+        file = PolicyFile.Open(dir.FilePath, log.Logger<PolicyFile>(), time, TimeSpan.FromSeconds(2), watch: false);
         var before = file.Current;
         file.Start();
 
@@ -202,7 +203,7 @@ public sealed class HotReloadTests : IDisposable
     public async Task A_batch_is_answered_from_one_policy_set_while_reloads_happen()
     {
         dir.WriteInPlace(Permit("first", "one"));
-        file = PolicyFile.Open(dir.FilePath, log, TimeProvider.System, watch: false);
+        file = PolicyFile.Open(dir.FilePath, log.Logger<PolicyFile>(), TimeProvider.System, watch: false);
         var pdp = new EmbeddedPdp(file);
         var requests = Enumerable.Range(0, 200).Select(i => Request("read", $"yaml://secret/{(i % 2 == 0 ? "one" : "two")}/k")).ToArray();
         using var stop = new CancellationTokenSource();

@@ -99,19 +99,3 @@ internal sealed class TempPolicyDirectory : IDisposable
         }
     }
 }
-
-/// <summary>Captures what a component logs.</summary>
-internal sealed class ListLogger<T> : ILogger<T>
-{
-    private readonly ConcurrentQueue<(LogLevel Level, string Message)> entries = new();
-
-    public IReadOnlyList<(LogLevel Level, string Message)> Entries => [.. entries];
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        entries.Enqueue((logLevel, formatter(state, exception)));
-}

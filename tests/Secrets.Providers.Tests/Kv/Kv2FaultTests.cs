@@ -1,4 +1,3 @@
-using Secrets.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +6,8 @@ using Microsoft.Extensions.Time.Testing;
 using Secrets.Providers.Kv;
 using Secrets.Providers.Kv.Kv2;
 using Secrets.Shared.Kernel;
+using Secrets.Testing;
+using Secrets.Testing.Logging;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -419,8 +420,8 @@ public sealed class Kv2FaultTests : IDisposable
         entries.ShouldAllBe(e => Header(e, "X-Vault-Token") == token);
         entries.ShouldAllBe(e => !e.RequestMessage.Url.Contains(token));
         failures.Select(f => f.Code).ShouldBe([ErrorCode.ProviderError, ErrorCode.ProviderError, ErrorCode.ProviderUnavailable]);
-        logs.Messages.ShouldNotBeEmpty();
-        logs.ShouldNotContain(token);
+        logs.Lines.ShouldNotBeEmpty();
+        logs.Text.ShouldNotContain(token, Case.Sensitive);
         failures.ShouldAllBe(f => !f.ToString().Contains(token));
     }
 
@@ -437,9 +438,9 @@ public sealed class Kv2FaultTests : IDisposable
 
         problem.Code.ShouldBe(ErrorCode.ProviderError);
         server.LogEntries.ShouldAllBe(e => Header(e, "X-Vault-Namespace") == "team-a");
-        logs.Messages.ShouldNotBeEmpty();
-        logs.ShouldNotContain(secretId);
-        logs.ShouldNotContain("s.approle-canary");
+        logs.Lines.ShouldNotBeEmpty();
+        logs.Text.ShouldNotContain(secretId, Case.Sensitive);
+        logs.Text.ShouldNotContain("s.approle-canary", Case.Sensitive);
         problem.ToString().ShouldNotContain(secretId);
     }
 
@@ -522,9 +523,9 @@ public sealed class Kv2FaultTests : IDisposable
         problem.Code.ShouldBe(ErrorCode.ProviderError);
         problem.Message.ShouldNotContain(canary);
         problem.ToString().ShouldNotContain(canary);
-        logs.Messages.ShouldNotBeEmpty();
-        logs.ShouldNotContain(canary);
-        logs.ShouldNotContain(token);
+        logs.Lines.ShouldNotBeEmpty();
+        logs.Text.ShouldNotContain(canary, Case.Sensitive);
+        logs.Text.ShouldNotContain(token, Case.Sensitive);
     }
 
     // ---- helpers ----
@@ -598,40 +599,4 @@ public sealed class Kv2FaultTests : IDisposable
 
     private static string? Header(ILogEntry entry, string name) =>
         entry.RequestMessage.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
-}
-
-/// <summary>Records every log line at every level: message, structured values, scopes and exceptions.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> messages = new();
-
-    public IReadOnlyCollection<string> Messages => messages.ToArray();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void ShouldNotContain(string text) =>
-        messages.Where(m => m.Contains(text, StringComparison.Ordinal)).ShouldBeEmpty();
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
-        {
-            owner.messages.Enqueue($"{category} scope: {Describe(state)}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.messages.Enqueue($"{logLevel} {category}: {formatter(state, exception)} | {Describe(state)} | {exception}");
-
-        private static string Describe<TState>(TState state) =>
-            state is IEnumerable<KeyValuePair<string, object?>> pairs
-                ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"))
-                : state?.ToString() ?? "";
-    }
 }

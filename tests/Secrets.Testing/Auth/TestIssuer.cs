@@ -4,9 +4,6 @@ using System.Text.Json;
 
 namespace Secrets.Testing.Auth;
 
-/// <summary>A signing key of a <see cref="TestIssuer"/>: the key and the <c>kid</c> its JWKS entry and tokens carry.</summary>
-public sealed record IssuerKey(string Kid, ProofKey Key);
-
 /// <summary>
 /// An OIDC issuer for tests: an RSA-2048 (RS256) and an EC P-256 (ES256) signing key, their JWKS, and access tokens
 /// (RFC 9068) that are valid for the service unless a test edits them.
