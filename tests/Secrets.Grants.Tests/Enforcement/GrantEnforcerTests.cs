@@ -30,23 +30,23 @@ public sealed class GrantEnforcerTests
         first.Obligations.ShouldBe(new Obligations(120, 3, null));
         first.DecisionId.ShouldStartWith("dec_");
         second.DecisionId.ShouldNotBe(first.DecisionId);
-        pep.Pdp.Calls.ShouldBe(0);
+        pep.Pdp.Calls.Count.ShouldBe(0);
     }
 
     [Fact]
     public async Task Enforcement_is_on_by_default_outside_dev()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => AccessVerdict.Deny("no rule");
+        pep.Pdp.Decide = _ => AccessVerdict.Deny("no rule");
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeFalse();
-        pep.Pdp.Calls.ShouldBe(1);
+        pep.Pdp.Calls.Count.ShouldBe(1);
     }
 
     [Fact]
     public async Task A_permit_becomes_a_grant_whose_uses_are_counted_down_then_a_fresh_decision_is_taken()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => Permit(maxUses: 3, id: "dec_pdp");
+        pep.Pdp.Decide = _ => Permit(maxUses: 3, id: "dec_pdp");
 
         var remaining = new List<int>();
         for (var i = 0; i < 3; i++)
@@ -57,17 +57,17 @@ public sealed class GrantEnforcerTests
             remaining.Add(decision.RemainingUses);
         }
         remaining.ShouldBe([2, 1, 0]);
-        pep.Pdp.Calls.ShouldBe(1);
+        pep.Pdp.Calls.Count.ShouldBe(1);
 
         (await pep.AuthorizeAsync(Db)).RemainingUses.ShouldBe(2);
-        pep.Pdp.Calls.ShouldBe(2);
+        pep.Pdp.Calls.Count.ShouldBe(2);
     }
 
     [Fact]
     public async Task Absent_or_out_of_range_obligations_take_the_defaults()
     {
         await using var pep = new PepHarness(new() { ["GRANT_TTL_DEFAULT"] = "90", ["GRANT_MAX_USES_DEFAULT"] = "2" });
-        pep.Pdp.Decide = (q, _) => q.Uri.Path.EndsWith("zero", StringComparison.Ordinal) ? Permit(ttl: 0, maxUses: 0) : Permit();
+        pep.Pdp.Decide = ask => ask.Question.Uri.Path.EndsWith("zero", StringComparison.Ordinal) ? Permit(ttl: 0, maxUses: 0) : Permit();
 
         (await pep.AuthorizeAsync(Db)).Obligations.ShouldBe(new Obligations(90, 2, null));
         (await pep.AuthorizeAsync("openbao+kv2://secret/zero")).Obligations.ShouldBe(new Obligations(90, 2, null));
@@ -77,44 +77,44 @@ public sealed class GrantEnforcerTests
     public async Task A_grant_expires_after_its_ttl()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => Permit(ttl: 60, maxUses: 100);
+        pep.Pdp.Decide = _ => Permit(ttl: 60, maxUses: 100);
 
         await pep.AuthorizeAsync(Db);
         pep.Time.Advance(TimeSpan.FromSeconds(59));
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeTrue();
-        pep.Pdp.Calls.ShouldBe(1);
+        pep.Pdp.Calls.Count.ShouldBe(1);
 
         pep.Time.Advance(TimeSpan.FromSeconds(2));
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeTrue();
-        pep.Pdp.Calls.ShouldBe(2);
+        pep.Pdp.Calls.Count.ShouldBe(2);
     }
 
     [Fact]
     public async Task A_deny_is_cached_for_the_negative_cache_ttl_then_asked_again()
     {
         await using var pep = new PepHarness(new() { ["NEGATIVE_CACHE_TTL_S"] = "5" });
-        pep.Pdp.Decide = (_, _) => new AccessVerdict(false, "dec_no", null, null, null, "no");
+        pep.Pdp.Decide = _ => new AccessVerdict(false, "dec_no", null, null, null, "no");
 
         var first = await pep.AuthorizeAsync(Db);
         var cached = await pep.AuthorizeAsync(Db);
         first.Refusal?.Code.Value.ShouldBe("SECRET_AUTHZ_FAILED");
         cached.Refusal?.Code.Value.ShouldBe("SECRET_AUTHZ_FAILED");
         cached.DecisionId.ShouldBe("dec_no");
-        pep.Pdp.Calls.ShouldBe(1);
+        pep.Pdp.Calls.Count.ShouldBe(1);
 
         pep.Time.Advance(TimeSpan.FromSeconds(6));
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeFalse();
-        pep.Pdp.Calls.ShouldBe(2);
+        pep.Pdp.Calls.Count.ShouldBe(2);
     }
 
     [Fact]
     public async Task A_permit_after_a_deny_clears_the_negative_cache_once_it_expires()
     {
         await using var pep = new PepHarness(new() { ["NEGATIVE_CACHE_TTL_S"] = "5" });
-        pep.Pdp.Decide = (_, _) => AccessVerdict.Deny("no");
+        pep.Pdp.Decide = _ => AccessVerdict.Deny("no");
         await pep.AuthorizeAsync(Db);
 
-        pep.Pdp.Decide = (_, _) => Permit(maxUses: 10);
+        pep.Pdp.Decide = _ => Permit(maxUses: 10);
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeFalse();        // still cached: policy changes wait for it
         pep.Time.Advance(TimeSpan.FromSeconds(5));
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeTrue();
@@ -124,24 +124,24 @@ public sealed class GrantEnforcerTests
     public async Task With_the_negative_cache_off_every_deny_asks_the_pdp()
     {
         await using var pep = new PepHarness(new() { ["NEGATIVE_CACHE_TTL_S"] = "0" });
-        pep.Pdp.Decide = (_, _) => AccessVerdict.Deny("no");
+        pep.Pdp.Decide = _ => AccessVerdict.Deny("no");
         for (var i = 0; i < 3; i++)
             (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeFalse();
-        pep.Pdp.Calls.ShouldBe(3);
+        pep.Pdp.Calls.Count.ShouldBe(3);
     }
 
     [Fact]
     public async Task Grants_are_per_subject_purpose_and_uri()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => Permit(maxUses: 10);
+        pep.Pdp.Decide = _ => Permit(maxUses: 10);
 
         await pep.AuthorizeAsync(Db);
         await pep.AuthorizeAsync(Db, caller: PepHarness.Caller("bob"));
         await pep.AuthorizeAsync(Db, Purpose.ReadMetadata);
         await pep.AuthorizeAsync(Db + "#password");
         await pep.AuthorizeAsync(Db);
-        pep.Pdp.Calls.ShouldBe(4);
+        pep.Pdp.Calls.Count.ShouldBe(4);
     }
 
     [Fact]
@@ -150,20 +150,20 @@ public sealed class GrantEnforcerTests
         var state = new InMemoryGrantState(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         await using var t1 = new PepHarness(new() { ["TENANT_ID"] = "t1" }, _ => state);
         await using var t2 = new PepHarness(new() { ["TENANT_ID"] = "t2" }, _ => state);
-        t1.Pdp.Decide = (_, _) => Permit(maxUses: 10);
-        t2.Pdp.Decide = (_, _) => Permit(maxUses: 10);
+        t1.Pdp.Decide = _ => Permit(maxUses: 10);
+        t2.Pdp.Decide = _ => Permit(maxUses: 10);
 
         await t1.AuthorizeAsync(Db);
         await t2.AuthorizeAsync(Db);
         await t1.AuthorizeAsync(Db);
-        (t1.Pdp.Calls, t2.Pdp.Calls).ShouldBe((1, 1));
+        (t1.Pdp.Calls.Count, t2.Pdp.Calls.Count).ShouldBe((1, 1));
     }
 
     [Fact]
     public async Task A_changed_binding_during_the_grant_is_denied_and_takes_no_use()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => Permit(maxUses: 3, id: "dec_bound");
+        pep.Pdp.Decide = _ => Permit(maxUses: 3, id: "dec_bound");
 
         (await pep.AuthorizeAsync(Db, caller: PepHarness.Caller(binding: KeyA))).RemainingUses.ShouldBe(2);
         var drift = await pep.AuthorizeAsync(Db, caller: PepHarness.Caller(binding: KeyB));
@@ -174,14 +174,14 @@ public sealed class GrantEnforcerTests
 
         drift.Refusal!.Status.ShouldBe(401);
         drift.Refusal.Headers.ShouldContain(h => h.Key == "WWW-Authenticate" && h.Value.StartsWith("DPoP error=\"invalid_token\"", StringComparison.Ordinal));
-        pep.Pdp.Calls.ShouldBe(1);
+        pep.Pdp.Calls.Count.ShouldBe(1);
     }
 
     [Fact]
     public async Task Losing_or_gaining_a_binding_mid_grant_is_drift_too()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => Permit(maxUses: 5);
+        pep.Pdp.Decide = _ => Permit(maxUses: 5);
         await pep.AuthorizeAsync(Db, caller: PepHarness.Caller(binding: KeyA));
         (await pep.AuthorizeAsync(Db, caller: PepHarness.Caller())).Refusal?.Code.Value.ShouldBe("BINDING_DENIED");
 
@@ -202,7 +202,7 @@ public sealed class GrantEnforcerTests
     public async Task The_require_binding_obligation_is_enforced(string required, string? callerBinding, bool permitted)
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => Permit(maxUses: 5, binding: required);
+        pep.Pdp.Decide = _ => Permit(maxUses: 5, binding: required);
         var binding = callerBinding switch { "dpop" => KeyA, "mtls" => Cert, _ => null };
 
         var decision = await pep.AuthorizeAsync(Db, caller: PepHarness.Caller(binding: binding));
@@ -237,11 +237,11 @@ public sealed class GrantEnforcerTests
     {
         await using var pep = new PepHarness();
         pep.Attributes.Read = _ => new ResourceAttributes("alice", "bob", null);
-        pep.Pdp.Decide = (q, caller) => q.Attributes.Owner == caller.Subject ? Permit() : AccessVerdict.Deny("not owner");
+        pep.Pdp.Decide = ask => ask.Question.Attributes.Owner == ask.Caller.Subject ? Permit() : AccessVerdict.Deny("not owner");
 
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeTrue();
         (await pep.AuthorizeAsync(Db, caller: PepHarness.Caller("mallory"))).Permitted.ShouldBeFalse();
-        pep.Pdp.Requests.First().Questions.ShouldHaveSingleItem().Attributes.CreatedBy.ShouldBe("bob");
+        pep.Pdp.Calls.First().Questions.ShouldHaveSingleItem().Question.Attributes.CreatedBy.ShouldBe("bob");
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class GrantEnforcerTests
         decision.Permitted.ShouldBeFalse();
         decision.Refusal.ShouldBeSameAs(unavailable);            // status, code, detail and Retry-After as the provider said
         decision.Refusal!.RetryAfter.ShouldBe(TimeSpan.FromSeconds(7));
-        pep.Pdp.Calls.ShouldBe(0);
+        pep.Pdp.Calls.Count.ShouldBe(0);
 
         pep.Attributes.Read = _ => ResourceAttributes.None;
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeTrue();          // nothing was cached from the failure
@@ -275,9 +275,9 @@ public sealed class GrantEnforcerTests
         var caller = PepHarness.Caller(binding: KeyA) with { Audiences = ["crud.secrets"] };
         await pep.AuthorizeAsync(Db, Purpose.Read, caller);
 
-        var request = pep.Pdp.Requests.ShouldHaveSingleItem();
-        request.Caller.ShouldBe(caller);
-        request.Questions.ShouldHaveSingleItem().Purpose.ShouldBe(Purpose.Read);
+        var asked = pep.Pdp.Calls.ShouldHaveSingleItem().Questions.ShouldHaveSingleItem();
+        asked.Caller.ShouldBe(caller);
+        asked.Question.Purpose.ShouldBe(Purpose.Read);
     }
 
     [Fact]
@@ -296,7 +296,7 @@ public sealed class GrantEnforcerTests
     public async Task A_pdp_that_always_permits_five_uses_is_asked_exactly_once_per_five_uses()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => Permit(maxUses: 5);
+        pep.Pdp.Decide = _ => Permit(maxUses: 5);
 
         var decisions = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => pep.AuthorizeAsync(Db))));
 
@@ -308,14 +308,14 @@ public sealed class GrantEnforcerTests
     public async Task A_copy_batch_asks_once_with_deny_on_first_deny_and_a_required_deny_denies_the_batch()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (q, _) => q.Purpose == Purpose.Write ? AccessVerdict.Deny("read only") : Permit(maxUses: 5);
+        pep.Pdp.Decide = ask => ask.Question.Purpose == Purpose.Write ? AccessVerdict.Deny("read only") : Permit(maxUses: 5);
 
         var result = await pep.AuthorizeAllAsync(null,
             new SecretUse(PepHarness.Uri(Db), Purpose.Read), new SecretUse(PepHarness.Uri("openbao+kv2://secret/copy"), Purpose.Write));
 
-        var request = pep.Pdp.Requests.ShouldHaveSingleItem();
-        request.Semantic.ShouldBe(EvaluationSemantic.DenyOnFirstDeny);
-        request.Questions.Select(q => q.Purpose).ShouldBe([Purpose.Read, Purpose.Write]);
+        var call = pep.Pdp.Calls.ShouldHaveSingleItem();
+        call.Semantic.ShouldBe(EvaluationSemantic.DenyOnFirstDeny);
+        call.Questions.Select(q => q.Question.Purpose).ShouldBe([Purpose.Read, Purpose.Write]);
         result.Permitted.ShouldBeFalse();
         result.FirstDeny.ShouldBe(result.Decisions[1]);
         result.Decisions[0].Permitted.ShouldBeTrue();
@@ -325,14 +325,14 @@ public sealed class GrantEnforcerTests
     public async Task Optional_uses_are_asked_with_execute_all_and_deny_only_themselves()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (q, _) => q.Purpose == Purpose.Delete ? AccessVerdict.Deny("no") : Permit();
+        pep.Pdp.Decide = ask => ask.Question.Purpose == Purpose.Delete ? AccessVerdict.Deny("no") : Permit();
 
         var result = await pep.AuthorizeAllAsync(null,
             new SecretUse(PepHarness.Uri(Db), Purpose.Write, Required: false),
             new SecretUse(PepHarness.Uri(Db), Purpose.Delete, Required: false),
             new SecretUse(PepHarness.Uri("openbao+kv2://secret/x"), Purpose.Write, Required: false));
 
-        pep.Pdp.Requests.ShouldHaveSingleItem().Semantic.ShouldBe(EvaluationSemantic.ExecuteAll);
+        pep.Pdp.Calls.ShouldHaveSingleItem().Semantic.ShouldBe(EvaluationSemantic.ExecuteAll);
         result.Permitted.ShouldBeTrue();
         result.Decisions.Select(d => d.Permitted).ShouldBe([true, false, true]);
     }
@@ -341,13 +341,13 @@ public sealed class GrantEnforcerTests
     public async Task A_mixed_batch_is_denied_only_by_its_required_uses()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (q, _) => q.Purpose == Purpose.Read ? AccessVerdict.Deny("no") : Permit();
+        pep.Pdp.Decide = ask => ask.Question.Purpose == Purpose.Read ? AccessVerdict.Deny("no") : Permit();
 
         var result = await pep.AuthorizeAllAsync(null,
             new SecretUse(PepHarness.Uri(Db), Purpose.Rotate),
             new SecretUse(PepHarness.Uri(Db), Purpose.Read, Required: false));
 
-        pep.Pdp.Requests.ShouldHaveSingleItem().Semantic.ShouldBe(EvaluationSemantic.ExecuteAll);
+        pep.Pdp.Calls.ShouldHaveSingleItem().Semantic.ShouldBe(EvaluationSemantic.ExecuteAll);
         result.Permitted.ShouldBeTrue();
         result.Decisions[1].Permitted.ShouldBeFalse();
     }
@@ -356,7 +356,7 @@ public sealed class GrantEnforcerTests
     public async Task A_batch_answers_what_the_grant_cache_holds_and_asks_only_for_the_rest()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => Permit(maxUses: 10);
+        pep.Pdp.Decide = _ => Permit(maxUses: 10);
         await pep.AuthorizeAsync(Db, Purpose.Read);
 
         var result = await pep.AuthorizeAllAsync(null,
@@ -364,14 +364,14 @@ public sealed class GrantEnforcerTests
 
         result.Permitted.ShouldBeTrue();
         result.Decisions[0].RemainingUses.ShouldBe(8);
-        pep.Pdp.Requests.Last().Questions.ShouldHaveSingleItem().Purpose.ShouldBe(Purpose.Write);
+        pep.Pdp.Calls.Last().Questions.ShouldHaveSingleItem().Question.Purpose.ShouldBe(Purpose.Write);
     }
 
     [Fact]
     public async Task A_short_pdp_answer_counts_the_missing_items_as_denies()
     {
         await using var pep = new PepHarness();
-        pep.Pdp.Decide = (_, _) => AccessVerdict.Deny("not evaluated");
+        pep.Pdp.Decide = _ => AccessVerdict.Deny("not evaluated");
 
         var result = await pep.AuthorizeAllAsync(null,
             new SecretUse(PepHarness.Uri(Db), Purpose.Read), new SecretUse(PepHarness.Uri("openbao+kv2://secret/b"), Purpose.Write));
@@ -384,13 +384,13 @@ public sealed class GrantEnforcerTests
     public async Task Uses_a_short_circuited_batch_left_out_are_denied_but_not_cached()
     {
         await using var pep = new PepHarness(new() { ["NEGATIVE_CACHE_TTL_S"] = "60" });
-        pep.Pdp.Decide = (q, _) => q.Purpose == Purpose.Read ? AccessVerdict.Deny("no") : AccessVerdict.NotEvaluated;
+        pep.Pdp.Decide = ask => ask.Question.Purpose == Purpose.Read ? AccessVerdict.Deny("no") : AccessVerdict.NotEvaluated;
 
         var copy = await pep.AuthorizeAllAsync(null,
             new SecretUse(PepHarness.Uri(Db), Purpose.Read), new SecretUse(PepHarness.Uri("openbao+kv2://secret/dest"), Purpose.Write));
         copy.Decisions.ShouldAllBe(d => !d.Permitted);
 
-        pep.Pdp.Decide = (_, _) => Permit();
+        pep.Pdp.Decide = _ => Permit();
         (await pep.AuthorizeAsync("openbao+kv2://secret/dest", Purpose.Write)).Permitted.ShouldBeTrue();   // not from the negative cache
         (await pep.AuthorizeAsync(Db, Purpose.Read)).Permitted.ShouldBeFalse();                            // this one was decided
     }
@@ -405,7 +405,7 @@ public sealed class GrantEnforcerTests
         decision.Permitted.ShouldBeFalse();
         decision.Refusal?.Code.Value.ShouldBe("GRANT_STATE_UNAVAILABLE");
         ErrorCode.FromValue(decision.Refusal?.Code.Value!).Status.ShouldBe(503);
-        pep.Pdp.Calls.ShouldBe(0);
+        pep.Pdp.Calls.Count.ShouldBe(0);
     }
 
     [Fact]
@@ -429,7 +429,7 @@ public sealed class GrantEnforcerTests
         listener.Start();
 
         await using var pep = new PepHarness(new() { ["TENANT_ID"] = "metrics-tenant" });
-        pep.Pdp.Decide = (q, _) => q.Purpose == Purpose.Read ? Permit(maxUses: 3) : AccessVerdict.Deny("no");
+        pep.Pdp.Decide = ask => ask.Question.Purpose == Purpose.Read ? Permit(maxUses: 3) : AccessVerdict.Deny("no");
         for (var i = 0; i < 3; i++)
             await pep.AuthorizeAsync("openbao+kv2://secret/metrics", Purpose.Read);   // miss, hit, hit
         for (var i = 0; i < 2; i++)

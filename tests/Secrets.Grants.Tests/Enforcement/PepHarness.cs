@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using MassTransit;
-using MassTransit.Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,13 +8,14 @@ using Secrets.Grants.Contracts;
 using Secrets.Grants.State;
 using Secrets.Policy.Contracts;
 using Secrets.Shared.Kernel;
+using Secrets.Testing.Policy;
 
 namespace Secrets.Grants.Tests.Enforcement;
 
 /// <summary>
 /// The Grants module as the host composes it, asked as the access pipeline asks it
-/// (<see cref="IPolicyEnforcementPoint"/>), with the PDP replaced by a scripted mediator consumer, the
-/// provider's attribute read by a script, and a fake clock.
+/// (<see cref="IPolicyEnforcementPoint"/>), with the PDP a script (<see cref="ScriptedPdp{TQuestion}"/>, asked through
+/// <see cref="ScriptedPdpConsumer"/>), the provider's attribute read by a script, and a fake clock.
 /// </summary>
 internal sealed class PepHarness : IAsyncDisposable
 {
@@ -45,7 +44,7 @@ internal sealed class PepHarness : IAsyncDisposable
     private readonly ResourceAttributesReader reader;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    public ScriptedPdp Pdp { get; } = new();
+    public ScriptedPdp<(AccessQuestion Question, Caller Caller)> Pdp { get; } = new(_ => new AccessVerdict(true, null, null, null, null, null));
     public ScriptedAttributes Attributes { get; } = new();
     public IPolicyEnforcementPoint Pep { get; }
     public IServiceProvider Services => host.Services;
@@ -69,55 +68,12 @@ internal sealed class PepHarness : IAsyncDisposable
         else
             host.Dispose();
     }
-}
 
-/// <summary>The PDP as a script: each question is answered by <see cref="Decide"/>; every call and question is recorded.</summary>
-internal sealed class ScriptedPdp
-{
-    private int questions;
-    private int calls;
-
-    public Func<AccessQuestion, Caller, AccessVerdict> Decide { get; set; } = (_, _) => new AccessVerdict(true, null, null, null, null, null);
-    public bool Unavailable { get; set; }
-    public ConcurrentQueue<EvaluateAccess> Requests { get; } = new();
-    public int Questions => Volatile.Read(ref questions);
-    public int Calls => Volatile.Read(ref calls);
-
-    public AccessVerdicts Answer(EvaluateAccess request)
+    /// <summary>Authentication's trail for replayed proofs; the PEP itself writes none.</summary>
+    private sealed class NoAuditTrail : IAuditTrail
     {
-        Interlocked.Increment(ref calls);
-        Interlocked.Add(ref questions, request.Questions.Count);
-        Requests.Enqueue(request);
-        if (Unavailable)
-            return new AccessVerdicts(request.Questions.Select(_ => AccessVerdict.Deny("down")).ToArray(), Unavailable: true);
-        return new AccessVerdicts(request.Questions.Select(q => Decide(q, request.Caller)).ToArray());
+        public void Write(AuditRecord record)
+        {
+        }
     }
-
-    /// <summary>Permits the first question with these obligations, denies every later one.</summary>
-    public void PermitOnceThenDeny(int maxUses)
-    {
-        var permitted = 0;
-        Decide = (_, _) => Interlocked.Exchange(ref permitted, 1) == 0
-            ? new AccessVerdict(true, "dec_first", null, maxUses, null, "first")
-            : AccessVerdict.Deny("later");
-    }
-}
-
-/// <summary>The provider's read of owner and creation stamps, as a script (throw a problem to fail it).</summary>
-internal sealed class ScriptedAttributes
-{
-    public Func<CanonicalSecretUri, ResourceAttributes> Read { get; set; } = _ => ResourceAttributes.None;
-}
-
-/// <summary>Authentication's trail for replayed proofs; the PEP itself writes none.</summary>
-internal sealed class NoAuditTrail : IAuditTrail
-{
-    public void Write(AuditRecord record)
-    {
-    }
-}
-
-internal sealed class ScriptedPdpConsumer(ScriptedPdp pdp) : MediatorRequestHandler<EvaluateAccess, AccessVerdicts>
-{
-    protected override Task<AccessVerdicts> Handle(EvaluateAccess request, CancellationToken ct) => Task.FromResult(pdp.Answer(request));
 }

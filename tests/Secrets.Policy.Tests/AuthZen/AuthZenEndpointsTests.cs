@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Secrets.Policy.Contracts;
+using Secrets.Policy.Decisions;
 using Secrets.Policy.Embedded;
 using Secrets.Shared.Kernel;
 using Secrets.Testing;
+using Secrets.Testing.Policy;
 using static Secrets.Testing.HttpAssertions;
 
 namespace Secrets.Policy.Tests.AuthZen;
@@ -330,7 +332,7 @@ public sealed class AuthZenEndpointsTests : IDisposable
     [Fact]
     public void An_invalid_SECRETS_PUBLIC_BASE_URL_is_a_startup_error_naming_it()
     {
-        var host = new ScriptedPdpHost(new ScriptedPdp(), new Dictionary<string, string?> { ["SECRETS_PUBLIC_BASE_URL"] = "not a url" });
+        var host = new ScriptedPdpHost(AuthZenTestKit.NewScriptedPdp(), new Dictionary<string, string?> { ["SECRETS_PUBLIC_BASE_URL"] = "not a url" });
         owned.Add(host);
 
         Should.Throw<Exception>(() => host.CreateClient()).ToString().ShouldContain("SECRETS_PUBLIC_BASE_URL");
@@ -391,7 +393,7 @@ public sealed class AuthZenEndpointsTests : IDisposable
     [Fact]
     public void An_invalid_ENABLE_AUTHZEN_ENDPOINTS_is_a_startup_error_naming_it()
     {
-        var host = new ScriptedPdpHost(new ScriptedPdp(), new Dictionary<string, string?> { ["ENABLE_AUTHZEN_ENDPOINTS"] = "perhaps" });
+        var host = new ScriptedPdpHost(AuthZenTestKit.NewScriptedPdp(), new Dictionary<string, string?> { ["ENABLE_AUTHZEN_ENDPOINTS"] = "perhaps" });
         owned.Add(host);
 
         Should.Throw<Exception>(() => host.CreateClient()).ToString().ShouldContain("ENABLE_AUTHZEN_ENDPOINTS");
@@ -399,9 +401,9 @@ public sealed class AuthZenEndpointsTests : IDisposable
 
     // ---- helpers ----
 
-    private (ScriptedPdp Pdp, HttpClient Client) Host(Dictionary<string, string?>? settings = null)
+    private (ScriptedPdp<PolicyRequest> Pdp, HttpClient Client) Host(Dictionary<string, string?>? settings = null)
     {
-        var pdp = new ScriptedPdp();
+        var pdp = AuthZenTestKit.NewScriptedPdp();
         var host = new ScriptedPdpHost(pdp, settings);
         var client = host.CreateClient();
         owned.Add(client);

@@ -2,6 +2,7 @@ using Secrets.Policy.AuthZen;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
 using Secrets.Shared.Kernel;
+using Secrets.Testing.Policy;
 using static Secrets.Policy.Tests.AuthZen.AuthZenTestKit;
 
 namespace Secrets.Policy.Tests.AuthZen;
@@ -15,7 +16,7 @@ public sealed class AuthZenRoundTripTests : IDisposable
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly string[] NoAudiences = [];
 
-    private readonly ScriptedPdp pdp = new();
+    private readonly ScriptedPdp<PolicyRequest> pdp = NewScriptedPdp();
     private readonly ScriptedPdpHost host;
     private readonly AuthZenPdpClient client;
     private readonly HttpClient http;
@@ -51,7 +52,7 @@ public sealed class AuthZenRoundTripTests : IDisposable
     [InlineData(EvaluationSemantic.PermitOnFirstPermit)]
     public async Task A_batch_over_the_endpoints_gives_the_verdicts_of_the_PDP_itself(EvaluationSemantic semantic)
     {
-        var direct = await new ScriptedPdp().EvaluateAsync(Questions, semantic, Ct);
+        var direct = await new ScriptedDecisionPoint(NewScriptedPdp()).EvaluateAsync(Questions, semantic, Ct);
 
         var remote = await client.EvaluateAsync(Questions, semantic, Ct);
 
@@ -67,7 +68,7 @@ public sealed class AuthZenRoundTripTests : IDisposable
         {
             var remote = await client.EvaluateAsync([question], EvaluationSemantic.ExecuteAll, Ct);
 
-            remote.ShouldHaveSingleItem().ShouldBe(ScriptedPdp.Decide(question));
+            remote.ShouldHaveSingleItem().ShouldBe(Decide(question));
         }
         ShouldBeTheSame(pdp.AllAsked, Questions);
     }

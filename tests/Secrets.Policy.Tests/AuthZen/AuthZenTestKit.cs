@@ -1,13 +1,8 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
 using Secrets.Shared.Kernel;
-using Secrets.Testing;
+using Secrets.Testing.Policy;
 using WireMock.Logging;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -15,7 +10,7 @@ using WireMock.Settings;
 
 namespace Secrets.Policy.Tests.AuthZen;
 
-/// <summary>What the AuthZEN tests share: a scripted PDP on loopback, sample questions and a closed port.</summary>
+/// <summary>What the AuthZEN tests share: a PDP on loopback (WireMock.Net) and what it received, sample questions, and the script of the in-process PDP.</summary>
 internal static class AuthZenTestKit
 {
     public static WireMockServer StartPdp() =>
@@ -48,34 +43,11 @@ internal static class AuthZenTestKit
         new PolicyResource(CanonicalSecretUri.Parse(uri), null, ResourceAttributes.None),
         action,
         PolicyContext.Empty);
-}
 
-/// <summary>
-/// A deterministic in-process PDP that honours the semantics and records what it was asked:
-/// alice may do anything but destroy_versions, an owner may use their own secret, the rest is denied.
-/// </summary>
-internal sealed class ScriptedPdp : IPolicyDecisionPoint
-{
-    public ConcurrentQueue<(IReadOnlyList<PolicyRequest> Requests, EvaluationSemantic Semantic)> Calls { get; } = new();
-
-    public bool Unavailable { get; set; }
-
-    public Task<IReadOnlyList<AccessVerdict>> EvaluateAsync(IReadOnlyList<PolicyRequest> requests, EvaluationSemantic semantic, CancellationToken ct)
-    {
-        Calls.Enqueue((requests.ToList(), semantic));
-        if (Unavailable)
-            throw new PdpUnavailableException("scripted outage");
-        var verdicts = new List<AccessVerdict>();
-        foreach (var request in requests)
-        {
-            var verdict = Decide(request);
-            verdicts.Add(verdict);
-            if ((semantic == EvaluationSemantic.DenyOnFirstDeny && !verdict.Decision) || (semantic == EvaluationSemantic.PermitOnFirstPermit && verdict.Decision))
-                break;
-        }
-        return Task.FromResult<IReadOnlyList<AccessVerdict>>(verdicts);
-    }
-
+    /// <summary>
+    /// The AuthZEN tests' PDP script: alice may do anything but destroy_versions (with every obligation), an owner may
+    /// use their own secret (max_uses only), the rest is denied; the decision id names subject, action and path.
+    /// </summary>
     public static AccessVerdict Decide(PolicyRequest r)
     {
         var id = $"dec_{r.Subject.Id}_{r.Action}_{r.Resource.Uri.Path.Replace('/', '_')}";
@@ -86,24 +58,6 @@ internal sealed class ScriptedPdp : IPolicyDecisionPoint
         return new AccessVerdict(false, id, null, null, null, "no rule matched");
     }
 
-    public IReadOnlyList<PolicyRequest> AllAsked => Calls.SelectMany(c => c.Requests).ToList();
-}
-
-/// <summary>
-/// The host with <see cref="ScriptedPdp"/> as its PDP (the embedded PDP's place: dev profile, no
-/// PDP_URL, so the AuthZEN endpoints are registered as they are for the embedded PDP).
-/// </summary>
-internal sealed class ScriptedPdpHost(ScriptedPdp pdp, IDictionary<string, string?>? settings = null) : SecretsHostFactory(settings)
-{
-    public ScriptedPdp Pdp => pdp;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services =>
-        {
-            services.RemoveAll<IPolicyDecisionPoint>();
-            services.AddSingleton<IPolicyDecisionPoint>(pdp);
-        });
-    }
+    /// <summary>A scripted PDP of policy requests that answers with <see cref="Decide"/>.</summary>
+    public static ScriptedPdp<PolicyRequest> NewScriptedPdp() => new(Decide);
 }

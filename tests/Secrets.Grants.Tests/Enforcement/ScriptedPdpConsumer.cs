@@ -1,0 +1,23 @@
+using MassTransit.Mediator;
+using Secrets.Policy.Contracts;
+using Secrets.Shared.Kernel;
+using Secrets.Testing.Policy;
+
+namespace Secrets.Grants.Tests.Enforcement;
+
+/// <summary>
+/// The scripted PDP behind the mediator, answering as the Policy module does: one verdict per question, those a
+/// short-circuited batch left out as <see cref="AccessVerdict.NotEvaluated"/>, and while the script is unavailable
+/// a deny for each and the answer <see cref="AccessVerdicts.Unavailable"/>.
+/// </summary>
+internal sealed class ScriptedPdpConsumer(ScriptedPdp<(AccessQuestion Question, Caller Caller)> pdp) : MediatorRequestHandler<EvaluateAccess, AccessVerdicts>
+{
+    protected override Task<AccessVerdicts> Handle(EvaluateAccess request, CancellationToken ct)
+    {
+        var answered = pdp.Answer([.. request.Questions.Select(q => (q, request.Caller))], request.Semantic);
+        if (answered is null)
+            return Task.FromResult(new AccessVerdicts(request.Questions.Select(_ => AccessVerdict.Deny("down")).ToArray(), Unavailable: true));
+        var verdicts = request.Questions.Select((_, i) => i < answered.Count ? answered[i] : AccessVerdict.NotEvaluated).ToArray();
+        return Task.FromResult(new AccessVerdicts(verdicts));
+    }
+}
