@@ -1,45 +1,34 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Secrets.Testing;
+using static Secrets.Testing.HostStartup;
 
 namespace Secrets.Host.Tests;
 
 /// <summary>ENVIRONMENT profiles (docs/CONFIGURATION.md#profiles): what each one refuses at startup and what it allows.</summary>
 public sealed class ProfileTests
 {
-    private static SecretsHostFactory Host(params (string Key, string? Value)[] settings) =>
-        new(settings.ToDictionary(s => s.Key, s => s.Value));
-
-    private static void ShouldRefuseToStart(SecretsHostFactory host, string because)
-    {
-        using (host)
-        {
-            var start = () => host.CreateClient();
-            start.ShouldThrow<Exception>().ToString().ShouldContain(because);
-        }
-    }
-
     [Fact]
     public void Prod_without_a_tenant_salt_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("TENANT_SALT", null), ("ENABLE_YAML_PROVIDER", "false")), "TENANT_SALT");
+        HostWith(("ENVIRONMENT", "prod"), ("TENANT_SALT", null), ("ENABLE_YAML_PROVIDER", "false")).ShouldRefuseToStart("TENANT_SALT");
 
     /// <summary>ASP.NET Core's environment name arrives under the same key: "Production" is prod, never a silent dev.</summary>
     [Fact]
     public void AspNet_Production_is_the_prod_profile_and_refuses_to_start_without_a_salt() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "Production"), ("TENANT_SALT", null), ("ENABLE_YAML_PROVIDER", "false")), "TENANT_SALT");
+        HostWith(("ENVIRONMENT", "Production"), ("TENANT_SALT", null), ("ENABLE_YAML_PROVIDER", "false")).ShouldRefuseToStart("TENANT_SALT");
 
     [Fact]
     public void AspNet_Staging_is_no_profile_and_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "Staging")), "ENVIRONMENT must be one of dev, test, prod");
+        HostWith(("ENVIRONMENT", "Staging")).ShouldRefuseToStart("ENVIRONMENT must be one of dev, test, prod");
 
     [Fact]
     public void Prod_with_the_yaml_provider_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "true")), "YAML");
+        HostWith(("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "true")).ShouldRefuseToStart("YAML");
 
     [Fact]
     public async Task Prod_has_no_yaml_provider_by_default_so_yaml_uris_are_501()
     {
-        using var host = Host(("ENVIRONMENT", "prod"));
+        using var host = HostWith(("ENVIRONMENT", "prod"));
         var client = host.CreateClient();
         // a plain read: /value (execute) would first need the sender-bound token prod asks for
         await (await client.GetAsync($"/api/secrets?uri={HttpAssertions.Q("yaml://secret/env#MY_API_KEY")}"))
@@ -48,44 +37,44 @@ public sealed class ProfileTests
 
     [Fact]
     public void Test_without_a_salt_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "test"), ("TENANT_SALT", null)), "TENANT_SALT");
+        HostWith(("ENVIRONMENT", "test"), ("TENANT_SALT", null)).ShouldRefuseToStart("TENANT_SALT");
 
     [Fact]
     public void Test_with_yaml_but_no_file_path_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "test"), ("YAML_VAULT_PATH", null)), "YAML_VAULT_PATH");
+        HostWith(("ENVIRONMENT", "test"), ("YAML_VAULT_PATH", null)).ShouldRefuseToStart("YAML_VAULT_PATH");
 
     [Fact]
     public void An_unknown_environment_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "staging")), "ENVIRONMENT must be one of");
+        HostWith(("ENVIRONMENT", "staging")).ShouldRefuseToStart("ENVIRONMENT must be one of");
 
     [Fact]
     public void Authorization_enforcement_outside_dev_needs_a_policy_decision_point() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "test"), ("POLICY_PATH", null)), "POLICY_PATH");
+        HostWith(("ENVIRONMENT", "test"), ("POLICY_PATH", null)).ShouldRefuseToStart("POLICY_PATH");
 
     [Fact]
     public void Prod_with_authorization_off_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("ENABLE_AUTHORIZATION", "false")), "ENABLE_AUTHORIZATION");
+        HostWith(("ENVIRONMENT", "prod"), ("ENABLE_AUTHORIZATION", "false")).ShouldRefuseToStart("ENABLE_AUTHORIZATION");
 
     [Fact]
     public void The_embedded_kv2_server_is_refused_outside_dev_and_test() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "false"), ("VAULT_URL", "dev")), "embedded dev KVv2 server");
+        HostWith(("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "false"), ("VAULT_URL", "dev")).ShouldRefuseToStart("embedded dev KVv2 server");
 
     [Fact]
     public void The_embedded_kv2_server_binds_loopback_only() =>
-        ShouldRefuseToStart(Host(("VAULT_DEV_ADDR", "http://0.0.0.0:8200")), "loopback");
+        HostWith(("VAULT_DEV_ADDR", "http://0.0.0.0:8200")).ShouldRefuseToStart("loopback");
 
     [Fact]
     public void A_kv2_url_without_credentials_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("ENVIRONMENT", "test"), ("OPENBAO_URL", "http://127.0.0.1:1")), "OPENBAO_TOKEN");
+        HostWith(("ENVIRONMENT", "test"), ("OPENBAO_URL", "http://127.0.0.1:1")).ShouldRefuseToStart("OPENBAO_TOKEN");
 
     [Fact]
     public void Invalid_numbers_name_the_variable() =>
-        ShouldRefuseToStart(Host(("LIST_MAX_LIMIT", "lots")), "LIST_MAX_LIMIT");
+        HostWith(("LIST_MAX_LIMIT", "lots")).ShouldRefuseToStart("LIST_MAX_LIMIT");
 
     [Fact]
     public async Task Prod_with_an_explicit_override_starts_and_the_yaml_provider_is_read_only()
     {
-        using var host = Host(("ENVIRONMENT", "prod"), ("ALLOW_UNSAFE_CONFIGURATION", "true"), ("SECRETS_API_REQUIRE_AUTH", "false"), ("SECRETS_ENFORCE_SCOPES", "false"), ("SECRETS_REQUIRE_SENDER_BINDING", "false"), ("ENABLE_YAML_PROVIDER", "true"));
+        using var host = HostWith(("ENVIRONMENT", "prod"), ("ALLOW_UNSAFE_CONFIGURATION", "true"), ("SECRETS_API_REQUIRE_AUTH", "false"), ("SECRETS_ENFORCE_SCOPES", "false"), ("SECRETS_REQUIRE_SENDER_BINDING", "false"), ("ENABLE_YAML_PROVIDER", "true"));
         var client = host.CreateClient();
         await (await client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/x#k", value = "v" })).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");
         await (await client.GetAsync("/api/secrets/audit")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
@@ -94,7 +83,7 @@ public sealed class ProfileTests
     [Fact]
     public async Task Dev_without_a_salt_starts_with_a_generated_one_and_warns()
     {
-        using var host = Host(("TENANT_SALT", null));
+        using var host = HostWith(("TENANT_SALT", null));
         (await host.CreateClient().GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
         host.Logs.AllText().ShouldContain("random per-process salt");
     }

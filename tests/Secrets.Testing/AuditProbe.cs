@@ -7,6 +7,16 @@ namespace Secrets.Testing;
 /// <summary>Reads the audit ring buffer over HTTP (dev profile).</summary>
 public static class AuditProbe
 {
+    /// <summary>The header a request's correlation id travels in, both ways.</summary>
+    public const string CorrelationHeader = "X-Correlation-ID";
+
+    /// <summary>The correlation id <paramref name="response"/> was answered with.</summary>
+    public static string CorrelationId(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.Headers.GetValues(CorrelationHeader).Single();
+    }
+
     public static async Task<IReadOnlyList<JsonNode>> EventsAsync(HttpClient client, string? query = null)
     {
         var page = await client.GetFromJsonAsync<JsonNode>("/api/secrets/audit?limit=1000" + (query is null ? "" : "&" + query));

@@ -2,7 +2,7 @@ using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Authentication;
 
 /// <summary>
 /// A distinctive token is sent valid and broken in every way the matrix knows; afterwards no log event, problem body or
@@ -17,10 +17,10 @@ public sealed class BearerCanaryTests
     {
         using var issuer = new TestIssuer();
         using var foreign = ProofKey.Rsa();
-        using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true")));
+        using var host = new AuthenticatedHost(issuer, null);
         var client = host.CreateClient();
         var bodies = new List<string>();
-        var now = BearerKit.Now(issuer);
+        var now = issuer.NowSeconds();
         string Distinct(Action<JwsBuilder>? edit = null, ProofKey? key = null) =>
             issuer.Token(b => { b.Claims["canary"] = Canary; b.Claims["jti"] = Canary + "-" + Guid.NewGuid().ToString("N"); edit?.Invoke(b); }, key);
 
@@ -28,7 +28,7 @@ public sealed class BearerCanaryTests
         var tokens = new List<string> { valid };
         async Task Send(string? path, HttpStatusCode status, params string[] authorization)
         {
-            var response = await BearerKit.GetAsync(client, path ?? BearerKit.ValuePath, authorization);
+            var response = await TokenRequests.GetAsync(client, path ?? TokenRequests.ValuePath, authorization);
             var text = await response.Content.ReadAsStringAsync();
             response.StatusCode.ShouldBe(status, text);
             bodies.Add(text + "\n" + string.Join('\n', response.Headers.Concat(response.Content.Headers).Select(h => h.Key + ": " + string.Join(", ", h.Value))));
@@ -42,8 +42,8 @@ public sealed class BearerCanaryTests
         await Send(null, HttpStatusCode.OK, "Bearer " + valid);
         await Send(null, HttpStatusCode.OK, "bearer " + valid);
         await Send(null, HttpStatusCode.OK, "Bearer " + Distinct(key: issuer.Es256.Key));
-        await Refused(BearerKit.WithSignatureTampered(valid));
-        await Refused(BearerKit.WithPayloadEdited(valid, p => p["sub"] = "admin"));
+        await Refused(Jose.WithSignatureTampered(valid));
+        await Refused(Jose.WithPayloadEdited(valid, p => p["sub"] = "admin"));
         await Refused(Distinct(b => b.Claims["exp"] = now - 600));
         await Refused(Distinct(b => b.Claims["nbf"] = now + 600));
         await Refused(Distinct(b => b.Claims["iss"] = "https://evil.test/" + Canary));
@@ -60,7 +60,7 @@ public sealed class BearerCanaryTests
         await Send(null, HttpStatusCode.Unauthorized, "Bearer " + valid[..30] + " " + valid[30..]);
         await Send(null, HttpStatusCode.BadRequest, "Basic " + valid);
         await Send(null, HttpStatusCode.BadRequest, "Bearer " + valid, "Bearer " + valid);
-        await Send("/health/live", HttpStatusCode.OK, "Bearer " + BearerKit.WithSignatureTampered(valid));
+        await Send("/health/live", HttpStatusCode.OK, "Bearer " + Jose.WithSignatureTampered(valid));
         await Send($"/api/secrets/value?uri={HttpAssertions.Q("yaml://secret/env#NO_SUCH_KEY")}", HttpStatusCode.NotFound, "Bearer " + valid);
 
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + issuer.Token());

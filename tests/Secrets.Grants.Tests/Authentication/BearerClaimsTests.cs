@@ -2,7 +2,7 @@ using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Authentication;
 
 /// <summary>The token's claims become the caller: the audit record names its subject and client, and policies decide on them.</summary>
 public sealed class BearerClaimsTests
@@ -20,7 +20,7 @@ public sealed class BearerClaimsTests
 
     private static async Task<HttpResponseMessage> ReadAsync(HttpClient client, string token, string? correlation = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, BearerKit.ValuePath);
+        using var request = new HttpRequestMessage(HttpMethod.Get, TokenRequests.ValuePath);
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
         if (correlation is not null)
             request.Headers.Add("X-Correlation-ID", correlation);
@@ -31,7 +31,7 @@ public sealed class BearerClaimsTests
     public async Task The_audit_record_of_a_read_names_the_tokens_subject_and_client()
     {
         using var issuer = new TestIssuer();
-        using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true")));
+        using var host = new AuthenticatedHost(issuer, null);
         var client = host.CreateClient();
         var jti = "jti-" + Guid.NewGuid().ToString("N");
         var correlation = Guid.NewGuid().ToString("N");
@@ -49,7 +49,7 @@ public sealed class BearerClaimsTests
     public async Task The_audit_record_of_a_client_credentials_token_names_the_client_as_subject()
     {
         using var issuer = new TestIssuer();
-        using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true")));
+        using var host = new AuthenticatedHost(issuer, null);
         var client = host.CreateClient();
         var correlation = Guid.NewGuid().ToString("N");
 
@@ -66,9 +66,7 @@ public sealed class BearerClaimsTests
     public async Task A_policy_on_subject_and_client_permits_the_tokens_caller_and_no_other()
     {
         using var issuer = new TestIssuer();
-        using var host = new SecretsHostFactory(
-            SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true"), ("ENABLE_AUTHORIZATION", "true")),
-            policies: OnlyUser1ViaClient1);
+        using var host = new AuthenticatedHost(issuer, OnlyUser1ViaClient1, ("ENABLE_AUTHORIZATION", "true"));
         var client = host.CreateClient();
 
         await (await ReadAsync(client, issuer.Token())).ShouldReadTheValueAsync();
@@ -80,9 +78,7 @@ public sealed class BearerClaimsTests
     public async Task Azp_is_the_client_when_client_id_is_absent()
     {
         using var issuer = new TestIssuer();
-        using var host = new SecretsHostFactory(
-            SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true"), ("ENABLE_AUTHORIZATION", "true")),
-            policies: OnlyUser1ViaClient1);
+        using var host = new AuthenticatedHost(issuer, OnlyUser1ViaClient1, ("ENABLE_AUTHORIZATION", "true"));
         var client = host.CreateClient();
 
         await (await ReadAsync(client, issuer.Token(b => { b.Claims.Remove("client_id"); b.Claims["azp"] = "client-1"; }))).ShouldReadTheValueAsync();

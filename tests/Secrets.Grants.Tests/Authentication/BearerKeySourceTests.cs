@@ -2,7 +2,7 @@ using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Authentication;
 
 /// <summary>
 /// The issuer's keys from an OIDC authority (discovery + JWKS over http on loopback), with rollover when a token names
@@ -21,14 +21,14 @@ public sealed class BearerKeySourceTests
         });
         var client = host.CreateClient();
 
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token())).ShouldReadTheValueAsync();
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(key: stub.Issuer.Es256.Key))).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token())).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token(key: stub.Issuer.Es256.Key))).ShouldReadTheValueAsync();
         stub.DiscoveryRequests.ShouldBeGreaterThanOrEqualTo(1);
         stub.JwksRequests.ShouldBeGreaterThanOrEqualTo(1);
 
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(b => b.Claims["iss"] = stub.BaseUrl + "/"))).ShouldBeInvalidTokenAsync("the token's issuer is not accepted");
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token(b => b.Claims["iss"] = stub.BaseUrl + "/"))).ShouldBeInvalidTokenAsync("the token's issuer is not accepted");
         using var other = new TestIssuer(stub.BaseUrl);
-        await (await BearerKit.ReadWithTokenAsync(client, other.Token())).ShouldBeInvalidTokenAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, other.Token())).ShouldBeInvalidTokenAsync();
     }
 
     private static SecretsHostFactory HostTrusting(OidcAuthorityStub stub, string source) => new(source switch
@@ -46,8 +46,8 @@ public sealed class BearerKeySourceTests
         using var host = HostTrusting(stub, source);
         var client = host.CreateClient();
         var beforeRotation = stub.Issuer.Token();
-        await (await BearerKit.ReadWithTokenAsync(client, beforeRotation)).ShouldReadTheValueAsync();
-        await (await BearerKit.ReadWithTokenAsync(client, beforeRotation)).ShouldReadTheValueAsync();   // remembered: no second signature check
+        await (await TokenRequests.ReadWithTokenAsync(client, beforeRotation)).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, beforeRotation)).ShouldReadTheValueAsync();   // remembered: no second signature check
         var dropped = stub.Issuer.Rs256;
         var jwksBefore = stub.JwksRequests;
 
@@ -62,7 +62,7 @@ public sealed class BearerKeySourceTests
         do
         {
             attempts++;
-            var response = await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token());
+            var response = await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token());
             status = response.StatusCode;
             if (status == HttpStatusCode.OK)
             {
@@ -76,10 +76,10 @@ public sealed class BearerKeySourceTests
         status.ShouldBe(HttpStatusCode.OK, $"the rotated key was not accepted after {attempts} attempts");
         stub.JwksRequests.ShouldBeGreaterThan(jwksBefore);
 
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(key: dropped.Key))).ShouldBeInvalidTokenAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token(key: dropped.Key))).ShouldBeInvalidTokenAsync();
         // the token accepted (and remembered) before the rotation was checked against the old key set: refused now too
-        await (await BearerKit.ReadWithTokenAsync(client, beforeRotation)).ShouldBeInvalidTokenAsync("the token is not signed by a known key");
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(key: stub.Issuer.Es256.Key))).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, beforeRotation)).ShouldBeInvalidTokenAsync("the token is not signed by a known key");
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token(key: stub.Issuer.Es256.Key))).ShouldReadTheValueAsync();
     }
 
     [Theory]
@@ -90,17 +90,17 @@ public sealed class BearerKeySourceTests
         using var stub = new OidcAuthorityStub();
         using var host = HostTrusting(stub, source);
         var client = host.CreateClient();
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token())).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token())).ShouldReadTheValueAsync();
         var old = stub.Issuer.Rs256;
 
         stub.Rotate(keepOldKeys: true);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token())).StatusCode != HttpStatusCode.OK)
+        while ((await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token())).StatusCode != HttpStatusCode.OK)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, "the rotated key was never accepted");
             await Task.Delay(100);
         }
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(key: old.Key))).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token(key: old.Key))).ShouldReadTheValueAsync();
     }
 
     [Fact]
@@ -115,13 +115,13 @@ public sealed class BearerKeySourceTests
         });
         var client = host.CreateClient();
 
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token())).ShouldReadTheValueAsync();
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(key: stub.Issuer.Es256.Key))).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token())).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token(key: stub.Issuer.Es256.Key))).ShouldReadTheValueAsync();
         stub.JwksRequests.ShouldBeGreaterThanOrEqualTo(1);
         stub.DiscoveryRequests.ShouldBe(0);
 
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(b => b.Claims["iss"] = "https://issuer.test"))).ShouldBeInvalidTokenAsync("the token's issuer is not accepted");
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token(b => b.Claims["iss"] = "https://issuer.test"))).ShouldBeInvalidTokenAsync("the token's issuer is not accepted");
         using var foreign = ProofKey.Rsa();
-        await (await BearerKit.ReadWithTokenAsync(client, stub.Issuer.Token(key: foreign))).ShouldBeInvalidTokenAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, stub.Issuer.Token(key: foreign))).ShouldBeInvalidTokenAsync();
     }
 }

@@ -1,7 +1,7 @@
 using Secrets.Testing;
 using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Authentication;
 
 /// <summary>
 /// A token that passed validation is remembered (by its SHA-256) so that the same token again skips the
@@ -15,13 +15,13 @@ public sealed class BearerRememberedTokenTests
         using var issuer = new TestIssuer();
         using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("OIDC_CLOCK_SKEW_S", "0")));
         var client = host.CreateClient();
-        var token = issuer.Token(b => b.Claims["exp"] = BearerKit.Now(issuer) + 2);
+        var token = issuer.Token(b => b.Claims["exp"] = issuer.NowSeconds() + 2);
 
-        await (await BearerKit.ReadWithTokenAsync(client, token)).ShouldReadTheValueAsync();
-        await (await BearerKit.ReadWithTokenAsync(client, token)).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, token)).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, token)).ShouldReadTheValueAsync();
         await Task.Delay(TimeSpan.FromSeconds(3.2));
 
-        await (await BearerKit.ReadWithTokenAsync(client, token)).ShouldBeInvalidTokenAsync("the token has expired");
+        await (await TokenRequests.ReadWithTokenAsync(client, token)).ShouldBeInvalidTokenAsync("the token has expired");
     }
 
     [Fact]
@@ -31,11 +31,11 @@ public sealed class BearerRememberedTokenTests
         using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer));
         var client = host.CreateClient();
         var token = issuer.Token();
-        await (await BearerKit.ReadWithTokenAsync(client, token)).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, token)).ShouldReadTheValueAsync();
 
-        var tampered = BearerKit.WithSignatureTampered(token);
-        await (await BearerKit.ReadWithTokenAsync(client, tampered)).ShouldBeInvalidTokenAsync();
-        await (await BearerKit.ReadWithTokenAsync(client, tampered)).ShouldBeInvalidTokenAsync();
-        await (await BearerKit.ReadWithTokenAsync(client, token)).ShouldReadTheValueAsync();
+        var tampered = Jose.WithSignatureTampered(token);
+        await (await TokenRequests.ReadWithTokenAsync(client, tampered)).ShouldBeInvalidTokenAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, tampered)).ShouldBeInvalidTokenAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, token)).ShouldReadTheValueAsync();
     }
 }

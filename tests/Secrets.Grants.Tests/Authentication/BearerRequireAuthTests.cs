@@ -2,15 +2,17 @@ using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Authentication;
 
 /// <summary>
 /// SECRETS_API_REQUIRE_AUTH: with it a request without a token is 401 UNAUTHENTICATED with both challenges; without it
 /// such a request is anonymous, but a presented token is still validated. Health, metrics and the API document never
 /// need a token and ignore whatever Authorization header comes with them.
 /// </summary>
-public sealed class BearerRequireAuthTests(BearerHostFixture fixture) : IClassFixture<BearerHostFixture>
+public sealed class BearerRequireAuthTests(AuthenticatedHostFixture fixture) : IClassFixture<AuthenticatedHostFixture>
 {
+    private readonly HttpClient client = fixture.CreateClient();
+
     public static TheoryData<string, string?> AnonymousPaths => new()
     {
         { "/health/live", null },
@@ -26,9 +28,9 @@ public sealed class BearerRequireAuthTests(BearerHostFixture fixture) : IClassFi
     [Fact]
     public async Task Without_a_token_when_required_is_401_unauthenticated_with_a_bearer_and_a_dpop_challenge()
     {
-        var response = await BearerKit.GetValueAsync(fixture.Client);
+        var response = await TokenRequests.GetValueAsync(client);
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
-        BearerKit.Challenges(response).ShouldBe(["Bearer", $"DPoP algs=\"{BearerKit.DpopAlgs}\""]);
+        AuthAssertions.Challenges(response).ShouldBe(["Bearer", $"DPoP algs=\"{AuthAssertions.DpopAlgs}\""]);
     }
 
     [Theory]
@@ -36,11 +38,11 @@ public sealed class BearerRequireAuthTests(BearerHostFixture fixture) : IClassFi
     public async Task Health_metrics_and_the_api_document_need_no_token(string path, string? authorization)
     {
         var response = authorization is null
-            ? await BearerKit.GetAsync(fixture.Client, path)
-            : await BearerKit.GetAsync(fixture.Client, path, authorization);
+            ? await TokenRequests.GetAsync(client, path)
+            : await TokenRequests.GetAsync(client, path, authorization);
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        BearerKit.Challenges(response).ShouldBeEmpty();
+        AuthAssertions.Challenges(response).ShouldBeEmpty();
     }
 
     [Fact]
@@ -51,7 +53,7 @@ public sealed class BearerRequireAuthTests(BearerHostFixture fixture) : IClassFi
         var client = host.CreateClient();
         var correlation = Guid.NewGuid().ToString("N");
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, BearerKit.ValuePath);
+        using var request = new HttpRequestMessage(HttpMethod.Get, TokenRequests.ValuePath);
         request.Headers.Add("X-Correlation-ID", correlation);
         await (await client.SendAsync(request)).ShouldReadTheValueAsync();
 
@@ -66,12 +68,12 @@ public sealed class BearerRequireAuthTests(BearerHostFixture fixture) : IClassFi
         using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "false")));
         var client = host.CreateClient();
 
-        await (await BearerKit.ReadWithTokenAsync(client, issuer.Token(b => b.Claims["iss"] = "https://evil.test")))
+        await (await TokenRequests.ReadWithTokenAsync(client, issuer.Token(b => b.Claims["iss"] = "https://evil.test")))
             .ShouldBeInvalidTokenAsync("the token's issuer is not accepted");
-        await (await BearerKit.ReadWithTokenAsync(client, BearerKit.WithSignatureTampered(issuer.Token()))).ShouldBeInvalidTokenAsync();
-        await (await BearerKit.GetValueAsync(client, "Bearer")).ShouldBeInvalidTokenAsync(BearerKit.MissingOrMalformed);
-        await (await BearerKit.GetValueAsync(client, "Basic Zm9vOmJhcg==")).ShouldBeInvalidRequestAsync("use the Bearer or DPoP scheme");
-        await (await BearerKit.ReadWithTokenAsync(client, issuer.Token())).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, Jose.WithSignatureTampered(issuer.Token()))).ShouldBeInvalidTokenAsync();
+        await (await TokenRequests.GetValueAsync(client, "Bearer")).ShouldBeInvalidTokenAsync(AuthAssertions.MissingOrMalformed);
+        await (await TokenRequests.GetValueAsync(client, "Basic Zm9vOmJhcg==")).ShouldBeInvalidRequestAsync("use the Bearer or DPoP scheme");
+        await (await TokenRequests.ReadWithTokenAsync(client, issuer.Token())).ShouldReadTheValueAsync();
     }
 
     [Fact]
@@ -81,7 +83,7 @@ public sealed class BearerRequireAuthTests(BearerHostFixture fixture) : IClassFi
         using var host = new SecretsHostFactory();
         var client = host.CreateClient();
 
-        await (await BearerKit.ReadWithTokenAsync(client, issuer.Token())).ShouldBeInvalidTokenAsync();
-        await (await BearerKit.GetValueAsync(client)).ShouldReadTheValueAsync();
+        await (await TokenRequests.ReadWithTokenAsync(client, issuer.Token())).ShouldBeInvalidTokenAsync();
+        await (await TokenRequests.GetValueAsync(client)).ShouldReadTheValueAsync();
     }
 }

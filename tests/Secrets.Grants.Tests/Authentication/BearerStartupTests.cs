@@ -1,25 +1,12 @@
 using Secrets.Testing;
 using Secrets.Testing.Auth;
+using static Secrets.Testing.HostStartup;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Authentication;
 
 /// <summary>Authentication settings the host refuses to start with; the error names the setting.</summary>
 public sealed class BearerStartupTests
 {
-    private static SecretsHostFactory Host(params (string Key, string? Value)[] settings) =>
-        new(settings.ToDictionary(s => s.Key, s => s.Value));
-
-    private static void ShouldRefuseToStart(SecretsHostFactory host, params string[] named)
-    {
-        using (host)
-        {
-            var start = () => host.CreateClient();
-            var text = start.ShouldThrow<Exception>().ToString();
-            foreach (var name in named)
-                text.ShouldContain(name);
-        }
-    }
-
     private static string JwksFile()
     {
         using var issuer = new TestIssuer();
@@ -29,39 +16,35 @@ public sealed class BearerStartupTests
 
     [Fact]
     public void Require_auth_without_a_key_source_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("SECRETS_API_REQUIRE_AUTH", "true")), "SECRETS_API_REQUIRE_AUTH=true needs a key source", "OIDC_AUTHORITY");
+        HostWith(("SECRETS_API_REQUIRE_AUTH", "true")).ShouldRefuseToStart("SECRETS_API_REQUIRE_AUTH=true needs a key source", "OIDC_AUTHORITY");
 
     [Fact]
     public void A_jwks_path_without_oidc_issuer_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("OIDC_JWKS_PATH", JwksFile())), "OIDC_JWKS_PATH", "need OIDC_ISSUER");
+        HostWith(("OIDC_JWKS_PATH", JwksFile())).ShouldRefuseToStart("OIDC_JWKS_PATH", "need OIDC_ISSUER");
 
     [Fact]
     public void A_jwks_url_without_oidc_issuer_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("OIDC_JWKS_URL", "http://127.0.0.1:1/jwks")), "OIDC_JWKS_URL", "need OIDC_ISSUER");
+        HostWith(("OIDC_JWKS_URL", "http://127.0.0.1:1/jwks")).ShouldRefuseToStart("OIDC_JWKS_URL", "need OIDC_ISSUER");
 
     [Fact]
     public void An_authority_and_a_jwks_path_together_refuse_to_start() =>
-        ShouldRefuseToStart(Host(("OIDC_ISSUER", TestIssuer.DefaultIssuer), ("OIDC_JWKS_PATH", JwksFile()), ("OIDC_AUTHORITY", "http://127.0.0.1:1")),
-            "set one key source", "OIDC_AUTHORITY", "OIDC_JWKS_PATH");
+        HostWith(("OIDC_ISSUER", TestIssuer.DefaultIssuer), ("OIDC_JWKS_PATH", JwksFile()), ("OIDC_AUTHORITY", "http://127.0.0.1:1")).ShouldRefuseToStart("set one key source", "OIDC_AUTHORITY", "OIDC_JWKS_PATH");
 
     [Fact]
     public void A_jwks_path_and_a_jwks_url_together_refuse_to_start() =>
-        ShouldRefuseToStart(Host(("OIDC_ISSUER", TestIssuer.DefaultIssuer), ("OIDC_JWKS_PATH", JwksFile()), ("OIDC_JWKS_URL", "http://127.0.0.1:1/jwks")),
-            "set one key source");
+        HostWith(("OIDC_ISSUER", TestIssuer.DefaultIssuer), ("OIDC_JWKS_PATH", JwksFile()), ("OIDC_JWKS_URL", "http://127.0.0.1:1/jwks")).ShouldRefuseToStart("set one key source");
 
     [Fact]
     public void Prod_with_require_auth_false_refuses_to_start() =>
-        ShouldRefuseToStart(Host(
+        HostWith(
             ("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "false"), ("SECRETS_API_REQUIRE_AUTH", "false"),
-            ("OIDC_ISSUER", TestIssuer.DefaultIssuer), ("OIDC_JWKS_PATH", JwksFile())),
-            "ENVIRONMENT=prod refuses SECRETS_API_REQUIRE_AUTH=false");
+            ("OIDC_ISSUER", TestIssuer.DefaultIssuer), ("OIDC_JWKS_PATH", JwksFile())).ShouldRefuseToStart("ENVIRONMENT=prod refuses SECRETS_API_REQUIRE_AUTH=false");
 
     [Fact]
     public void Prod_with_enforce_scopes_false_refuses_to_start() =>
-        ShouldRefuseToStart(Host(
+        HostWith(
             ("ENVIRONMENT", "prod"), ("ENABLE_YAML_PROVIDER", "false"), ("SECRETS_ENFORCE_SCOPES", "false"),
-            ("OIDC_ISSUER", TestIssuer.DefaultIssuer), ("OIDC_JWKS_PATH", JwksFile())),
-            "ENVIRONMENT=prod refuses SECRETS_ENFORCE_SCOPES=false");
+            ("OIDC_ISSUER", TestIssuer.DefaultIssuer), ("OIDC_JWKS_PATH", JwksFile())).ShouldRefuseToStart("ENVIRONMENT=prod refuses SECRETS_ENFORCE_SCOPES=false");
 
     [Theory]
     [InlineData("HS256")]
@@ -70,9 +53,9 @@ public sealed class BearerStartupTests
     [InlineData("rs256")]
     [InlineData(",")]
     public void A_bad_oidc_signing_algs_value_refuses_to_start(string algs) =>
-        ShouldRefuseToStart(Host(("OIDC_SIGNING_ALGS", algs)), "OIDC_SIGNING_ALGS");
+        HostWith(("OIDC_SIGNING_ALGS", algs)).ShouldRefuseToStart("OIDC_SIGNING_ALGS");
 
     [Fact]
     public void A_relative_oidc_authority_refuses_to_start() =>
-        ShouldRefuseToStart(Host(("OIDC_AUTHORITY", "issuer.test")), "OIDC_AUTHORITY must be an absolute URL");
+        HostWith(("OIDC_AUTHORITY", "issuer.test")).ShouldRefuseToStart("OIDC_AUTHORITY must be an absolute URL");
 }

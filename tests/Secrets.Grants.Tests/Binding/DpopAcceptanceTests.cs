@@ -2,41 +2,18 @@ using System.Net;
 using System.Net.Http.Json;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using static Secrets.Host.Tests.Auth.DpopKit;
+using static Secrets.Testing.Auth.AuthAssertions;
+using static Secrets.Testing.Auth.TokenRequests;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Binding;
 
 /// <summary>
 /// DPoP proofs the host accepts (RFC 9449 §4.3): every supported key type, GET and POST, the <c>htu</c>
 /// normalisation (query and fragment dropped, scheme/host case, default port), and <c>SECRETS_PUBLIC_BASE_URL</c>.
 /// </summary>
-public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host>
+public sealed class DpopAcceptanceTests(AuthenticatedHostFixture host) : IClassFixture<AuthenticatedHostFixture>
 {
-    public sealed class Host : IDisposable
-    {
-        public TestIssuer Issuer { get; } = new();
-        public SecretsHostFactory Factory { get; }
-        public HttpClient Client { get; }
-
-        public Host()
-        {
-            Factory = new SecretsHostFactory(SecretsHostFactory.Trusting(Issuer, ("SECRETS_API_REQUIRE_AUTH", "true")));
-            Client = Factory.CreateClient();
-        }
-
-        public void Dispose()
-        {
-            Factory.Dispose();
-            Issuer.Dispose();
-        }
-    }
-
-    private readonly Host host;
-
-    public DpopAcceptanceTests(Host host)
-    {
-        this.host = host;
-    }
+    private readonly HttpClient client = host.CreateClient();
 
     private static ProofKey KeyFor(string alg) => alg switch
     {
@@ -62,7 +39,7 @@ public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host
         using var key = KeyFor(alg);
         var token = host.Issuer.Token(TestIssuer.BoundToDpop(key));
 
-        var body = await (await GetAsync(host.Client, key, token)).ShouldBeOkJsonAsync();
+        var body = await (await GetAsync(client, key, token)).ShouldBeOkJsonAsync();
 
         body.ToJsonString().ShouldContain("dev-api-key");
     }
@@ -75,7 +52,7 @@ public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host
         using var request = Request(HttpMethod.Post, "/api/secrets", "DPoP", token, DpopProofs.Proof(key, "POST", WriteHtu, token));
         request.Content = JsonContent.Create(new { uri = "openbao+kv2://secret/dpop/write", value = new { password = "p1" } });
 
-        var response = await host.Client.SendAsync(request);
+        var response = await client.SendAsync(request);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
@@ -95,7 +72,7 @@ public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host
         using var key = ProofKey.Ec();
         var token = host.Issuer.Token(TestIssuer.BoundToDpop(key));
 
-        var response = await GetAsync(host.Client, key, token, htu: htu);
+        var response = await GetAsync(client, key, token, htu: htu);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
@@ -104,8 +81,7 @@ public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host
     public async Task Behind_a_proxy_the_htu_is_the_public_base_url_and_not_the_raw_request_url()
     {
         using var issuer = new TestIssuer();
-        using var proxied = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer,
-            ("SECRETS_API_REQUIRE_AUTH", "true"), ("SECRETS_PUBLIC_BASE_URL", "https://secrets.example.com")));
+        using var proxied = new AuthenticatedHost(issuer, null, ("SECRETS_PUBLIC_BASE_URL", "https://secrets.example.com"));
         var client = proxied.CreateClient();
         using var key = ProofKey.Ec();
         var token = issuer.Token(TestIssuer.BoundToDpop(key));
@@ -122,8 +98,7 @@ public sealed class DpopAcceptanceTests : IClassFixture<DpopAcceptanceTests.Host
     public async Task A_public_base_url_with_a_path_prefix_is_the_htu_base()
     {
         using var issuer = new TestIssuer();
-        using var proxied = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer,
-            ("SECRETS_API_REQUIRE_AUTH", "true"), ("SECRETS_PUBLIC_BASE_URL", "https://gateway.example.com/vault/")));
+        using var proxied = new AuthenticatedHost(issuer, null, ("SECRETS_PUBLIC_BASE_URL", "https://gateway.example.com/vault/"));
         var client = proxied.CreateClient();
         using var key = ProofKey.Ec();
         var token = issuer.Token(TestIssuer.BoundToDpop(key));

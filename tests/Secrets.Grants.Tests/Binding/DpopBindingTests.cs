@@ -1,9 +1,11 @@
 using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using static Secrets.Host.Tests.Auth.DpopKit;
+using Secrets.Testing.Policy;
+using static Secrets.Testing.Auth.AuthAssertions;
+using static Secrets.Testing.Auth.TokenRequests;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Binding;
 
 /// <summary>
 /// Sender binding at the PEP (docs/AUTHENTICATION.md#sender-binding-and-grants): a grant decided for one DPoP key is not used with another
@@ -13,7 +15,7 @@ namespace Secrets.Host.Tests.Auth;
 public sealed class DpopBindingTests : IDisposable
 {
     private readonly TestIssuer issuer = new();
-    private readonly List<SecretsHostFactory> hosts = [];
+    private readonly List<AuthenticatedHost> hosts = [];
 
     public void Dispose()
     {
@@ -22,9 +24,9 @@ public sealed class DpopBindingTests : IDisposable
         issuer.Dispose();
     }
 
-    private SecretsHostFactory Host(string? policies, params (string Key, string? Value)[] settings)
+    private AuthenticatedHost Host(string? policies, params (string Key, string? Value)[] settings)
     {
-        var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, [("SECRETS_API_REQUIRE_AUTH", "true"), .. settings]), policies: policies);
+        var host = new AuthenticatedHost(issuer, policies, settings);
         hosts.Add(host);
         return host;
     }
@@ -32,7 +34,7 @@ public sealed class DpopBindingTests : IDisposable
     [Fact]
     public async Task The_same_subject_with_a_token_bound_to_another_key_is_binding_denied_on_the_grant()
     {
-        var host = Host(PermitFiveUses, ("ENABLE_AUTHORIZATION", "true"));
+        var host = Host(TestPolicies.PermitFiveUses, ("ENABLE_AUTHORIZATION", "true"));
         var client = host.CreateClient();
         using var keyA = ProofKey.Ec();
         using var keyB = ProofKey.Ec();
@@ -43,7 +45,7 @@ public sealed class DpopBindingTests : IDisposable
         var withB = await GetAsync(client, keyB, issuer.Token(TestIssuer.BoundToDpop(keyB)));
 
         await withB.ShouldBeDpopRefusalAsync("BINDING_DENIED", "invalid_token");
-        var audit = (await AuditAsync(host, issuer, "event_type=BINDING_DENIED")).ShouldHaveSingleItem();
+        var audit = (await host.AuditAsync("event_type=BINDING_DENIED")).ShouldHaveSingleItem();
         audit["subject"]!.GetValue<string>().ShouldBe(TestIssuer.Subject);
         audit["error_code"]!.GetValue<string>().ShouldBe("BINDING_DENIED");
         audit["effect"]!.GetValue<string>().ShouldBe("deny");
@@ -52,16 +54,16 @@ public sealed class DpopBindingTests : IDisposable
     [Fact]
     public async Task A_grant_decided_for_a_dpop_key_is_binding_denied_to_a_plain_bearer_token_of_the_same_subject()
     {
-        var host = Host(PermitFiveUses, ("ENABLE_AUTHORIZATION", "true"));
+        var host = Host(TestPolicies.PermitFiveUses, ("ENABLE_AUTHORIZATION", "true"));
         using var key = ProofKey.Ec();
 
         var dpop = await GetAsync(host.CreateClient(), key, issuer.Token(TestIssuer.BoundToDpop(key)));
         dpop.StatusCode.ShouldBe(HttpStatusCode.OK, await dpop.Content.ReadAsStringAsync());
 
-        var bearer = await BearerClient(host, issuer.Token()).GetAsync(ValuePath);
+        var bearer = await host.ClientWith(issuer.Token()).GetAsync(ValuePath);
         await bearer.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "BINDING_DENIED");
         Challenge(bearer, "Bearer").ShouldStartWith("Bearer error=\"invalid_token\"");
-        (await AuditAsync(host, issuer, "event_type=BINDING_DENIED")).ShouldHaveSingleItem()["subject"]!.GetValue<string>().ShouldBe(TestIssuer.Subject);
+        (await host.AuditAsync("event_type=BINDING_DENIED")).ShouldHaveSingleItem()["subject"]!.GetValue<string>().ShouldBe(TestIssuer.Subject);
     }
 
     [Fact]
@@ -70,13 +72,13 @@ public sealed class DpopBindingTests : IDisposable
         var host = Host(null, ("SECRETS_REQUIRE_SENDER_BINDING", "true"));
         var client = host.CreateClient();
 
-        var bearer = await BearerClient(host, issuer.Token()).GetAsync(ValuePath);
+        var bearer = await host.ClientWith(issuer.Token()).GetAsync(ValuePath);
         var body = await bearer.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "SENDER_BINDING_REQUIRED");
         body.ToJsonString().ShouldNotContain("dev-api-key");
         var challenge = Challenge(bearer);
         challenge.ShouldStartWith("DPoP error=\"invalid_token\"");
-        challenge.ShouldContain($"algs=\"{AllAlgs}\"");
-        var audit = (await AuditAsync(host, issuer, "event_type=BINDING_DENIED")).ShouldHaveSingleItem();
+        challenge.ShouldContain($"algs=\"{DpopAlgs}\"");
+        var audit = (await host.AuditAsync("event_type=BINDING_DENIED")).ShouldHaveSingleItem();
         audit["error_code"]!.GetValue<string>().ShouldBe("SENDER_BINDING_REQUIRED");
         audit["subject"]!.GetValue<string>().ShouldBe(TestIssuer.Subject);
 
@@ -84,7 +86,7 @@ public sealed class DpopBindingTests : IDisposable
         var dpop = await GetAsync(client, key, issuer.Token(TestIssuer.BoundToDpop(key)));
         dpop.StatusCode.ShouldBe(HttpStatusCode.OK, await dpop.Content.ReadAsStringAsync());
 
-        var write = await BearerClient(host, issuer.Token()).PostJsonAsync("/api/secrets",
+        var write = await host.ClientWith(issuer.Token()).PostJsonAsync("/api/secrets",
             new { uri = "openbao+kv2://secret/dpop/bearer-write", value = new { password = "p1" } });
         write.StatusCode.ShouldBe(HttpStatusCode.OK, await write.Content.ReadAsStringAsync());
     }

@@ -1,9 +1,10 @@
 using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using static Secrets.Host.Tests.Auth.DpopKit;
+using static Secrets.Testing.Auth.AuthAssertions;
+using static Secrets.Testing.Auth.TokenRequests;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Binding;
 
 /// <summary>
 /// No access token, DPoP proof or key material ever leaves in logs, problem bodies or audit records;
@@ -15,7 +16,7 @@ public sealed class DpopCanaryAndOutageTests
     public async Task Tokens_proofs_and_keys_never_appear_in_logs_bodies_or_audit_records()
     {
         using var issuer = new TestIssuer();
-        using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true")));
+        using var host = new AuthenticatedHost(issuer, null);
         var client = host.CreateClient();
         using var key = ProofKey.Ec();
         using var other = ProofKey.Ed25519();
@@ -43,7 +44,7 @@ public sealed class DpopCanaryAndOutageTests
         bodies[0].ShouldContain("\"value\"");
         bodies[2].ShouldContain("REPLAY_DENIED");
 
-        var audit = await AuditAsync(host, issuer, "effect=deny");
+        var audit = await host.AuditAsync("effect=deny");
         audit.ShouldNotBeEmpty();
         var seen = string.Join('\n', bodies) + "\n" + string.Join('\n', audit.Select(a => a.ToJsonString())) + "\n" + host.Logs.AllText();
         string[] secrets =
@@ -61,8 +62,7 @@ public sealed class DpopCanaryAndOutageTests
     public async Task An_unreachable_replay_window_refuses_the_proof_with_503()
     {
         using var issuer = new TestIssuer();
-        using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer,
-            ("SECRETS_API_REQUIRE_AUTH", "true"), ("REDIS_URL", "127.0.0.1:" + LoopbackPorts.Unused())));
+        using var host = new AuthenticatedHost(issuer, null, ("REDIS_URL", "127.0.0.1:" + LoopbackPorts.Unused()));
         var client = host.CreateClient();
         using var key = ProofKey.Ec();
         var token = issuer.Token(TestIssuer.BoundToDpop(key));

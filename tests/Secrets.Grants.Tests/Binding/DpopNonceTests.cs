@@ -1,20 +1,21 @@
 using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using static Secrets.Host.Tests.Auth.DpopKit;
+using static Secrets.Testing.Auth.AuthAssertions;
+using static Secrets.Testing.Auth.TokenRequests;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Binding;
 
 /// <summary>Server nonces (RFC 9449 §8, <c>DPOP_NONCE_REQUIRED=true</c>): use_dpop_nonce with a DPoP-Nonce, then the retry.</summary>
 public sealed class DpopNonceTests : IDisposable
 {
     private readonly TestIssuer issuer = new();
-    private readonly SecretsHostFactory host;
+    private readonly AuthenticatedHost host;
     private readonly HttpClient client;
 
     public DpopNonceTests()
     {
-        host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true"), ("DPOP_NONCE_REQUIRED", "true")));
+        host = new AuthenticatedHost(issuer, null, ("DPOP_NONCE_REQUIRED", "true"));
         client = host.CreateClient();
     }
 
@@ -65,8 +66,7 @@ public sealed class DpopNonceTests : IDisposable
     [InlineData("another-tenant-salt-4b1c9e", false)]          // a host with another salt
     public async Task A_nonce_issued_by_another_host_is_honoured_only_with_the_same_tenant_salt(string salt, bool honoured)
     {
-        using var other = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer,
-            ("SECRETS_API_REQUIRE_AUTH", "true"), ("DPOP_NONCE_REQUIRED", "true"), ("TENANT_SALT", salt)));
+        using var other = new AuthenticatedHost(issuer, null, ("DPOP_NONCE_REQUIRED", "true"), ("TENANT_SALT", salt));
         using var key = ProofKey.Ec();
         var token = issuer.Token(TestIssuer.BoundToDpop(key));
         var foreign = NonceOf(await GetAsync(other.CreateClient(), key, token));

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using static Secrets.Host.Tests.Auth.DpopKit;
+using static Secrets.Testing.Auth.AuthAssertions;
+using static Secrets.Testing.Auth.TokenRequests;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Binding;
 
 /// <summary>
 /// The RFC 9449 §4.3 checks over HTTP, one broken per case, everything else valid: each refusal is 401
@@ -15,18 +16,17 @@ public sealed class DpopRefusalTests : IClassFixture<DpopRefusalTests.Hosts>
 {
     public sealed class Hosts : IDisposable
     {
-        private readonly Lazy<SecretsHostFactory> es256Only;
+        private readonly Lazy<AuthenticatedHost> es256Only;
 
         public Hosts()
         {
-            Default = new SecretsHostFactory(SecretsHostFactory.Trusting(Issuer, ("SECRETS_API_REQUIRE_AUTH", "true")));
-            es256Only = new(() => new SecretsHostFactory(SecretsHostFactory.Trusting(Issuer,
-                ("SECRETS_API_REQUIRE_AUTH", "true"), ("DPOP_SIGNING_ALGS", "ES256"))));
+            Default = new AuthenticatedHost(Issuer, null);
+            es256Only = new(() => new AuthenticatedHost(Issuer, null, ("DPOP_SIGNING_ALGS", "ES256")));
         }
 
         public TestIssuer Issuer { get; } = new();
-        public SecretsHostFactory Default { get; }
-        public SecretsHostFactory Es256Only => es256Only.Value;
+        public AuthenticatedHost Default { get; }
+        public AuthenticatedHost Es256Only => es256Only.Value;
 
         public void Dispose()
         {
@@ -38,7 +38,7 @@ public sealed class DpopRefusalTests : IClassFixture<DpopRefusalTests.Hosts>
     }
 
     /// <summary>What a case sends and what it must get back (<see cref="Description"/>: a fragment of error_description, or null).</summary>
-    private sealed record Expect(HttpRequestMessage Request, string Code, string Error, string? Description, bool Es256Only = false, string Algs = AllAlgs);
+    private sealed record Expect(HttpRequestMessage Request, string Code, string Error, string? Description, bool Es256Only = false, string Algs = DpopAlgs);
 
     private const string Proof = "INVALID_DPOP_PROOF";
     private const string ProofError = "invalid_dpop_proof";
@@ -108,7 +108,7 @@ public sealed class DpopRefusalTests : IClassFixture<DpopRefusalTests.Hosts>
             case "not base64url":
                 return Refused(parts[0] + "." + parts[1].Replace(parts[1][..4], "a+b/", StringComparison.Ordinal) + "." + parts[2], "not base64url");
             case "payload not a JSON object":
-                return Refused(parts[0] + "." + Base64UrlJson(new JsonArray(1, 2)) + "." + parts[2], "not a JSON object");
+                return Refused(parts[0] + "." + Jose.Base64UrlJson(new JsonArray(1, 2)) + "." + parts[2], "not a JSON object");
             case "typ missing":
                 return Refused(Edited(j => j.Header.Remove("typ")), "typ");
             case "typ jwt":
@@ -154,7 +154,7 @@ public sealed class DpopRefusalTests : IClassFixture<DpopRefusalTests.Hosts>
             {
                 var claims = JsonNode.Parse(Jose.FromBase64Url(parts[1]))!;
                 claims["jti"] = Guid.NewGuid().ToString();
-                return Refused(parts[0] + "." + Base64UrlJson(claims) + "." + parts[2], "signature");
+                return Refused(parts[0] + "." + Jose.Base64UrlJson(claims) + "." + parts[2], "signature");
             }
             case "jti missing":
                 return Refused(Edited(j => j.Claims.Remove("jti")), "jti");

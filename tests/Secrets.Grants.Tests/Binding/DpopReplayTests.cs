@@ -1,9 +1,10 @@
 using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using static Secrets.Host.Tests.Auth.DpopKit;
+using static Secrets.Testing.Auth.AuthAssertions;
+using static Secrets.Testing.Auth.TokenRequests;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Binding;
 
 /// <summary>
 /// Proof replay on one host (docs/AUTHENTICATION.md#anti-replay): a proof's jti is accepted once within the window, the replay is 401
@@ -12,12 +13,12 @@ namespace Secrets.Host.Tests.Auth;
 public sealed class DpopReplayTests : IDisposable
 {
     private readonly TestIssuer issuer = new();
-    private readonly SecretsHostFactory host;
+    private readonly AuthenticatedHost host;
     private readonly HttpClient client;
 
     public DpopReplayTests()
     {
-        host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer, ("SECRETS_API_REQUIRE_AUTH", "true")));   // dev profile
+        host = new AuthenticatedHost(issuer, null);   // dev profile
         client = host.CreateClient();
     }
 
@@ -47,7 +48,7 @@ public sealed class DpopReplayTests : IDisposable
 
         var challenge = await second.ShouldBeDpopRefusalAsync("REPLAY_DENIED", "invalid_token");
         challenge.ShouldStartWith("DPoP ");
-        var audit = (await AuditAsync(host, issuer, "event_type=REPLAY_DENIED")).ShouldHaveSingleItem();
+        var audit = (await host.AuditAsync("event_type=REPLAY_DENIED")).ShouldHaveSingleItem();
         audit["subject"]!.GetValue<string>().ShouldBe(subject);
         audit["client"]!.GetValue<string>().ShouldBe(clientId);
         audit["effect"]!.GetValue<string>().ShouldBe("deny");

@@ -1,9 +1,11 @@
 using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using static Secrets.Host.Tests.Auth.DpopKit;
+using Secrets.Testing.Policy;
+using static Secrets.Testing.Auth.AuthAssertions;
+using static Secrets.Testing.Auth.TokenRequests;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Grants.Tests.Binding;
 
 /// <summary>
 /// Two hosts sharing one Redis-compatible server (Garnet in process, <c>REDIS_URL</c>), with the embedded PDP
@@ -13,7 +15,7 @@ namespace Secrets.Host.Tests.Auth;
 public sealed class DpopSharedRedisTests : IClassFixture<RedisServer>, IDisposable
 {
     private readonly TestIssuer issuer = new();
-    private readonly List<SecretsHostFactory> hosts = [];
+    private readonly List<AuthenticatedHost> hosts = [];
     private readonly HttpClient a;
     private readonly HttpClient b;
 
@@ -23,12 +25,11 @@ public sealed class DpopSharedRedisTests : IClassFixture<RedisServer>, IDisposab
         b = Host(redis).CreateClient();
     }
 
-    private SecretsHostFactory Host(RedisServer redis)
+    private AuthenticatedHost Host(RedisServer redis)
     {
-        var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer,
-            ("SECRETS_API_REQUIRE_AUTH", "true"),
+        var host = new AuthenticatedHost(issuer, TestPolicies.PermitFiveUses,
             ("ENABLE_AUTHORIZATION", "true"),
-            ("REDIS_URL", redis.ConnectionString)), policies: PermitFiveUses);
+            ("REDIS_URL", redis.ConnectionString));
         hosts.Add(host);
         return host;
     }
@@ -75,7 +76,7 @@ public sealed class DpopSharedRedisTests : IClassFixture<RedisServer>, IDisposab
 
         var again = await GetAsync(b, key, token);   // a fresh proof: only the token's jti repeats
         await again.ShouldBeDpopRefusalAsync("REPLAY_DENIED", "invalid_token");
-        var audit = await AuditAsync(hosts[1], issuer, "event_type=REPLAY_DENIED");
+        var audit = await hosts[1].AuditAsync("event_type=REPLAY_DENIED");
         audit.ShouldContain(e => e["subject"]!.GetValue<string>() == subject);
 
         var otherToken = await GetAsync(b, key, TokenOf(key, subject));

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Host.Tests.Scopes;
 
 /// <summary>/events and /audit need secrets.read_metadata; DPoP-bound callers get a DPoP challenge with algs (RFC 9449 §7.1).</summary>
 public sealed class ScopeChallengeTests(ScopeEnforcingHost host) : IClassFixture<ScopeEnforcingHost>
@@ -39,7 +39,7 @@ public sealed class ScopeChallengeTests(ScopeEnforcingHost host) : IClassFixture
         var token = host.Issuer.Token(b =>
         {
             TestIssuer.BoundToDpop(key)(b);
-            b.Claims["scope"] = string.Join(' ', ScopeHostBase.AllScopes.Except([scope]));
+            b.Claims["scope"] = string.Join(' ', AuthenticatedHost.AllScopes.Except([scope]));
         });
         using var client = host.CreateClient();
         var htu = "http://localhost" + path.Split('?')[0];
@@ -54,27 +54,5 @@ public sealed class ScopeChallengeTests(ScopeEnforcingHost host) : IClassFixture
         var challenge = response.Headers.GetValues("WWW-Authenticate").Single();
         challenge.ShouldContain("ES256", Case.Sensitive, challenge);
         (await host.StoredStateAsync(f)).ShouldBe(before);
-    }
-}
-
-/// <summary>SECRETS_ENFORCE_SCOPES at its dev default (false): a valid token without any scope may use every endpoint.</summary>
-public sealed class ScopeNotEnforcedTests(ScopeLenientHost host) : IClassFixture<ScopeLenientHost>
-{
-    [Theory]
-    [InlineData("GET", "/api/secrets/value?uri={Y#k}", null, 200)]
-    [InlineData("POST", "/api/secrets", """{"uri":"{Y}","value":{"k":"new"}}""", 200)]
-    [InlineData("DELETE", "/api/secrets?uri={K}&destroy=true", null, 204)]
-    [InlineData("POST", "/api/secrets/metadata/owner", """{"uri":"{K}","owner":"team-b"}""", 200)]
-    [InlineData("POST", "/api/secrets/move", """{"fromUri":"{Y}","toUri":"{Y2}"}""", 200)]
-    [InlineData("GET", "/api/secrets/versions?uri={K}", null, 200)]
-    [InlineData("GET", "/api/secrets/audit", null, 200)]
-    public async Task A_token_without_scopes_is_not_refused(string method, string path, string? body, int status)
-    {
-        var f = await host.ArrangeAsync();
-        using var client = host.ClientWith(host.TokenWith());
-
-        using var response = await ScopeRequests.SendAsync(client, f, method, path, body);
-
-        ((int)response.StatusCode).ShouldBe(status, await response.Content.ReadAsStringAsync());
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
+using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Host.Tests.Scopes;
 
 /// <summary>
 /// The scope column of docs/API.md#endpoints, endpoint by endpoint, on the real dev host (YAML file and embedded KVv2 server)

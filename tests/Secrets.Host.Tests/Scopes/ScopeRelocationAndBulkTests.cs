@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Secrets.Testing;
+using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Host.Tests.Scopes;
 
 /// <summary>
 /// Copy needs secrets.read + secrets.write, move also secrets.delete, bulk each operation's own scope

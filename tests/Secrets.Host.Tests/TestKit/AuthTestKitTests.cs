@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 using NSec.Cryptography;
 using Secrets.Testing.Auth;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Host.Tests.TestKit;
 
 /// <summary>
 /// The authentication test kit against the specs and the BCL, not against itself: tokens verify with plain

@@ -6,9 +6,10 @@ using WireMock.Logging;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
-using static Secrets.Host.Tests.Auth.DpopKit;
+using static Secrets.Testing.Auth.AuthAssertions;
+using static Secrets.Testing.Auth.TokenRequests;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Policy.Tests.AuthZen;
 
 /// <summary>
 /// What the token says reaches the PDP (docs/AUTHORIZATION.md#request): the AuthZEN request of an external PDP
@@ -28,8 +29,7 @@ public sealed class TokenToPdpTests : IDisposable
     public async Task The_pdp_request_carries_the_tokens_subject_client_issuer_audiences_jti_and_binding()
     {
         using var issuer = new TestIssuer();
-        using var host = new SecretsHostFactory(SecretsHostFactory.Trusting(issuer,
-            ("SECRETS_API_REQUIRE_AUTH", "true"), ("ENABLE_AUTHORIZATION", "true"), ("PDP_URL", pdp.Urls[0])));
+        using var host = new AuthenticatedHost(issuer, null, ("ENABLE_AUTHORIZATION", "true"), ("PDP_URL", pdp.Urls[0]));
         using var key = ProofKey.Ec();
         var token = issuer.Token(b =>
         {

@@ -69,7 +69,7 @@ public sealed class OrderOfChecksTests(OrderOfChecksHost host) : IClassFixture<O
             (await host.AuditOfAsync(response)).ShouldBeOne("AUTHZ_DENIED", "deny", "INSUFFICIENT_SCOPE");
             return;
         }
-        await ShouldBeScopeRefusalAsync(response, scope, $"{name} on {uri} would otherwise be {wouldBe}");
+        await response.ShouldBeScopeRefusalAsync(scope, because: $"{name} on {uri} would otherwise be {wouldBe}");
         (await host.AuditOfAsync(response)).ShouldBeOne("AUTHZ_DENIED", "deny", "INSUFFICIENT_SCOPE");
     }
 
@@ -124,7 +124,7 @@ public sealed class OrderOfChecksTests(OrderOfChecksHost host) : IClassFixture<O
         }
         else
         {
-            await ShouldBeScopeRefusalAsync(refused, scope, $"{method} {path} is 501 with the scope");
+            await refused.ShouldBeScopeRefusalAsync(scope, because: $"{method} {path} is 501 with the scope");
             await unsupported.ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED");
         }
         (await host.AuditOfAsync(unsupported)).ShouldBeOne(null, "failure", "OPERATION_NOT_SUPPORTED");
@@ -150,7 +150,7 @@ public sealed class OrderOfChecksTests(OrderOfChecksHost host) : IClassFixture<O
         using var refused = await SendAsync(lacking, "POST", path, body);
         using var invalid = await SendAsync(full, "POST", path, body);
 
-        await ShouldBeScopeRefusalAsync(refused, scope, $"{path} {body} has a missing field");
+        await refused.ShouldBeScopeRefusalAsync(scope, because: $"{path} {body} has a missing field");
         var problem = await invalid.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
         problem["errors"].ShouldNotBeNull(problem.ToJsonString());
     }
@@ -221,7 +221,7 @@ public sealed class OrderOfChecksTests(OrderOfChecksHost host) : IClassFixture<O
             ShouldBeOnlyResult(await response.ShouldBeOkJsonAsync(), 501, "OPERATION_NOT_SUPPORTED");
         else
             await response.ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED");
-        var correlation = response.Headers.GetValues("X-Correlation-ID").Single();
+        var correlation = AuditProbe.CorrelationId(response);
         (await AuditProbe.EventsAsync(client, "correlation_id=" + correlation)).ShouldBeOne(null, "failure", "OPERATION_NOT_SUPPORTED");
     }
 
@@ -232,24 +232,12 @@ public sealed class OrderOfChecksTests(OrderOfChecksHost host) : IClassFixture<O
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, string? body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        request.Headers.Add("X-Correlation-ID", "order-" + Guid.NewGuid().ToString("N"));
+        request.Headers.Add(AuditProbe.CorrelationHeader, "order-" + Guid.NewGuid().ToString("N"));
         if (body is not null)
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         var response = await client.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
-    }
-
-    /// <summary>403 INSUFFICIENT_SCOPE naming <paramref name="scope"/> in the detail and in the one Bearer challenge.</summary>
-    private static async Task ShouldBeScopeRefusalAsync(HttpResponseMessage response, string scope, string because)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden, because + ": " + text);
-        var body = await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
-        body["detail"]!.GetValue<string>().ShouldBe($"the access token lacks the scope {scope}", text);
-        var challenges = response.Headers.TryGetValues("WWW-Authenticate", out var values) ? values.ToList() : [];
-        challenges.ShouldHaveSingleItem(string.Join(" | ", challenges))
-            .ShouldBe($"Bearer error=\"insufficient_scope\", error_description=\"requires {scope}\", scope=\"{scope}\"");
     }
 
     /// <summary>A bulk answer with exactly one result: the operation's status and code.</summary>
@@ -260,71 +248,5 @@ public sealed class OrderOfChecksTests(OrderOfChecksHost host) : IClassFixture<O
         result["status"]!.GetValue<int>().ShouldBe(status, text);
         result["code"]!.GetValue<string>().ShouldBe(code, text);
         body["failed"]!.GetValue<int>().ShouldBe(1, text);
-    }
-}
-
-/// <summary>
-/// The host for <see cref="OrderOfChecksTests"/>: the test profile on YAML with no KVv2 provider (its
-/// URIs are 501), authentication required and scopes enforced, trusting its own test issuer; the
-/// permit-all policies, so that a request that passes every check is permitted.
-/// </summary>
-public sealed class OrderOfChecksHost : SecretsHostFactory
-{
-    public OrderOfChecksHost()
-        : this(new TestIssuer())
-    {
-    }
-
-    private OrderOfChecksHost(TestIssuer issuer)
-        : base(Trusting(issuer,
-            ("ENVIRONMENT", "test"), ("ENABLE_DEV_ENDPOINTS", "true"),
-            ("SECRETS_API_REQUIRE_AUTH", "true"), ("SECRETS_ENFORCE_SCOPES", "true"),
-            ("RATE_LIMIT_PER_CLIENT_RPS", "0")))
-    {
-        Issuer = issuer;
-    }
-
-    public TestIssuer Issuer { get; }
-
-    private static readonly string[] AllScopes = TestIssuer.AllScopes.Split(' ');
-
-    /// <summary>A token with every scope but <paramref name="missing"/>.</summary>
-    public string TokenWithout(string missing) => Issuer.Token(b => b.Claims["scope"] = string.Join(' ', AllScopes.Where(s => s != missing)));
-
-    public HttpClient ClientWith(string token)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    /// <summary>The audit records of one request, by its correlation id.</summary>
-    public async Task<IReadOnlyList<JsonNode>> AuditOfAsync(HttpResponseMessage response)
-    {
-        var correlation = response.Headers.GetValues("X-Correlation-ID").Single();
-        using var auditor = ClientWith(Issuer.Token());
-        return await AuditProbe.EventsAsync(auditor, "correlation_id=" + Uri.EscapeDataString(correlation));
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing)
-            Issuer.Dispose();
-    }
-}
-
-internal static class OrderOfChecksAudit
-{
-    /// <summary>Exactly one record: its type (when given), effect and error code, and no decision (every refusal here comes before the PEP).</summary>
-    public static void ShouldBeOne(this IReadOnlyList<JsonNode> events, string? eventType, string effect, string errorCode)
-    {
-        var text = string.Join('\n', events.Select(e => e.ToJsonString()));
-        var e = events.ShouldHaveSingleItem(text);
-        if (eventType is not null)
-            e["event_type"]!.GetValue<string>().ShouldBe(eventType, text);
-        e["effect"]!.GetValue<string>().ShouldBe(effect, text);
-        e["error_code"]!.GetValue<string>().ShouldBe(errorCode, text);
-        e["decision_id"].ShouldBeNull(text);
     }
 }

@@ -1,15 +1,16 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Secrets.Testing;
-using Secrets.Testing.Auth;
+using Shouldly;
 
-namespace Secrets.Host.Tests.Auth;
+namespace Secrets.Testing.Auth;
 
-/// <summary>What the bearer tests share: the secret they read, how they send a raw Authorization header, and the challenge checks.</summary>
-internal static class BearerKit
+/// <summary>
+/// The checks of the authentication tests: a read that got the value, and each kind of refusal with its status,
+/// problem code and <c>WWW-Authenticate</c> challenge (RFC 6750 for Bearer, RFC 9449 for DPoP).
+/// </summary>
+public static class AuthAssertions
 {
-    public const string ValuePath = "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY";
-    public const string Value = "dev-api-key";
+    /// <summary>The <c>algs</c> of every DPoP challenge while <c>DPOP_SIGNING_ALGS</c> is at its default.</summary>
     public const string DpopAlgs = "ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA";
     public const string MissingOrMalformed = "the access token is missing or malformed";
 
@@ -31,26 +32,32 @@ internal static class BearerKit
         "the token names no subject (sub) or client",
         "the token's cnf is not an object",
         "the token's cnf must carry exactly one of jkt and x5t#S256",
+        "the token is bound to a client certificate the connection did not present",
+        "the client certificate is not the one the token is bound to",
     ];
 
-    /// <summary>GET <paramref name="path"/> with the Authorization header values given as is (none, one or several).</summary>
-    public static Task<HttpResponseMessage> GetAsync(HttpClient client, string path, params string[] authorization)
+    /// <summary>The WWW-Authenticate values exactly as sent, one per header line.</summary>
+    public static string[] Challenges(HttpResponseMessage response)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (authorization.Length > 0)
-            request.Headers.TryAddWithoutValidation("Authorization", authorization).ShouldBeTrue();
-        return client.SendAsync(request);
+        ArgumentNullException.ThrowIfNull(response);
+        return response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values) ? [.. values] : [];
     }
 
-    public static Task<HttpResponseMessage> GetValueAsync(HttpClient client, params string[] authorization) =>
-        GetAsync(client, ValuePath, authorization);
+    /// <summary>The one <c>WWW-Authenticate</c> challenge in <paramref name="scheme"/>.</summary>
+    public static string Challenge(HttpResponseMessage response, string scheme = "DPoP")
+    {
+        var all = Challenges(response);
+        var matching = all.Where(v => v == scheme || v.StartsWith(scheme + " ", StringComparison.Ordinal)).ToList();
+        matching.Count.ShouldBe(1, $"WWW-Authenticate: {string.Join(" | ", all)}");
+        return matching[0];
+    }
 
-    public static Task<HttpResponseMessage> ReadWithTokenAsync(HttpClient client, string token) =>
-        GetValueAsync(client, "Bearer " + token);
-
-    /// <summary>The WWW-Authenticate values exactly as sent, one per header line.</summary>
-    public static string[] Challenges(HttpResponseMessage response) =>
-        response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values) ? [.. values] : [];
+    /// <summary>200 with the value of <see cref="TokenRequests.ValuePath"/>.</summary>
+    public static async Task ShouldReadTheValueAsync(this HttpResponseMessage response)
+    {
+        var body = await response.ShouldBeOkJsonAsync();
+        body["value"]!.GetValue<string>().ShouldBe(TokenRequests.Value, body.ToJsonString());
+    }
 
     /// <summary>
     /// 401 INVALID_TOKEN with one challenge <c>Bearer error="invalid_token", error_description="…"</c>, the description
@@ -59,17 +66,51 @@ internal static class BearerKit
     public static async Task<string> ShouldBeInvalidTokenAsync(this HttpResponseMessage response, string? description = null)
     {
         var body = await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "INVALID_TOKEN");
-        return CheckChallenge(response, body, "invalid_token", description);
+        return CheckBearerChallenge(response, body, "invalid_token", description);
     }
 
     /// <summary>400 INVALID_REQUEST with one challenge <c>Bearer error="invalid_request", error_description="…"</c>.</summary>
     public static async Task<string> ShouldBeInvalidRequestAsync(this HttpResponseMessage response, string description)
     {
         var body = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
-        return CheckChallenge(response, body, "invalid_request", description);
+        return CheckBearerChallenge(response, body, "invalid_request", description);
     }
 
-    private static string CheckChallenge(HttpResponseMessage response, JsonNode body, string error, string? description)
+    /// <summary>
+    /// 401 with <paramref name="code"/> and a DPoP challenge <c>error="<paramref name="error"/>"</c> with a description and
+    /// <c>algs</c>; returns the challenge.
+    /// </summary>
+    public static async Task<string> ShouldBeDpopRefusalAsync(this HttpResponseMessage response, string code, string error, string algs = DpopAlgs)
+    {
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, code);
+        var challenge = Challenge(response);
+        challenge.ShouldContain($"error=\"{error}\"");
+        challenge.ShouldContain("error_description=\"");
+        challenge.ShouldContain($"algs=\"{algs}\"");
+        return challenge;
+    }
+
+    /// <summary>
+    /// 403 INSUFFICIENT_SCOPE naming <paramref name="scope"/> in the detail and in the one challenge, in
+    /// <paramref name="scheme"/> (a DPoP challenge also carries <c>algs</c>); <paramref name="because"/> names the case.
+    /// </summary>
+    public static async Task ShouldBeScopeRefusalAsync(this HttpResponseMessage response, string scope, string scheme = "Bearer", string? because = null)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden, because is null ? text : because + ": " + text);
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
+        body["detail"]!.GetValue<string>().ShouldBe($"the access token lacks the scope {scope}", text);
+        var challenges = Challenges(response);
+        challenges.Length.ShouldBe(1, string.Join(" | ", challenges));
+        var expected = $"{scheme} error=\"insufficient_scope\", error_description=\"requires {scope}\", scope=\"{scope}\"";
+        if (scheme == "Bearer")
+            challenges[0].ShouldBe(expected);
+        else
+            challenges[0].ShouldStartWith(expected + ", algs=\"", Case.Sensitive, challenges[0]);
+    }
+
+    private static string CheckBearerChallenge(HttpResponseMessage response, JsonNode body, string error, string? description)
     {
         var challenge = Challenges(response).ShouldHaveSingleItem();
         var prefix = $"Bearer error=\"{error}\", error_description=\"";
@@ -82,55 +123,5 @@ internal static class BearerKit
             FixedDescriptions.ShouldContain(described);
         body["detail"]!.GetValue<string>().ShouldBe(described);
         return described;
-    }
-
-    public static async Task ShouldReadTheValueAsync(this HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        text.ShouldContain(Value);
-    }
-
-    public static long Now(TestIssuer issuer) => issuer.Time.GetUtcNow().ToUnixTimeSeconds();
-
-    /// <summary>The token with its payload replaced by <paramref name="edit"/> of it, the original signature kept.</summary>
-    public static string WithPayloadEdited(string token, Action<JsonObject> edit)
-    {
-        var parts = token.Split('.');
-        var payload = JsonNode.Parse(Jose.FromBase64Url(parts[1]))!.AsObject();
-        edit(payload);
-        return parts[0] + "." + Jose.Base64Url(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString())) + "." + parts[2];
-    }
-
-    /// <summary>The token with the first character of its signature changed.</summary>
-    public static string WithSignatureTampered(string token)
-    {
-        var dot = token.LastIndexOf('.');
-        var first = token[dot + 1];
-        return token[..(dot + 1)] + (first == 'A' ? 'B' : 'A') + token[(dot + 2)..];
-    }
-}
-
-/// <summary>A test issuer and a host that trusts it with SECRETS_API_REQUIRE_AUTH=true (dev profile otherwise), shared by a class.</summary>
-public sealed class BearerHostFixture : IDisposable
-{
-    public BearerHostFixture()
-    {
-        Host = new SecretsHostFactory(SecretsHostFactory.Trusting(Issuer, ("SECRETS_API_REQUIRE_AUTH", "true")));
-        Client = Host.CreateClient();
-    }
-
-    public TestIssuer Issuer { get; } = new();
-    /// <summary>An RSA key the host does not know.</summary>
-    public ProofKey Foreign { get; } = ProofKey.Rsa();
-    public SecretsHostFactory Host { get; }
-    public HttpClient Client { get; }
-
-    public void Dispose()
-    {
-        Client.Dispose();
-        Host.Dispose();
-        Issuer.Dispose();
-        Foreign.Dispose();
     }
 }

@@ -2,12 +2,14 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Secrets.Testing.Auth;
 
 /// <summary>
 /// The JOSE encodings a test compares the service against, written here on purpose and not borrowed from the product:
-/// base64url without padding (RFC 7515 §2), the JWK SHA-256 thumbprint (RFC 7638) and the DPoP <c>ath</c> (RFC 9449 §4.2).
+/// base64url without padding (RFC 7515 §2), the JWK SHA-256 thumbprint (RFC 7638) and the DPoP <c>ath</c> (RFC 9449 §4.2);
+/// and the edits of a signed compact JWS that break it.
 /// </summary>
 public static class Jose
 {
@@ -70,5 +72,32 @@ public static class Jose
             writer.WriteEndObject();
         }
         return Base64Url(SHA256.HashData(canonical.WrittenSpan));
+    }
+
+    /// <summary>base64url of the UTF-8 JSON of <paramref name="node"/>, as a JWS segment.</summary>
+    public static string Base64UrlJson(JsonNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return Base64Url(Encoding.UTF8.GetBytes(node.ToJsonString()));
+    }
+
+    /// <summary>The compact JWS with its payload replaced by <paramref name="edit"/> of it, the original signature kept.</summary>
+    public static string WithPayloadEdited(string jws, Action<JsonObject> edit)
+    {
+        ArgumentNullException.ThrowIfNull(jws);
+        ArgumentNullException.ThrowIfNull(edit);
+        var parts = jws.Split('.');
+        var payload = JsonNode.Parse(FromBase64Url(parts[1]))!.AsObject();
+        edit(payload);
+        return parts[0] + "." + Base64UrlJson(payload) + "." + parts[2];
+    }
+
+    /// <summary>The compact JWS with the first character of its signature changed.</summary>
+    public static string WithSignatureTampered(string jws)
+    {
+        ArgumentNullException.ThrowIfNull(jws);
+        var dot = jws.LastIndexOf('.');
+        var first = jws[dot + 1];
+        return jws[..(dot + 1)] + (first == 'A' ? 'B' : 'A') + jws[(dot + 2)..];
     }
 }

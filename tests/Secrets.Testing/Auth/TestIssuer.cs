@@ -79,6 +79,9 @@ public sealed class TestIssuer : IDisposable
 
     public void WriteJwks(string path) => File.WriteAllText(path, Jwks());
 
+    /// <summary>Now on the issuer's clock in seconds since the epoch, as <c>iat</c>, <c>nbf</c> and <c>exp</c> are written.</summary>
+    public long NowSeconds() => Time.GetUtcNow().ToUnixTimeSeconds();
+
     /// <summary>
     /// An access token signed by <paramref name="key"/> (default <see cref="Rs256"/>): header alg, <c>typ: at+jwt</c>, kid
     /// (an issuer key's kid, else the key's thumbprint); claims iss, sub, aud, client_id, scope, iat, nbf, exp (now + 5 min)
