@@ -101,10 +101,7 @@ public sealed class CanaryTests : IDisposable
     [Fact]
     public async Task Under_the_prod_profile_the_guarded_write_does_not_leak_the_canary()
     {
-        using var prod = new SecretsHostFactory(new Dictionary<string, string?>
-        {
-            ["ENVIRONMENT"] = "prod", ["ALLOW_UNSAFE_CONFIGURATION"] = "true", ["SECRETS_API_REQUIRE_AUTH"] = "false", ["SECRETS_ENFORCE_SCOPES"] = "false", ["SECRETS_REQUIRE_SENDER_BINDING"] = "false", ["ENABLE_YAML_PROVIDER"] = "true",
-        });
+        using var prod = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var prodClient = prod.CreateClient();
 
         var response = await prodClient.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/env#k", value = Canary });

@@ -74,7 +74,7 @@ public sealed class ProfileTests
     [Fact]
     public async Task Prod_with_an_explicit_override_starts_and_the_yaml_provider_is_read_only()
     {
-        using var host = HostWith(("ENVIRONMENT", "prod"), ("ALLOW_UNSAFE_CONFIGURATION", "true"), ("SECRETS_API_REQUIRE_AUTH", "false"), ("SECRETS_ENFORCE_SCOPES", "false"), ("SECRETS_REQUIRE_SENDER_BINDING", "false"), ("ENABLE_YAML_PROVIDER", "true"));
+        using var host = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var client = host.CreateClient();
         await (await client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/x#k", value = "v" })).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");
         await (await client.GetAsync("/api/secrets/audit")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");

@@ -104,6 +104,20 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
         ["ENABLE_DEV_ENDPOINTS"] = "true",
     };
 
+    /// <summary>
+    /// ENVIRONMENT=prod with the YAML provider forced on (ALLOW_UNSAFE_CONFIGURATION) and no caller authentication:
+    /// the host starts, and the YAML store refuses writes and deletes (ENVIRONMENT_GUARD).
+    /// </summary>
+    public static IDictionary<string, string?> ProdWithYaml => new Dictionary<string, string?>
+    {
+        ["ENVIRONMENT"] = "prod",
+        ["ALLOW_UNSAFE_CONFIGURATION"] = "true",
+        ["SECRETS_API_REQUIRE_AUTH"] = "false",
+        ["SECRETS_ENFORCE_SCOPES"] = "false",
+        ["SECRETS_REQUIRE_SENDER_BINDING"] = "false",
+        ["ENABLE_YAML_PROVIDER"] = "true",
+    };
+
     public const string SampleYaml = """
         secret:
           env:

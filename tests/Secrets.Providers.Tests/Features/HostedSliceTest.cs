@@ -14,14 +14,6 @@ public abstract class HostedSliceTest : IDisposable
     protected SecretsHostFactory Host { get; }
     protected HttpClient Client { get; }
 
-    protected static readonly Dictionary<string, string?> ProdWithYaml = new()
-    {
-        ["ENVIRONMENT"] = "prod",
-        ["ALLOW_UNSAFE_CONFIGURATION"] = "true",
-        ["SECRETS_API_REQUIRE_AUTH"] = "false", ["SECRETS_ENFORCE_SCOPES"] = "false", ["SECRETS_REQUIRE_SENDER_BINDING"] = "false",
-        ["ENABLE_YAML_PROVIDER"] = "true",
-    };
-
     public void Dispose()
     {
         Client.Dispose();

@@ -157,12 +157,8 @@ public sealed class AuditRecordTests : IDisposable
     public async Task Write_refused_in_prod_is_audited_as_deny_ENVIRONMENT_GUARD()
     {
         const string uri = "yaml://secret/env#NEW_KEY";
-        using var prod = new SecretsHostFactory(new Dictionary<string, string?>
+        using var prod = new SecretsHostFactory(new Dictionary<string, string?>(SecretsHostFactory.ProdWithYaml)
         {
-            ["ENVIRONMENT"] = "prod",
-            ["ALLOW_UNSAFE_CONFIGURATION"] = "true",
-            ["SECRETS_API_REQUIRE_AUTH"] = "false", ["SECRETS_ENFORCE_SCOPES"] = "false", ["SECRETS_REQUIRE_SENDER_BINDING"] = "false",
-            ["ENABLE_YAML_PROVIDER"] = "true",
             ["TENANT_SALT"] = "prod-salt-9f8e7d6c5b4a",
         });
         var prodClient = prod.CreateClient();

@@ -4,31 +4,6 @@ using Secrets.Providers.Kv.DevServer;
 
 namespace Secrets.Providers.Tests.Kv.DevServer;
 
-/// <summary>A clock the tests move by hand; the server reads every timestamp from it.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private readonly Lock gate = new();
-    private DateTimeOffset now = start;
-
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (gate)
-            return now;
-    }
-
-    public void Advance(TimeSpan by)
-    {
-        lock (gate)
-            now += by;
-    }
-
-    public void Set(DateTimeOffset to)
-    {
-        lock (gate)
-            now = to;
-    }
-}
-
 /// <summary>One embedded server per test class, on a free loopback port, with a manual clock.</summary>
 public sealed class DevServerFixture : IAsyncLifetime
 {
@@ -84,15 +59,4 @@ public sealed class DevServerFixture : IAsyncLifetime
         reply.Status.ShouldBe(204, reply.Body);
         return name;
     }
-}
-
-public sealed record VaultReply(int Status, string Body, string? ContentType)
-{
-    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
-
-    public JsonElement Data => Json.GetProperty("data");
-
-    public string[] Errors => [.. Json.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!)];
-
-    public static string[] Names(JsonElement obj) => [.. obj.EnumerateObject().Select(p => p.Name)];
 }

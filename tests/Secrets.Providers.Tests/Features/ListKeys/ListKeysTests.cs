@@ -1,0 +1,26 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Secrets.Testing;
+using static Secrets.Testing.HttpAssertions;
+
+namespace Secrets.Providers.Tests.Features.ListKeys;
+
+public sealed class ListKeysTests : HostedSliceTest
+{
+    [Fact]
+    public async Task Keys_are_one_level_with_folders_marked_like_vault_list()
+    {
+        var body = await (await Client.GetAsync($"/api/secrets/keys?uri={Q("yaml://secret")}")).ShouldBeOkJsonAsync();
+        body["keys"]!.AsArray().Select(k => k!.GetValue<string>()).ShouldBe(["app/", "env"]);
+
+        var below = await (await Client.GetAsync($"/api/secrets/keys?uri={Q("yaml://secret/app")}")).ShouldBeOkJsonAsync();
+        below["keys"]!.AsArray().Select(k => k!.GetValue<string>()).ShouldBe(["db"]);
+    }
+
+    [Theory]
+    [InlineData("yaml://secret/nothing-here", HttpStatusCode.NotFound, "SECRET_NOT_FOUND")]
+    [InlineData("yaml://secret/env#MY_API_KEY", HttpStatusCode.BadRequest, "FRAGMENT_NOT_ALLOWED")]
+    [InlineData("yaml://secret/a*", HttpStatusCode.BadRequest, "INVALID_WILDCARD")]
+    public async Task Failures_are_typed(string uri, HttpStatusCode status, string code) =>
+        await (await Client.GetAsync($"/api/secrets/keys?uri={Q(uri)}")).ShouldBeProblemAsync(status, code);
+}

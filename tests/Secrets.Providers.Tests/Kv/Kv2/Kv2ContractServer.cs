@@ -1,0 +1,47 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Secrets.Providers.Kv;
+using Secrets.Providers.Kv.Kv2;
+
+namespace Secrets.Providers.Tests.Kv.Kv2;
+
+/// <summary>
+/// A KVv2 server the contract suite talks to: the production <see cref="Kv2Store"/> built as the
+/// host builds it (<see cref="Kv2Registration.AddKv2Store"/>), plus a raw HTTP client with the
+/// token for what the store cannot do itself (path config such as <c>max_versions</c>).
+/// </summary>
+internal sealed class Kv2ContractServer : IDisposable
+{
+    private readonly ServiceProvider services;
+    private readonly HttpClient raw;
+    private readonly string mount;
+
+    public Kv2ContractServer(Uri address, string token, string mount = "secret")
+    {
+        this.mount = mount;
+        var options = Kv2Options.Bind("openbao+kv2", _ => null, ["OPENBAO", "VAULT"], address, devToken: token);
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddSingleton(TimeProvider.System);
+        collection.AddKv2Store(options, _ => () => address);
+        services = collection.BuildServiceProvider();
+        Store = services.GetRequiredService<IKvStore>();
+        raw = new HttpClient { BaseAddress = address };
+        raw.DefaultRequestHeaders.Add(Kv2HttpClient.TokenHeader, token);
+    }
+
+    public IKvStore Store { get; }
+
+    /// <summary>POST /v1/&lt;mount&gt;/metadata/&lt;path&gt; {"max_versions": n}.</summary>
+    public async Task ConfigureMaxVersionsAsync(string path, int maxVersions)
+    {
+        using var response = await raw.PostAsJsonAsync($"v1/{mount}/metadata/{path}", new { max_versions = maxVersions });
+        response.IsSuccessStatusCode.ShouldBeTrue($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public void Dispose()
+    {
+        raw.Dispose();
+        services.Dispose();
+    }
+}
