@@ -3,9 +3,6 @@ using System.Text;
 
 namespace Secrets.Audit.Tests;
 
-/// <summary>One Server-Sent Events frame: its fields and the raw text it arrived as.</summary>
-internal sealed record SseFrame(string? Id, string? Event, string? Data, string Raw);
-
 /// <summary>
 /// A client of GET /api/secrets/events that reads frame by frame. Every read takes a token, so a
 /// test bounds its waits; disposing the stream disposes the response (the client goes away).

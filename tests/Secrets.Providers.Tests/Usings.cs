@@ -1,3 +1,1 @@
-global using Shouldly;
-global using Xunit;
 global using Secrets.Providers.Contracts;

@@ -4,15 +4,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Secrets.Shared.Kernel;
 using Secrets.Testing;
-using YamlDotNet.RepresentationModel;
 
 namespace Secrets.Rotation.Tests;
 
 /// <summary>Calls and read-backs shared by the Rotation slice tests.</summary>
 internal static class Api
 {
-    public const string CorrelationHeader = "X-Correlation-ID";
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The tenant the factory configures, to compute the resource_ref an audit record must carry.</summary>
@@ -24,7 +21,7 @@ internal static class Api
     public static Task<HttpResponseMessage> PostAsync(this HttpClient client, string path, object body, string correlationId)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
-        request.Headers.Add(CorrelationHeader, correlationId);
+        request.Headers.Add(AuditProbe.CorrelationHeader, correlationId);
         return client.SendAsync(request);
     }
 
@@ -71,63 +68,4 @@ internal static class Api
         record.Str("error_code").ShouldBe(errorCode, text);
         record.Str("resource_ref").ShouldBe(canonicalUri is null ? null : ResourceRef(canonicalUri), text);
     }
-}
-
-/// <summary>The YAML file on disk, read independently of the provider's own parser.</summary>
-internal sealed class StoredYaml
-{
-    private readonly YamlMappingNode root;
-
-    private StoredYaml(YamlMappingNode root) => this.root = root;
-
-    public static StoredYaml Load(string file)
-    {
-        var stream = new YamlStream();
-        using (var reader = new StreamReader(file))
-            stream.Load(reader);
-        return new StoredYaml(stream.Documents.Count == 0 ? new YamlMappingNode() : (YamlMappingNode)stream.Documents[0].RootNode);
-    }
-
-    /// <summary>The map at "mount/a/b", or null when any segment is missing.</summary>
-    public YamlMappingNode? Map(string path)
-    {
-        YamlNode node = root;
-        foreach (var segment in path.Split('/'))
-        {
-            if (node is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(segment), out var child))
-                return null;
-            node = child;
-        }
-        return node as YamlMappingNode;
-    }
-
-    /// <summary>The scalar keys (the secret) at a path; empty when the path holds none.</summary>
-    public IReadOnlyDictionary<string, string?> Secret(string path) =>
-        Map(path)?.Children
-            .Where(p => p.Value is YamlScalarNode)
-            .ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value, StringComparer.Ordinal)
-        ?? new Dictionary<string, string?>(StringComparer.Ordinal);
-
-    public string? Value(string path, string key) => Secret(path).GetValueOrDefault(key);
-}
-
-internal static class Hosts
-{
-    /// <summary>ENVIRONMENT=prod with the YAML provider forced on: the host starts, and the store refuses writes and deletes.</summary>
-    public static SecretsHostFactory Prod() => new(new Dictionary<string, string?>
-    {
-        ["ENVIRONMENT"] = "prod",
-        ["ALLOW_UNSAFE_CONFIGURATION"] = "true",
-        ["SECRETS_API_REQUIRE_AUTH"] = "false", ["SECRETS_ENFORCE_SCOPES"] = "false", ["SECRETS_REQUIRE_SENDER_BINDING"] = "false",
-        ["ENABLE_YAML_PROVIDER"] = "true",
-    });
-}
-
-/// <summary>A value that must never show up outside the store and the read endpoints.</summary>
-internal static class Canary
-{
-    public static string New() => "canary-7f3e" + Guid.NewGuid().ToString("N")[..12];
-
-    public static void ShouldNotContainCanary(this string text, string canary, string where) =>
-        text.Contains(canary, StringComparison.Ordinal).ShouldBeFalse($"the canary leaked into {where}: {text}");
 }

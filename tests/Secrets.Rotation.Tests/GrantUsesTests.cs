@@ -231,7 +231,7 @@ public sealed class GrantUsesTests : IClassFixture<RedisServer>, IDisposable
     {
         var correlation = NewCorrelation();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/secrets/value?uri=" + HttpAssertions.Q(uri));
-        request.Headers.Add(Api.CorrelationHeader, correlation);
+        request.Headers.Add(AuditProbe.CorrelationHeader, correlation);
         await (await client.SendAsync(request)).ShouldBeOkJsonAsync();
         return (await OneRecordAsync(client, correlation, "SECRET_READ")).Decision;
     }

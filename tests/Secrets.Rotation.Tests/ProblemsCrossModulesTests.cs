@@ -87,7 +87,7 @@ public sealed class ProblemsCrossModulesTests : IDisposable
         var body = await response.ShouldBeOkJsonAsync();
         ShouldBeResults(body, (503, "PROVIDER_UNAVAILABLE"), (503, "PROVIDER_UNAVAILABLE"));
         body["results"]!.AsArray().Select(r => r!["retryAfter"]!.GetValue<int>()).ShouldBe([retryAfter, retryAfter]);
-        response.Headers.GetValues(Api.CorrelationHeader).ShouldHaveSingleItem().ShouldBe(correlation);
+        response.Headers.GetValues(AuditProbe.CorrelationHeader).ShouldHaveSingleItem().ShouldBe(correlation);
         var records = await client.AuditOfAsync(correlation);
         records.Select(r => (r.Str("event_type"), r.Str("effect"), r.Str("error_code"))).ToList()
             .ShouldBe([("SECRET_ROTATED", "failure", "PROVIDER_UNAVAILABLE"), ("SECRET_WRITTEN", "failure", "PROVIDER_UNAVAILABLE")]);
@@ -232,7 +232,7 @@ public sealed class ProblemsCrossModulesTests : IDisposable
         var text = body.ToJsonString();
         body["detail"]!.GetValue<string>().ShouldBe(detail, text);
         body["correlation_id"]!.GetValue<string>().ShouldBe(correlation, text);
-        response.Headers.GetValues(Api.CorrelationHeader).ShouldHaveSingleItem().ShouldBe(correlation);
+        response.Headers.GetValues(AuditProbe.CorrelationHeader).ShouldHaveSingleItem().ShouldBe(correlation);
     }
 
     private static void ShouldBeResults(JsonNode body, params (int Status, string Code)[] expected)

@@ -54,7 +54,7 @@ public sealed class RotationCanaryTests : IDisposable
         await broken.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
         bodies.Add(await broken.Content.ReadAsStringAsync());
 
-        using var prod = Hosts.Prod();
+        using var prod = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var refused = await prod.CreateClient().PostJsonAsync(Rotate, new { uri = "yaml://secret/env#MY_API_KEY", value = canary });
         await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");
         bodies.Add(await refused.Content.ReadAsStringAsync());
@@ -104,7 +104,7 @@ public sealed class RotationCanaryTests : IDisposable
             await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
             texts.Add(await refused.Content.ReadAsStringAsync());
         }
-        using var prod = Hosts.Prod();
+        using var prod = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var guarded = await prod.CreateClient().PostJsonAsync(Bulk, new { operations = new[] { new { op = "set", uri = "yaml://secret/canary#k", value = canary } } });
         await guarded.ShouldBeOkJsonAsync();
         texts.Add(await guarded.Content.ReadAsStringAsync());
@@ -143,7 +143,7 @@ public sealed class RotationCanaryTests : IDisposable
             await response.ShouldBeProblemAsync(status, code);
             texts.Add(await response.Content.ReadAsStringAsync());
         }
-        using var prod = Hosts.Prod();
+        using var prod = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var guarded = await prod.CreateClient().PostJsonAsync(Copy, new { fromUri = "yaml://secret/env", toUri = "yaml://secret/canary" });
         await guarded.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "ENVIRONMENT_GUARD");
         texts.Add(await guarded.Content.ReadAsStringAsync());
@@ -191,6 +191,3 @@ public sealed class RotationCanaryTests : IDisposable
         host.Logs.AllText().ShouldNotContainCanary(canary, "the log");
     }
 }
-
-[CollectionDefinition(nameof(CanaryCollection), DisableParallelization = true)]
-public sealed class CanaryCollection;

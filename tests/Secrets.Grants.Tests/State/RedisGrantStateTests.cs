@@ -4,12 +4,6 @@ using StackExchange.Redis;
 
 namespace Secrets.Grants.Tests.State;
 
-[CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisServer>
-{
-    public const string Name = "redis";
-}
-
 /// <summary>The contract on Redis (Garnet in process), where each state made is another node on the same Redis.</summary>
 [Collection(RedisCollection.Name)]
 public sealed class RedisGrantStateTests(RedisServer redis) : GrantStateContract

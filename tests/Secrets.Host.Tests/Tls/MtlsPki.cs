@@ -27,9 +27,7 @@ public sealed class MtlsPki : IDisposable
     public string Directory => pki.Directory;
     public string CertPath => pki.CertPath;
     public string KeyPath => pki.KeyPath;
-    public string CaPath => pki.CaPath;
     public X509Certificate2 Ca => pki.Ca;
-    public X509Certificate2 Server => pki.Server;
     public X509Certificate2 EcClient { get; }
     public X509Certificate2 RsaClient { get; }
     public X509Certificate2 OtherClient { get; }

@@ -289,7 +289,7 @@ public sealed class BulkOperationsTests : IDisposable
     [Fact]
     public async Task In_prod_with_the_yaml_provider_forced_on_each_write_and_delete_is_403_ENVIRONMENT_GUARD()
     {
-        using var prod = Hosts.Prod();
+        using var prod = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var before = await File.ReadAllTextAsync(prod.YamlPath);
 
         var body = await (await prod.CreateClient().PostJsonAsync(Bulk, new
@@ -316,20 +316,5 @@ public sealed class BulkOperationsTests : IDisposable
         var results = body["results"]!.AsArray().Select(r => r!).ToList();
         results.Count.ShouldBe(count, body.ToJsonString());
         return results;
-    }
-}
-
-internal static class BulkResultAssertions
-{
-    /// <summary>Checks one bulk result; <paramref name="uri"/> is checked only when given.</summary>
-    public static void ShouldBeResult(this JsonNode result, int index, string op, int status, string? code, string? uri = null)
-    {
-        var text = result.ToJsonString();
-        result["index"]!.GetValue<int>().ShouldBe(index, text);
-        result["op"]!.GetValue<string>().ShouldBe(op, text);
-        result["status"]!.GetValue<int>().ShouldBe(status, text);
-        result.Str("code").ShouldBe(code, text);
-        if (uri is not null)
-            result.Str("uri").ShouldBe(uri, text);
     }
 }

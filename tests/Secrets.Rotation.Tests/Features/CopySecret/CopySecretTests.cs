@@ -240,7 +240,7 @@ public sealed class CopySecretTests : IDisposable
     [Fact]
     public async Task In_prod_with_the_yaml_provider_forced_on_copy_is_403_ENVIRONMENT_GUARD_and_the_file_is_unchanged()
     {
-        using var prod = Hosts.Prod();
+        using var prod = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var before = await File.ReadAllTextAsync(prod.YamlPath);
 
         await (await prod.CreateClient().PostJsonAsync(Copy, new { fromUri = "yaml://secret/env#MY_API_KEY", toUri = "yaml://secret/dest#k" }))

@@ -171,7 +171,7 @@ public sealed class MoveSecretTests : IDisposable
     [Fact]
     public async Task In_prod_with_the_yaml_provider_forced_on_move_is_403_ENVIRONMENT_GUARD_and_the_source_stays()
     {
-        using var prod = Hosts.Prod();
+        using var prod = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var before = await File.ReadAllTextAsync(prod.YamlPath);
         var prodClient = prod.CreateClient();
 

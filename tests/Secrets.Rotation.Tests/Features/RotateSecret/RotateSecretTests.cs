@@ -145,7 +145,7 @@ public sealed class RotateSecretTests : IDisposable
     {
         var response = await client.PostAsync(Rotate, new { uri = "yaml://secret/env#MY_API_KEY", value = "audited" }, "rotate-audit-1");
         await response.ShouldBeOkJsonAsync();
-        response.Headers.GetValues(Api.CorrelationHeader).ShouldBe(["rotate-audit-1"]);
+        response.Headers.GetValues(AuditProbe.CorrelationHeader).ShouldBe(["rotate-audit-1"]);
 
         var records = await client.AuditOfAsync("rotate-audit-1");
 
@@ -272,7 +272,7 @@ public sealed class RotateSecretTests : IDisposable
     [Fact]
     public async Task In_prod_with_the_yaml_provider_forced_on_rotate_is_403_ENVIRONMENT_GUARD_and_the_file_is_unchanged()
     {
-        using var prod = Hosts.Prod();
+        using var prod = new SecretsHostFactory(SecretsHostFactory.ProdWithYaml);
         var before = await File.ReadAllTextAsync(prod.YamlPath);
         var prodClient = prod.CreateClient();
 
