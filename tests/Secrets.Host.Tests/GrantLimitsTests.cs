@@ -1,11 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Secrets.Testing;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 using static Secrets.Testing.HttpAssertions;
@@ -22,7 +20,7 @@ public sealed class GrantLimitsTests : IClassFixture<RedisServer>, IDisposable
     private const string Value = "/api/secrets/value?uri=";
     private static readonly string Read = Value + Q("yaml://secret/env#MY_API_KEY");
     private readonly RedisServer redis;
-    private readonly WireMockServer pdp = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
+    private readonly WireMockServer pdp = ScriptedHttp.Start();
     private readonly List<SecretsHostFactory> hosts = [];
     private int decisions;
 

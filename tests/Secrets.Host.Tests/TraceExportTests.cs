@@ -2,11 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using Secrets.Testing;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 
 namespace Secrets.Host.Tests;
 
@@ -16,7 +14,7 @@ namespace Secrets.Host.Tests;
 /// </summary>
 public sealed class TraceExportTests : IDisposable
 {
-    private readonly WireMockServer collector = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
+    private readonly WireMockServer collector = ScriptedHttp.Start();
 
     public TraceExportTests() =>
         collector.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));

@@ -1,11 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Secrets.Testing;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 
 namespace Secrets.Rotation.Tests;
 
@@ -23,7 +21,7 @@ public sealed class ProblemsCrossModulesTests : IDisposable
     private const string ProviderUnavailable = "the provider is unavailable";
     private const string PdpUnavailable = "the policy decision point is unavailable";
 
-    private readonly WireMockServer server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
+    private readonly WireMockServer server = ScriptedHttp.Start();
     private readonly string id = Guid.NewGuid().ToString("N")[..10];
     private SecretsHostFactory? host;
 

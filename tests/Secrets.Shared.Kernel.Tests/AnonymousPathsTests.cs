@@ -1,5 +1,3 @@
-using Secrets.Shared.Kernel;
-
 namespace Secrets.Shared.Kernel.Tests;
 
 public sealed class AnonymousPathsTests

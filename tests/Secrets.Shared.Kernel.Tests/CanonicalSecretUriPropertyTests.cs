@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
-using Secrets.Shared.Kernel;
 
 namespace Secrets.Shared.Kernel.Tests;
 

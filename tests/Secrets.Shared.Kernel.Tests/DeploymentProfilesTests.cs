@@ -1,5 +1,3 @@
-using Secrets.Shared.Kernel;
-
 namespace Secrets.Shared.Kernel.Tests;
 
 /// <summary>Profiles (docs/CONFIGURATION.md#profiles): ENVIRONMENT (default dev) selects dev, test or prod; anything else is refused.</summary>

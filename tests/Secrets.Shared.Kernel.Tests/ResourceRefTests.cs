@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Secrets.Shared.Kernel;
 
 namespace Secrets.Shared.Kernel.Tests;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Secrets.Shared.Kernel;
 
 namespace Secrets.Shared.Kernel.Tests;
 

@@ -1,16 +1,14 @@
 using Secrets.Testing;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 
 namespace Secrets.Audit.Tests.Settlement;
 
 /// <summary>A request the client abandons while its provider call is in flight is audited as what it was: REQUEST_ABORTED, not a bad request.</summary>
 public sealed class AbandonedRequestTests : IDisposable
 {
-    private readonly WireMockServer provider = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
+    private readonly WireMockServer provider = ScriptedHttp.Start();
 
     public void Dispose()
     {

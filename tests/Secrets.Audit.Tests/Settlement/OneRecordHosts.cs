@@ -1,12 +1,9 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Secrets.Testing;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using static Secrets.Audit.Tests.AuditExpectations;
 using static Secrets.Testing.HttpAssertions;
 
@@ -20,7 +17,7 @@ namespace Secrets.Audit.Tests.Settlement;
 /// </summary>
 public sealed class OneRecordHosts : IDisposable
 {
-    private readonly WireMockServer provider = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
+    private readonly WireMockServer provider = ScriptedHttp.Start();
     private readonly List<SecretsHostFactory> hosts = [];
 
     public OneRecordHosts()

@@ -1,7 +1,6 @@
 using System.Net;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using static Secrets.Testing.Auth.AuthAssertions;
 using static Secrets.Testing.Auth.TokenRequests;
 
 namespace Secrets.Grants.Tests.Binding;

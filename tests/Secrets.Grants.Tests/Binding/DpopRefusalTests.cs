@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Secrets.Testing;
 using Secrets.Testing.Auth;
 using static Secrets.Testing.Auth.AuthAssertions;
 using static Secrets.Testing.Auth.TokenRequests;

@@ -1,9 +1,7 @@
 using System.Diagnostics.Metrics;
-using Secrets.Audit.Contracts;
 using Secrets.Grants.Contracts;
 using Secrets.Grants.State;
 using Secrets.Policy.Contracts;
-using Secrets.Providers.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Tests.Enforcement;

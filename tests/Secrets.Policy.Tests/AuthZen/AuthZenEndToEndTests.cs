@@ -5,6 +5,7 @@ using WireMock.RequestBuilders;
 using WireMock.Server;
 using static Secrets.Policy.Tests.AuthZen.AuthZenTestKit;
 using static Secrets.Testing.HttpAssertions;
+using static Secrets.Testing.ScriptedHttp;
 
 namespace Secrets.Policy.Tests.AuthZen;
 
@@ -19,7 +20,7 @@ public sealed class AuthZenEndToEndTests : IDisposable
     private const string Evaluations = "/access/v1/evaluations";
     private const string ReadUrl = "/api/secrets/value?uri=yaml://secret/env%23MY_API_KEY";
 
-    private readonly WireMockServer pdp = StartPdp();
+    private readonly WireMockServer pdp = ScriptedHttp.Start();
     private readonly string pdpToken = "pdp-token-canary-" + Guid.NewGuid().ToString("N");
     private SecretsHostFactory? host;
     private HttpClient? http;

@@ -12,6 +12,7 @@ using Secrets.Testing.Logging;
 using WireMock.RequestBuilders;
 using WireMock.Server;
 using static Secrets.Policy.Tests.AuthZen.AuthZenTestKit;
+using static Secrets.Testing.ScriptedHttp;
 
 namespace Secrets.Policy.Tests.AuthZen;
 
@@ -26,7 +27,7 @@ public sealed class AuthZenPdpClientTests : IDisposable
     private const string Configuration = "/.well-known/authzen-configuration";
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private readonly WireMockServer server = StartPdp();
+    private readonly WireMockServer server = ScriptedHttp.Start();
     private readonly List<ServiceProvider> owned = [];
     private readonly string token = "pdp-token-canary-" + Guid.NewGuid().ToString("N");
 

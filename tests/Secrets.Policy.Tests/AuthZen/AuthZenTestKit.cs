@@ -4,29 +4,18 @@ using Secrets.Policy.Decisions;
 using Secrets.Shared.Kernel;
 using Secrets.Testing.Policy;
 using WireMock.Logging;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 
 namespace Secrets.Policy.Tests.AuthZen;
 
 /// <summary>What the AuthZEN tests share: a PDP on loopback (WireMock.Net) and what it received, sample questions, and the script of the in-process PDP.</summary>
 internal static class AuthZenTestKit
 {
-    public static WireMockServer StartPdp() =>
-        WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
-
-    public static IResponseBuilder Json(int status, string body) =>
-        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
-
     /// <summary>The requests the scripted PDP received on a path, oldest first.</summary>
     public static List<ILogEntry> Received(WireMockServer server, string path) =>
         server.LogEntries.Where(e => e.RequestMessage.Path == path).OrderBy(e => e.RequestMessage.DateTime).ToList();
 
     public static JsonNode Body(ILogEntry entry) => JsonNode.Parse(entry.RequestMessage.Body!)!;
-
-    public static string? Header(ILogEntry entry, string name) =>
-        entry.RequestMessage.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
     public static readonly DateTimeOffset CreatedAt = new(2024, 5, 1, 12, 0, 0, 123, TimeSpan.Zero);
 

@@ -2,10 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
-using WireMock.Logging;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using static Secrets.Testing.Auth.AuthAssertions;
 using static Secrets.Testing.Auth.TokenRequests;
 
@@ -17,7 +15,7 @@ namespace Secrets.Policy.Tests.AuthZen;
 /// </summary>
 public sealed class TokenToPdpTests : IDisposable
 {
-    private readonly WireMockServer pdp = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
+    private readonly WireMockServer pdp = ScriptedHttp.Start();
 
     public TokenToPdpTests() =>
         pdp.Given(WireMock.RequestBuilders.Request.Create().WithPath("/access/v1/evaluation").UsingPost())

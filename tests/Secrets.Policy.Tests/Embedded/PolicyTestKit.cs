@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;

@@ -1,4 +1,3 @@
-using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace Secrets.Providers.Tests.Kv;
@@ -14,7 +13,7 @@ namespace Secrets.Providers.Tests.Kv;
 /// dynamic skip, while a Skip argument on the attribute is fixed at compile time and would skip the test for
 /// every store. A test case discoverer, however, is called once per concrete test class for each
 /// inherited method, and can see that class. So the one class that needs a real OpenBao/Vault
-/// (<see cref="RealServerKvStoreTests"/>) declares what it needs, and the decision is taken at
+/// (<see cref="Kv2.RealServerKvStoreTests"/>) declares what it needs, and the decision is taken at
 /// discovery, where xunit reports a skip with a message. The YAML and embedded stores are never
 /// skipped. This is the only skip in the repository.
 /// </remarks>

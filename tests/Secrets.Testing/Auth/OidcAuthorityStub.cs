@@ -1,9 +1,7 @@
 using System.Text.Json;
-using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 
 namespace Secrets.Testing.Auth;
 
@@ -23,7 +21,7 @@ public sealed class OidcAuthorityStub : IDisposable
 
     public OidcAuthorityStub(TimeProvider? time = null)
     {
-        _server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
+        _server = ScriptedHttp.Start();
         BaseUrl = _server.Url!;
         Issuer = new TestIssuer(BaseUrl, time);
         var discovery = JsonSerializer.Serialize(new Dictionary<string, object>

@@ -4,19 +4,12 @@ using static Secrets.Testing.HttpAssertions;
 
 namespace Secrets.Providers.Tests.Features.ReadSecretValue;
 
-public sealed class ReadSecretValueTests : IDisposable
+public sealed class ReadSecretValueTests : HostedSliceTest
 {
-    private readonly SecretsHostFactory host = new();
-    private readonly HttpClient client;
-
-    public ReadSecretValueTests() => client = host.CreateClient();
-
-    public void Dispose() => host.Dispose();
-
     [Fact]
     public async Task Fragment_read_returns_the_one_value_with_the_canonical_uri()
     {
-        var body = await (await client.GetAsync($"/api/secrets/value?uri={Q("YAML://secret/env#MY_API_KEY")}")).ShouldBeOkJsonAsync();
+        var body = await (await Client.GetAsync($"/api/secrets/value?uri={Q("YAML://secret/env#MY_API_KEY")}")).ShouldBeOkJsonAsync();
 
         body["uri"]!.GetValue<string>().ShouldBe("yaml://secret/env#MY_API_KEY");
         body["value"]!.GetValue<string>().ShouldBe("dev-api-key");
@@ -26,7 +19,7 @@ public sealed class ReadSecretValueTests : IDisposable
     [Fact]
     public async Task Read_without_fragment_returns_the_whole_map()
     {
-        var body = await (await client.GetAsync($"/api/secrets/value?uri={Q("yaml://secret/app/db")}")).ShouldBeOkJsonAsync();
+        var body = await (await Client.GetAsync($"/api/secrets/value?uri={Q("yaml://secret/app/db")}")).ShouldBeOkJsonAsync();
 
         body["value"]!["username"]!.GetValue<string>().ShouldBe("app");
         body["value"]!["password"]!.GetValue<string>().ShouldBe("db-password");
@@ -47,17 +40,17 @@ public sealed class ReadSecretValueTests : IDisposable
     [InlineData("openbao+kv2://secret/app#k", HttpStatusCode.NotFound, "SECRET_NOT_FOUND")]
     public async Task Failures_answer_with_the_typed_code(string uri, HttpStatusCode status, string code)
     {
-        await (await client.GetAsync($"/api/secrets/value?uri={Q(uri)}")).ShouldBeProblemAsync(status, code);
+        await (await Client.GetAsync($"/api/secrets/value?uri={Q(uri)}")).ShouldBeProblemAsync(status, code);
     }
 
     [Fact]
     public async Task Version_parameter_pins_and_is_refused_by_yaml_with_501()
     {
-        await (await client.GetAsync($"/api/secrets/value?uri={Q("yaml://secret/env#MY_API_KEY")}&version=1"))
+        await (await Client.GetAsync($"/api/secrets/value?uri={Q("yaml://secret/env#MY_API_KEY")}&version=1"))
             .ShouldBeProblemAsync(HttpStatusCode.NotImplemented, "OPERATION_NOT_SUPPORTED");
-        await (await client.GetAsync($"/api/secrets/value?uri={Q("yaml://secret/env#MY_API_KEY")}&version=0"))
+        await (await Client.GetAsync($"/api/secrets/value?uri={Q("yaml://secret/env#MY_API_KEY")}&version=0"))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
-        await (await client.GetAsync("/api/secrets/value"))
+        await (await Client.GetAsync("/api/secrets/value"))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
     }
 }

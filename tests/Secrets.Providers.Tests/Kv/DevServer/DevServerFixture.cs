@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Secrets.Providers.Kv.DevServer;
 
 namespace Secrets.Providers.Tests.Kv.DevServer;

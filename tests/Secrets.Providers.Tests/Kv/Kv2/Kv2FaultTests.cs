@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
+using static Secrets.Testing.ScriptedHttp;
 
 namespace Secrets.Providers.Tests.Kv.Kv2;
 
@@ -37,7 +36,7 @@ public sealed class Kv2FaultTests : IDisposable
     private static readonly KvPath Db = new("secret", "app/db");
 
     private readonly string token = "s.token-canary-" + Guid.NewGuid().ToString("N");
-    private readonly WireMockServer server = StartServer();
+    private readonly WireMockServer server = ScriptedHttp.Start();
     private readonly CapturingLoggerProvider logs = new();
     private readonly List<IDisposable> owned = [];
 
@@ -213,7 +212,7 @@ public sealed class Kv2FaultTests : IDisposable
     [Fact]
     public async Task Standby_307_redirect_on_a_read_is_followed_to_the_active_node()
     {
-        using var active = StartServer();
+        using var active = ScriptedHttp.Start();
         active.Given(Request.Create().WithPath(DataPath).UsingGet()).RespondWith(Json(200, GoodRead));
         server.Given(Request.Create().WithPath(DataPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", active.Url + DataPath));
@@ -530,9 +529,6 @@ public sealed class Kv2FaultTests : IDisposable
 
     // ---- helpers ----
 
-    private static WireMockServer StartServer() =>
-        WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], Logger = new WireMockNullLogger() });
-
     private Kv2Options Options(Uri? address = null)
     {
         var config = new Dictionary<string, string?> { ["OPENBAO_TOKEN"] = token };
@@ -588,15 +584,9 @@ public sealed class Kv2FaultTests : IDisposable
         }
     }
 
-    private static IResponseBuilder Json(int status, string body) =>
-        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
-
     private List<ILogEntry> Requests(string method, string path) =>
         server.LogEntries
             .Where(e => e.RequestMessage.Method == method && e.RequestMessage.Path == path)
             .OrderBy(e => e.RequestMessage.DateTime)
             .ToList();
-
-    private static string? Header(ILogEntry entry, string name) =>
-        entry.RequestMessage.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 }
