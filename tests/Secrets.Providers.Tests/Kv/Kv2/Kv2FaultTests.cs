@@ -23,7 +23,10 @@ namespace Secrets.Providers.Tests.Kv.Kv2;
 public sealed class Kv2FaultTests : IDisposable
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
+    /// <summary>VAULT_TIMEOUT of the tests about timeouts; the others give a loaded machine room.</summary>
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan RoomyTimeout = TimeSpan.FromSeconds(15);
     private const string DataPath = "/v1/secret/data/app/db";
     private const string LookupPath = "/v1/auth/token/lookup-self";
     private const string RenewPath = "/v1/auth/token/renew-self";
@@ -191,7 +194,7 @@ public sealed class Kv2FaultTests : IDisposable
     {
         server.Given(Request.Create().WithPath(DataPath).UsingGet())
             .RespondWith(Json(200, GoodRead).WithDelay(ShortTimeout + TimeSpan.FromMilliseconds(300)));
-        var store = Store(Options());
+        var store = Store(Options(timeout: ShortTimeout));
         await WarmUpAsync(store);
         var clock = Stopwatch.StartNew();
 
@@ -376,7 +379,7 @@ public sealed class Kv2FaultTests : IDisposable
         server.Given(Request.Create().WithPath(slowPath).UsingGet())
             .RespondWith(Json(200, GoodRead).WithDelay(ShortTimeout * 2));
         server.Given(Request.Create().WithPath(DataPath).UsingGet()).RespondWith(Json(200, GoodRead));
-        var store = Store(Options() with { MaxConcurrentOperations = 1 });
+        var store = Store(Options(timeout: ShortTimeout) with { MaxConcurrentOperations = 1 });
         await WarmUpAsync(store);
         var before = Requests("GET", DataPath).Count;
 
@@ -529,18 +532,18 @@ public sealed class Kv2FaultTests : IDisposable
 
     // ---- helpers ----
 
-    private Kv2Options Options(Uri? address = null)
+    private Kv2Options Options(Uri? address = null, TimeSpan? timeout = null)
     {
         var config = new Dictionary<string, string?> { ["OPENBAO_TOKEN"] = token };
         return Kv2Options.Bind("openbao+kv2", k => config.GetValueOrDefault(k), ["OPENBAO", "VAULT"], address ?? ServerAddress)
-            with { Timeout = ShortTimeout };
+            with { Timeout = timeout ?? RoomyTimeout };
     }
 
     private Kv2Options AppRoleOptions(string secretId = "secret-id-1")
     {
         var config = new Dictionary<string, string?> { ["OPENBAO_ROLE_ID"] = "role-1", ["OPENBAO_SECRET_ID"] = secretId };
         return Kv2Options.Bind("openbao+kv2", k => config.GetValueOrDefault(k), ["OPENBAO", "VAULT"], ServerAddress)
-            with { Timeout = ShortTimeout };
+            with { Timeout = RoomyTimeout };
     }
 
     private Uri ServerAddress => new(server.Url + "/");
