@@ -29,7 +29,6 @@ internal static class HostDefaults
         builder.AddTls();
 
         var (profile, tenant) = HostProfile.Resolve(config);
-        builder.Environment.EnvironmentName = profile.ToString().ToLowerInvariant();   // "Hosting environment: dev", not ASP.NET Core's "Production"
         builder.Services.AddSingleton(tenant);
         builder.Services.AddSingleton(new RequestLogging(Settings.Bool(config["LOG_REQUESTS"], "LOG_REQUESTS", false)));
         builder.Services.AddSingleton<TenantGuard>();

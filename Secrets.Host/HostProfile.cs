@@ -9,6 +9,22 @@ namespace Secrets.Host;
 /// </summary>
 internal static class HostProfile
 {
+    /// <summary>
+    /// The profile's name as the host's environment name ("Hosting environment: dev"), read before the
+    /// host is built from where <c>ENVIRONMENT</c> can come from: ASP.NET Core's own variables, the
+    /// process environment and the command line, later ones winning as in the host's configuration.
+    /// </summary>
+    public static string EnvironmentName(string[] args)
+    {
+        var config = new ConfigurationBuilder()
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+        return DeploymentProfiles.Parse(config["ENVIRONMENT"]).ToString().ToLowerInvariant();
+    }
+
     public static (DeploymentProfile Profile, TenantContext Tenant) Resolve(IConfiguration config)
     {
         var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);

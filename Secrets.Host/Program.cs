@@ -7,7 +7,7 @@ using Secrets.Policy;
 using Secrets.Providers;
 using Secrets.Rotation;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = HostProfile.EnvironmentName(args) });
 builder.AddHostDefaults();    // profile guards, tenant, Serilog with redaction, OpenTelemetry, problem details, limits
 builder.AddProvidersModule().AddPolicyModule().AddGrantsModule().AddAuditModule();
 

@@ -58,6 +58,8 @@ public sealed class ProcessStartTests
             read["value"]!.GetValue<string>().ShouldBe("dev-api-key");
             var write = await http.PostAsync("/api/secrets", new StringContent("""{"uri":"yaml://secret/p#k","value":"v"}""", System.Text.Encoding.UTF8, "application/json"));
             write.StatusCode.ShouldBe(HttpStatusCode.OK);   // dev profile: the YAML provider takes writes
+            lock (output)
+                output.ToString().ShouldContain("Hosting environment: dev");   // the profile's own name, not ASP.NET Core's
         }
         finally
         {
