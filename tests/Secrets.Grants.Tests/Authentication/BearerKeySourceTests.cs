@@ -31,10 +31,14 @@ public sealed class BearerKeySourceTests
         await (await TokenRequests.ReadWithTokenAsync(client, other.Token())).ShouldBeInvalidTokenAsync();
     }
 
+    /// <summary>A host trusting the stub; the token replay guard is off, as these tests send one token for one secret more than once.</summary>
     private static SecretsHostFactory HostTrusting(OidcAuthorityStub stub, string source) => new(source switch
     {
-        "authority" => new Dictionary<string, string?> { ["SECRETS_API_REQUIRE_AUTH"] = "true", ["OIDC_AUTHORITY"] = stub.BaseUrl },
-        _ => new Dictionary<string, string?> { ["SECRETS_API_REQUIRE_AUTH"] = "true", ["OIDC_ISSUER"] = stub.BaseUrl, ["OIDC_JWKS_URL"] = stub.JwksUri },
+        "authority" => new Dictionary<string, string?> { ["SECRETS_API_REQUIRE_AUTH"] = "true", ["OIDC_AUTHORITY"] = stub.BaseUrl, ["TOKEN_REPLAY_GUARD"] = "false" },
+        _ => new Dictionary<string, string?>
+        {
+            ["SECRETS_API_REQUIRE_AUTH"] = "true", ["OIDC_ISSUER"] = stub.BaseUrl, ["OIDC_JWKS_URL"] = stub.JwksUri, ["TOKEN_REPLAY_GUARD"] = "false",
+        },
     });
 
     [Theory]

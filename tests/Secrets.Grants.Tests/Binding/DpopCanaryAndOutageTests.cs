@@ -69,5 +69,6 @@ public sealed class DpopCanaryAndOutageTests
         var response = await GetAsync(client, key, token);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "GRANT_STATE_UNAVAILABLE");
+        response.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(1));
     }
 }

@@ -188,7 +188,7 @@ public sealed class DpopProofValidatorTests
         ["no ath"] = (b => b.Proof.Claims.Remove("ath"), Invalid, "the ath is missing"),
         ["the ath of another token"] = (b => b.Proof.Claims["ath"] = AccessTokenHash.Of("another-token"), Invalid, "the ath does not match the access token"),
         ["the token itself as ath"] = (b => b.Proof.Claims["ath"] = DpopTestBed.Token, Invalid, "the ath does not match the access token"),
-        ["a token bound to another key"] = (b => b.ExpectedThumbprint = DpopTestBed.OtherEs256.Thumbprint, Invalid, "the proof key does not match the token's cnf.jkt"),
+        ["a token bound to another key"] = (b => b.ExpectedThumbprint = DpopTestBed.OtherEs256.Thumbprint, DpopFailure.InvalidToken, "the proof key does not match the token's cnf.jkt"),
         ["no nonce when required"] = (b => b.RequireNonce = true, UseNonce, "a DPoP nonce is required"),
         ["a made-up nonce"] = (b =>
         {

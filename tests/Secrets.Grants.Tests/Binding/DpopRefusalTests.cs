@@ -191,8 +191,8 @@ public sealed class DpopRefusalTests : IClassFixture<DpopRefusalTests.Hosts>
                 return Refused(Edited(j => j.Claims["ath"] = Jose.Ath(issuer.Token(TestIssuer.BoundToDpop(a)))), "ath");
             case "ath not base64url":
                 return Refused(Edited(j => j.Claims["ath"] = "not base64url!"), "ath");
-            case "proof key other than cnf.jkt":
-                return Refused(DpopProofs.Proof(b, "GET", ValueHtu, token), "cnf.jkt");
+            case "proof key other than cnf.jkt":   // RFC 9449 §7.1, Figure 16: the token's key binding failed, not the proof
+                return new(With(DpopProofs.Proof(b, "GET", ValueHtu, token)), "INVALID_TOKEN", "invalid_token", "the proof key does not match the token's cnf.jkt");
             case "crit header present":
                 return Refused(Edited(j => j.Header["crit"] = new[] { "exp" }), "critical");
             case "proof larger than 8 KiB":

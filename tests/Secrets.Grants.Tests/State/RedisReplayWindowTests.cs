@@ -81,7 +81,7 @@ public sealed class RedisReplayWindowTests(RedisServer redis) : ReplayWindowCont
         var jkt = "jkt-canary-" + Guid.NewGuid().ToString("N");
         var jti = "jti-canary-" + Guid.NewGuid().ToString("N");
         var grant = new GrantKey(new string('a', 64));
-        ReplayId[] ids = [ReplayId.ForDpopProof(jkt, jti), ReplayId.ForTokenForGrant(grant, "dpop:" + jkt, "dec_1", jti)];
+        ReplayId[] ids = [ReplayId.ForDpopProof(jkt, jti), ReplayId.ForTokenForGrant(grant, "dpop:" + jkt, jti)];
         foreach (var id in ids)
             (await window.TryClaimAsync(id, In(TimeSpan.FromMinutes(5)), Ct)).ShouldBeTrue();
 

@@ -12,7 +12,7 @@ public sealed class ReplayIdTests
     {
         var jti = "client-jti-" + new string('x', 5_000) + "\n{}:*";
 
-        ReplayId[] ids = [ReplayId.ForDpopProof("jkt-canary", jti), ReplayId.ForTokenForGrant(Grant, "dpop:jkt-canary", "dec_1", jti)];
+        ReplayId[] ids = [ReplayId.ForDpopProof("jkt-canary", jti), ReplayId.ForTokenForGrant(Grant, "dpop:jkt-canary", jti)];
 
         foreach (var id in ids)
         {
@@ -38,7 +38,7 @@ public sealed class ReplayIdTests
     public void Same_values_give_the_same_id()
     {
         ReplayId.ForDpopProof("jkt", "jti").ShouldBe(ReplayId.ForDpopProof("jkt", "jti"));
-        ReplayId.ForTokenForGrant(Grant, null, "dec_1", "jti").ShouldBe(ReplayId.ForTokenForGrant(Grant, null, "dec_1", "jti"));
+        ReplayId.ForTokenForGrant(Grant, null, "jti").ShouldBe(ReplayId.ForTokenForGrant(Grant, null, "jti"));
     }
 
     [Theory]
@@ -51,7 +51,7 @@ public sealed class ReplayIdTests
     [Fact]
     public void Unbound_empty_and_literal_bindings_give_different_ids()
     {
-        var ids = new[] { null, "", "0", "1", "10" }.Select(b => ReplayId.ForTokenForGrant(Grant, b, "dec_1", "jti").Digest).ToArray();
+        var ids = new[] { null, "", "0", "1", "10" }.Select(b => ReplayId.ForTokenForGrant(Grant, b, "jti").Digest).ToArray();
 
         ids.Distinct().Count().ShouldBe(ids.Length);
     }

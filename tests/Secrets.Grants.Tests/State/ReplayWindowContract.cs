@@ -47,10 +47,10 @@ public abstract class ReplayWindowContract : StoreContract
             ReplayId.ForDpopProof(jkt, jti),
             ReplayId.ForDpopProof(Random("jkt"), jti),          // the same jti under another proof key
             ReplayId.ForDpopProof(jkt, Random("jti")),
-            ReplayId.ForTokenForGrant(grant, "dpop:" + jkt, "dec_1", jti),   // the same jti in the other scope
-            ReplayId.ForTokenForGrant(grant, "mtls:" + jkt, "dec_1", jti),
-            ReplayId.ForTokenForGrant(grant, null, "dec_1", jti),
-            ReplayId.ForTokenForGrant(otherGrant, "dpop:" + jkt, "dec_1", jti),
+            ReplayId.ForTokenForGrant(grant, "dpop:" + jkt, jti),   // the same jti in the other scope
+            ReplayId.ForTokenForGrant(grant, "mtls:" + jkt, jti),
+            ReplayId.ForTokenForGrant(grant, null, jti),
+            ReplayId.ForTokenForGrant(otherGrant, "dpop:" + jkt, jti),
         ];
 
         foreach (var id in ids)

@@ -42,7 +42,7 @@ public abstract class ScopeHost(bool enforceScopes)
     {
         var id = "s" + Guid.NewGuid().ToString("N")[..10];
         var f = new ScopeFixture(id);
-        using var admin = ClientWith(Issuer.Token());
+        using var admin = ClientWithFreshTokens();
         (await admin.PostJsonAsync("/api/secrets", new { uri = f.Yaml, value = new { k = "v1", other = "o" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await admin.PostJsonAsync("/api/secrets", new { uri = f.Kv, value = new { k = "v1" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await admin.PostJsonAsync("/api/secrets", new { uri = f.Kv, value = new { k = "v2" } })).StatusCode.ShouldBe(HttpStatusCode.OK);

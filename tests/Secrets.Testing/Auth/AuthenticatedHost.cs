@@ -54,10 +54,19 @@ public class AuthenticatedHost : SecretsHostFactory
         return client;
     }
 
+    /// <summary>
+    /// A client that sends each request with a new token of the issuer (every scope, one subject), like a client
+    /// that fetches a token per call: what a test's arranging and checking needs, since one token is accepted once
+    /// per secret and purpose.
+    /// </summary>
+    public HttpClient ClientWithFreshTokens(Action<JwsBuilder>? edit = null) =>
+        CreateDefaultClient(new FreshTokenHandler(() => Issuer.Token(edit)));
+
     /// <summary>The audit buffer (dev profile), filtered by <paramref name="query"/>, read with a plain bearer token of a subject of its own.</summary>
     public async Task<IReadOnlyList<JsonNode>> AuditAsync(string? query = null)
     {
-        using var auditor = ClientWith(Issuer.Token(b => b.Claims["sub"] = "auditor-" + Guid.NewGuid().ToString("N")));
+        var subject = "auditor-" + Guid.NewGuid().ToString("N");
+        using var auditor = ClientWithFreshTokens(b => b.Claims["sub"] = subject);
         return await AuditProbe.EventsAsync(auditor, query);
     }
 

@@ -79,7 +79,9 @@ internal sealed partial class CallerAuthentication(
             var result = proofs.Validate(new DpopProofRequest(http.Request.Method, RequestUrl(http), [.. http.Request.Headers["DPoP"]], token, jkt));
             if (!result.IsValid)
             {
-                var code = result.Failure.NeedsNonce ? ErrorCode.UseDpopNonce : ErrorCode.InvalidDpopProof;
+                var code = result.Failure.NeedsNonce ? ErrorCode.UseDpopNonce
+                    : result.Failure.IsKeyBinding ? ErrorCode.InvalidToken   // RFC 9449 §7.1: the token's key binding, not the proof, failed
+                    : ErrorCode.InvalidDpopProof;
                 throw new SecretsProblem(code, detail: result.Failure.Description)
                 {
                     Headers = result.Failure.NeedsNonce
@@ -117,7 +119,7 @@ internal sealed partial class CallerAuthentication(
             catch (GrantStateUnavailableException ex)
             {
                 LogReplayWindowUnavailable(log, ex.Message);
-                throw new SecretsProblem(ErrorCode.GrantStateUnavailable);   // fail closed: 503, never an unchecked proof
+                throw GrantStateUnavailableException.Problem();   // fail closed: 503, never an unchecked proof
             }
             if (!claimed)
             {

@@ -11,7 +11,12 @@ internal sealed record DpopFailure(string Error, string Description)
     public const string InvalidProof = "invalid_dpop_proof";
     public const string UseNonce = "use_dpop_nonce";
 
+    /// <summary>A valid proof by a key other than the token's <c>cnf.jkt</c> (RFC 9449 §7.1, Figure 16).</summary>
+    public const string InvalidToken = "invalid_token";
+
     public bool NeedsNonce => Error == UseNonce;
+
+    public bool IsKeyBinding => Error == InvalidToken;
 
     public string WwwAuthenticate(IEnumerable<string> algorithms) => DpopChallenge.Build(algorithms, Error, Description);
 }

@@ -20,6 +20,7 @@ internal sealed class DpopProofResult
     public static DpopProofResult Valid(DpopProof proof) => new(proof, null);
     public static DpopProofResult Invalid(string description) => new(null, new(DpopFailure.InvalidProof, description));
     public static DpopProofResult NonceNeeded(string description) => new(null, new(DpopFailure.UseNonce, description));
+    public static DpopProofResult KeyMismatch(string description) => new(null, new(DpopFailure.InvalidToken, description));
 
     public override string ToString() => IsValid ? "valid" : $"{Failure.Error}: {Failure.Description}";
 }

@@ -93,7 +93,7 @@ internal sealed class DpopProofValidator(DpopOptions options, DpopNonceIssuer no
         if (!AccessTokenHash.Matches(ath, request.AccessToken))
             return DpopProofResult.Invalid("the ath does not match the access token");
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(thumbprint), Encoding.ASCII.GetBytes(request.ExpectedThumbprint)))
-            return DpopProofResult.Invalid("the proof key does not match the token's cnf.jkt");
+            return DpopProofResult.KeyMismatch("the proof key does not match the token's cnf.jkt");
 
         if (request.RequireNonce ?? options.NonceRequired)
         {

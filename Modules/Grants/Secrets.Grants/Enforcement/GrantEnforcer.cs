@@ -33,8 +33,7 @@ internal sealed partial class GrantEnforcer(
         var decisions = new AccessDecision?[uses.Count];
         if (!options.Enforce)
         {
-            for (var i = 0; i < uses.Count; i++)
-                decisions[i] = new AccessDecision(true, DecisionIds.New(), options.MaxUses - 1, DefaultObligations);
+            await PermitAllAsync(uses, caller, decisions, ct);
         }
         else if (uses.Count > 0)
         {
@@ -54,17 +53,46 @@ internal sealed partial class GrantEnforcer(
     private Obligations DefaultObligations => new(options.TtlSeconds, options.MaxUses, null);
 
     /// <summary>
-    /// The token replay guard (docs/AUTHENTICATION.md, <c>TOKEN_REPLAY_GUARD</c>): a token <c>jti</c> is accepted once per
-    /// grant, until the grant expires. A replay is 401 <c>REPLAY_DENIED</c> (the use it tried is spent).
+    /// Without authorization every use is permitted with the default obligations, and the token replay
+    /// guard still holds: a token's <c>jti</c> once per (subject, URI, purpose, binding) for
+    /// <c>ANTI_REPLAY_TTL_S</c>. A grant store that cannot be reached refuses, never permits unchecked.
     /// </summary>
-    private async Task<AccessDecision> GuardReplayAsync(AccessDecision permit, SecretUse use, GrantKey key, string? binding, DateTimeOffset grantExpiry,
+    private async Task PermitAllAsync(IReadOnlyList<SecretUse> uses, Caller caller, AccessDecision?[] decisions, CancellationToken ct)
+    {
+        var guarded = authentication.TokenReplayGuard && caller.TokenId is not null;
+        var binding = guarded ? caller.Binding?.ToString() : null;
+        var until = time.GetUtcNow().AddSeconds(dpop.ReplayWindowSeconds);
+        for (var i = 0; i < uses.Count; i++)
+        {
+            var permit = new AccessDecision(true, DecisionIds.New(), options.MaxUses - 1, DefaultObligations);
+            try
+            {
+                decisions[i] = guarded
+                    ? await GuardReplayAsync(permit, GrantKey.For(tenant.TenantId, caller.Subject, uses[i].Uri, uses[i].Purpose), binding, until, caller, ct)
+                    : permit;
+            }
+            catch (GrantStateUnavailableException ex)
+            {
+                LogStateUnavailable(log, ex.Message);
+                decisions[i] = StateUnavailable();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The token replay guard (docs/AUTHENTICATION.md#anti-replay, <c>TOKEN_REPLAY_GUARD</c>): a token <c>jti</c>
+    /// is accepted once per (subject, tenant, URI, purpose, binding) until <paramref name="until"/> — the
+    /// grant's expiry, whether or not its uses are spent, or <c>ANTI_REPLAY_TTL_S</c> without
+    /// authorization. A replay is 401 <c>REPLAY_DENIED</c> (a grant use it took stays spent).
+    /// </summary>
+    private async Task<AccessDecision> GuardReplayAsync(AccessDecision permit, GrantKey key, string? binding, DateTimeOffset until,
         Caller caller, CancellationToken ct)
     {
         if (!authentication.TokenReplayGuard || caller.TokenId is not { } jti)
             return permit;
-        if (await replays.TryClaimAsync(ReplayId.ForTokenForGrant(key, binding, permit.DecisionId, jti), grantExpiry, ct))
+        if (await replays.TryClaimAsync(ReplayId.ForTokenForGrant(key, binding, jti), until, ct))
             return permit;
-        const string replayed = "this access token was already used for this grant";
+        const string replayed = "this access token was already used for this secret and purpose";
         return Refuse(permit.DecisionId, ErrorCode.ReplayDenied, replayed, Challenge(caller, "invalid_token", replayed));
     }
 
@@ -124,7 +152,7 @@ internal sealed partial class GrantEnforcer(
         {
             LogStateUnavailable(log, ex.Message);
             for (var i = 0; i < uses.Count; i++)
-                decisions[i] ??= Refuse(DecisionIds.New(), ErrorCode.GrantStateUnavailable);
+                decisions[i] ??= StateUnavailable();
         }
     }
 
@@ -145,7 +173,7 @@ internal sealed partial class GrantEnforcer(
             decisions[i] = use.Outcome switch
             {
                 GrantLookup.Used => await GuardReplayAsync(new AccessDecision(true, use.DecisionId!, use.RemainingUses, ObligationsOf(use.Grant!)),
-                    uses[i], keys[i], binding, use.Grant!.ExpiresAt, caller, ct),
+                    keys[i], binding, use.Grant!.ExpiresAt, caller, ct),
                 GrantLookup.BindingDrift => Refuse(use.DecisionId!, ErrorCode.BindingDenied, challenge: Challenge(caller, "invalid_token", ErrorCode.BindingDenied.Detail)),
                 _ => Refuse(use.DecisionId ?? DecisionIds.New(), ErrorCode.SecretAuthzFailed),
             };
@@ -191,7 +219,7 @@ internal sealed partial class GrantEnforcer(
                 var i = asked[k];
                 decisions[i] = verdicts.Unavailable
                     ? Refuse(DecisionIds.New(), ErrorCode.PdpUnavailable)
-                    : await SettleAsync(uses[i], keys[i], verdicts.Verdicts.ElementAtOrDefault(k), binding, caller, ct);
+                    : await SettleAsync(keys[i], verdicts.Verdicts.ElementAtOrDefault(k), binding, caller, ct);
             }
         }
         finally
@@ -202,7 +230,7 @@ internal sealed partial class GrantEnforcer(
     }
 
     /// <summary>A verdict becomes a grant (first use taken), a cached deny, or a binding deny.</summary>
-    private async Task<AccessDecision> SettleAsync(SecretUse use, GrantKey key, AccessVerdict? verdict, string? binding, Caller caller, CancellationToken ct)
+    private async Task<AccessDecision> SettleAsync(GrantKey key, AccessVerdict? verdict, string? binding, Caller caller, CancellationToken ct)
     {
         var decisionId = verdict?.DecisionId is { Length: > 0 } id ? id : DecisionIds.New();
         var now = time.GetUtcNow();
@@ -221,7 +249,7 @@ internal sealed partial class GrantEnforcer(
         var grant = new Grant(decisionId, obligations.TtlSeconds, obligations.MaxUses, obligations.RequireBinding, binding,
             now.AddSeconds(obligations.TtlSeconds));
         var remaining = await state.GrantAndUseAsync(key, grant, ct);
-        return await GuardReplayAsync(new AccessDecision(true, decisionId, remaining, obligations), use, key, binding, grant.ExpiresAt, caller, ct);
+        return await GuardReplayAsync(new AccessDecision(true, decisionId, remaining, obligations), key, binding, grant.ExpiresAt, caller, ct);
     }
 
     /// <summary>require_binding: dpop, mtls, any (some binding) or none; an obligation we do not know is not met.</summary>
@@ -249,6 +277,10 @@ internal sealed partial class GrantEnforcer(
             return (null, problem);
         }
     }
+
+    /// <summary>The grant store could not be reached: 503 with <c>Retry-After</c>, not cached.</summary>
+    private AccessDecision StateUnavailable() =>
+        AccessDecision.Refused(DecisionIds.New(), DefaultObligations, GrantStateUnavailableException.Problem());
 
     /// <summary>A refusal with its problem: the code's detail (or a fixed one) and, for token problems, the challenge.</summary>
     private AccessDecision Refuse(string decisionId, ErrorCode code, string? detail = null, string? challenge = null) =>

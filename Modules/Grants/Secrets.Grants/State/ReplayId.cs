@@ -23,13 +23,13 @@ internal readonly record struct ReplayId(ReplayScope Scope, ReplayDigest Digest)
         Of(ReplayScope.DpopProof, jkt, jti);
 
     /// <summary>
-    /// An access token used under a grant: the grant's key (subject, tenant, URI, purpose), the
-    /// caller's <see cref="SenderBinding"/> string (null when unbound), the grant's decision id and the
-    /// token's <c>jti</c>: the tuple named in docs/AUTHENTICATION.md#anti-replay, for this grant only (a grant that is used up or
-    /// expires ends its window; the next decision opens a new one). Claim until the grant's expiry.
+    /// An access token used for a secret: the grant's key (subject, tenant, URI, purpose), the caller's
+    /// <see cref="SenderBinding"/> string (null when unbound) and the token's <c>jti</c>: the tuple named
+    /// in docs/AUTHENTICATION.md#anti-replay. There is no decision id in it: a grant used up and decided
+    /// again is the same window, so the token is not accepted again while the first grant lives.
     /// </summary>
-    public static ReplayId ForTokenForGrant(GrantKey grant, string? binding, string decisionId, string tokenJti) =>
-        Of(ReplayScope.TokenForGrant, grant.Value, binding is null ? "0" : "1" + binding, decisionId, tokenJti);
+    public static ReplayId ForTokenForGrant(GrantKey grant, string? binding, string tokenJti) =>
+        Of(ReplayScope.TokenForGrant, grant.Value, binding is null ? "0" : "1" + binding, tokenJti);
 
     public override string ToString() => $"{Scope}:{Digest}";
 
