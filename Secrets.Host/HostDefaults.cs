@@ -133,6 +133,9 @@ internal static class HostDefaults
         app.UseFastEndpoints(c =>
         {
             c.Endpoints.Configurator = ep => ep.AllowAnonymous();   // the caller is authenticated by UseGrantsModule; scopes and policy by the PEP
+            // validators, binders and mappers made at start: the first request does not pay for them, and they are made from
+            // this host's services (FastEndpoints resolves them through one process-wide resolver, the last host started)
+            c.Endpoints.Warmup();
             c.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             c.Serializer.Options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             c.Serializer.Options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;

@@ -137,6 +137,11 @@ public sealed record CanonicalSecretUri
                 isPrefix = true;
                 break;
             }
+            if (segment.Length == 0 && i == segments.Length - 1 && i > 0 && (allow & UriAllowance.Prefix) != 0 && fragmentPart is null)
+            {
+                isPrefix = true;   // "…/app/" is the prefix "…/app/*", as Vault's LIST takes "metadata/app/"
+                break;
+            }
             var segmentError = DecodeSegment(segment, out var value);
             if (segmentError is not null)
                 return segmentError;

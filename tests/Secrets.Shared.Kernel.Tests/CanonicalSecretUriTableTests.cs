@@ -64,6 +64,11 @@ public sealed class CanonicalSecretUriTableTests
     [InlineData("yaml://secret", null, Prefix, "yaml://secret/*")]
     [InlineData(" hashicorp://kv ", null, Prefix, "hashicorp+kv2://kv/*")]
     [InlineData("openbao+kv2://secret/app", null, Prefix, "openbao+kv2://secret/app")]
+    // --- valid: a trailing slash names the same prefix (as Vault's LIST takes metadata/app/)
+    [InlineData("yaml://secret/", null, Prefix, "yaml://secret/*")]
+    [InlineData("openbao+kv2://secret/app/", null, Prefix, "openbao+kv2://secret/app/*")]
+    [InlineData("hashicorp://kv/a/b/", null, Prefix, "hashicorp+kv2://kv/a/b/*")]
+    [InlineData(" openbao+kv2://secret/app/ ", null, Prefix, "openbao+kv2://secret/app/*")]
     [InlineData("openbao+kv2://secret/app#k?version=2", null, Prefix, "openbao+kv2://secret/app#k?version=2")]
     // --- MALFORMED_URI: not a URI at all
     [InlineData(null, null, None, "MALFORMED_URI")]
@@ -100,6 +105,11 @@ public sealed class CanonicalSecretUriTableTests
     [InlineData("openbao+kv2://secret//x", null, None, "ILLEGAL_SEGMENT")]
     [InlineData("openbao+kv2://secret/x/", null, None, "ILLEGAL_SEGMENT")]
     [InlineData("yaml://secret/", null, None, "ILLEGAL_SEGMENT")]
+    // a trailing slash is a prefix only where prefixes are allowed, once, and never with a fragment or a version
+    [InlineData("openbao+kv2://secret/app//", null, Prefix, "ILLEGAL_SEGMENT")]
+    [InlineData("openbao+kv2://secret//", null, Prefix, "ILLEGAL_SEGMENT")]
+    [InlineData("openbao+kv2://secret//app/", null, Prefix, "ILLEGAL_SEGMENT")]
+    [InlineData("openbao+kv2://secret/app/#k", null, Prefix, "ILLEGAL_SEGMENT")]
     [InlineData("openbao+kv2://secret/./x", null, None, "ILLEGAL_SEGMENT")]
     [InlineData("openbao+kv2://secret/../x", null, None, "ILLEGAL_SEGMENT")]
     [InlineData("openbao+kv2://secret/x/..", null, None, "ILLEGAL_SEGMENT")]
@@ -181,6 +191,7 @@ public sealed class CanonicalSecretUriTableTests
     [InlineData("openbao+kv2://secret/app/*?version=1", null, Prefix, "AMBIGUOUS_QUERY")]
     [InlineData("openbao+kv2://secret/app/*", 1, Prefix, "AMBIGUOUS_QUERY")]
     [InlineData("yaml://secret", 1, Prefix, "AMBIGUOUS_QUERY")]
+    [InlineData("openbao+kv2://secret/app/?version=1", null, Prefix, "AMBIGUOUS_QUERY")]
     public void Input_parses_to_the_exact_canonical_string_or_spec_code(string? input, int? version, UriAllowance allow, string expected)
     {
         if (UriCodes.Contains(expected))

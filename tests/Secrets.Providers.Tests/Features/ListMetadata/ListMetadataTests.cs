@@ -32,10 +32,13 @@ public sealed class ListMetadataTests() : HostedSliceTest(new Dictionary<string,
         (first.ToJsonString() + second.ToJsonString() + last.ToJsonString()).ShouldNotContain("canary-value");
     }
 
-    [Fact]
-    public async Task Whole_mount_listing_walks_every_level()
+    [Theory]
+    [InlineData("yaml://secret")]
+    [InlineData("yaml://secret/")]
+    [InlineData("yaml://secret/*")]
+    public async Task Whole_mount_listing_walks_every_level(string prefix)
     {
-        var all = await (await Client.GetAsync($"/api/secrets/metadata?prefix={Q("yaml://secret")}&limit=3")).ShouldBeOkJsonAsync();
+        var all = await (await Client.GetAsync($"/api/secrets/metadata?prefix={Q(prefix)}&limit=3")).ShouldBeOkJsonAsync();
         Uris(all).ShouldBe(["yaml://secret/app/db", "yaml://secret/env"]);
     }
 
@@ -50,6 +53,7 @@ public sealed class ListMetadataTests() : HostedSliceTest(new Dictionary<string,
     [Theory]
     [InlineData("", HttpStatusCode.BadRequest, "INVALID_REQUEST")]
     [InlineData("yaml://secret/a/*/b", HttpStatusCode.BadRequest, "INVALID_WILDCARD")]
+    [InlineData("yaml://secret/app//", HttpStatusCode.BadRequest, "ILLEGAL_SEGMENT")]
     [InlineData("yaml://other/*", HttpStatusCode.BadRequest, "TENANT_MOUNT_MISMATCH")]
     public async Task Bad_prefixes_are_typed(string prefix, HttpStatusCode status, string code) =>
         await (await Client.GetAsync($"/api/secrets/metadata?prefix={Q(prefix)}")).ShouldBeProblemAsync(status, code);

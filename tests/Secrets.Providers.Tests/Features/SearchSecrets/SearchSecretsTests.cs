@@ -20,6 +20,18 @@ public sealed class SearchSecretsTests : HostedSliceTest
     }
 
     [Theory]
+    [InlineData("yaml://secret/")]
+    [InlineData("yaml://secret")]
+    public async Task A_trailing_slash_or_a_bare_mount_is_the_star_prefix(string prefix)
+    {
+        var star = await (await Client.GetAsync($"/api/secrets/search?q=d&prefix={Q("yaml://secret/*")}")).ShouldBeOkJsonAsync();
+
+        var same = await (await Client.GetAsync($"/api/secrets/search?q=d&prefix={Q(prefix)}")).ShouldBeOkJsonAsync();
+
+        same.ToJsonString().ShouldBe(star.ToJsonString());
+    }
+
+    [Theory]
     [InlineData("q=&prefix=yaml%3A%2F%2Fsecret%2F*", "INVALID_REQUEST")]
     [InlineData("q=x", "INVALID_REQUEST")]
     [InlineData("q=x&prefix=yaml%3A%2F%2Fsecret%2F*&limit=100000", "INVALID_REQUEST")]
