@@ -53,6 +53,9 @@ public sealed record CanonicalSecretUri
     /// <summary>Another secret path on the same provider and mount (for listings); the path is trusted to be canonical.</summary>
     public CanonicalSecretUri WithPath(string path) => new(Provider, Engine, Mount, path, null, null, false);
 
+    /// <summary>The prefix <c>…/path/*</c> of the same provider and mount: a folder of a listing.</summary>
+    public CanonicalSecretUri WithPrefix(string path) => new(Provider, Engine, Mount, path, null, null, true);
+
     public override string ToString() => canonical;
 
     private string BuildCanonical()

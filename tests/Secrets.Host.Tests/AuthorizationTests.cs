@@ -8,7 +8,8 @@ namespace Secrets.Host.Tests;
 /// <summary>
 /// With <c>ENABLE_AUTHORIZATION=true</c> every endpoint of docs/API.md goes through the embedded PDP:
 /// without a matching rule it answers 403 SECRET_AUTHZ_FAILED, identically whether the secret exists
-/// or not, changes nothing, and leaves one AUTHZ_DENIED audit record with its decision id.
+/// or not, changes nothing, and leaves one AUTHZ_DENIED audit record with its decision id. Listings are
+/// decided on their prefix here (<c>LISTING_FILTER=off</c>).
 /// </summary>
 public sealed class AuthorizationTests : IAsyncLifetime
 {
@@ -26,6 +27,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     {
         ["ENABLE_AUTHORIZATION"] = "true",
         ["NEGATIVE_CACHE_TTL_S"] = "0",      // these tests change policies mid-test; cached denies would outlive them
+        ["LISTING_FILTER"] = "off",          // listings decided on their prefix like every other use (FilteredListingTests: per entry)
     });
     private HttpClient client = null!;
 

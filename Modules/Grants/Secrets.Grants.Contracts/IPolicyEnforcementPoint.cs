@@ -16,4 +16,18 @@ public interface IPolicyEnforcementPoint
     /// attributes cannot be read is refused with the provider's problem, never decided without them.
     /// </summary>
     Task<AccessDecisions> AuthorizeAsync(IReadOnlyList<SecretUse> uses, Caller caller, ResourceAttributesReader attributes, CancellationToken ct);
+
+    /// <summary>
+    /// Whether listings are filtered per entry (authorization on and <c>LISTING_FILTER=pdp</c>): a listing then
+    /// needs no decision on its prefix, and shows only what <see cref="FilterAsync"/> lets through.
+    /// </summary>
+    bool FiltersListings { get; }
+
+    /// <summary>
+    /// Which of <paramref name="candidates"/> (secrets, or <c>/*</c> prefixes for folders) the caller may use
+    /// for <paramref name="purpose"/>, in order, decided on the names alone (<see cref="ResourceAttributes.Unknown"/>):
+    /// the PDP's resource search when it offers one, batched evaluations otherwise. Spends no grant use and
+    /// caches nothing; a PDP that cannot answer refuses the listing (503), never shows it unfiltered.
+    /// </summary>
+    Task<IReadOnlyList<bool>> FilterAsync(IReadOnlyList<CanonicalSecretUri> candidates, Purpose purpose, Caller caller, CancellationToken ct);
 }

@@ -33,7 +33,10 @@ public static class GrantsModule
             Settings.Int(config["GRANT_TTL_DEFAULT"], "GRANT_TTL_DEFAULT", 300, 1, 86_400),
             Settings.Int(config["GRANT_MAX_USES_DEFAULT"], "GRANT_MAX_USES_DEFAULT", 1, 1, 1_000_000),
             Settings.Int(config["NEGATIVE_CACHE_TTL_S"], "NEGATIVE_CACHE_TTL_S", 5, 0, 3_600),
-            DecisionWait));
+            DecisionWait)
+        {
+            FilterListings = ListingFilter(config["LISTING_FILTER"]),
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         var redisUrl = config["REDIS_URL"];
         if (string.IsNullOrWhiteSpace(redisUrl))
@@ -67,4 +70,12 @@ public static class GrantsModule
     /// <summary>Authentication, DPoP/mTLS binding and proof anti-replay: sets the request's <see cref="Caller"/>.</summary>
     public static IApplicationBuilder UseGrantsModule(this IApplicationBuilder app) =>
         app.UseMiddleware<CallerAuthentication>();
+
+    /// <summary><c>LISTING_FILTER</c>: <c>pdp</c> (default) shows a listing only the entries the caller may see; <c>off</c> shows all.</summary>
+    private static bool ListingFilter(string? configured) => configured?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "pdp" => true,
+        "off" => false,
+        _ => throw new InvalidOperationException("LISTING_FILTER must be pdp or off"),
+    };
 }

@@ -22,4 +22,10 @@ public sealed record SecretTarget(string? Uri, Purpose Purpose, KvCapabilities N
 
     /// <summary>The secret copied or moved from: the audit record is about the first target that is not a source, and names the source.</summary>
     public bool IsSource { get; init; }
+
+    /// <summary>
+    /// A listing: with filtered listings on, it needs no decision on its prefix; each entry it shows is
+    /// decided instead, and the caller sees only what it may use for the purpose.
+    /// </summary>
+    public bool DecidedPerEntry { get; init; }
 }

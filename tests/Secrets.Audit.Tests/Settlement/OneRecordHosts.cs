@@ -28,7 +28,9 @@ public sealed class OneRecordHosts : IDisposable
             .RespondWith(Response.Create().WithStatusCode(500).WithHeader("Content-Type", "application/json").WithBody("""{"errors":["internal error"]}"""));
 
         Dev = Start(new Dictionary<string, string?>());
-        Denying = Start(new Dictionary<string, string?> { ["ENABLE_AUTHORIZATION"] = "true" }, "version: 1\nrules: []\n");
+        // listings decided on their prefix, so a listing is denied like any other use
+        Denying = Start(new Dictionary<string, string?> { ["ENABLE_AUTHORIZATION"] = "true", ["LISTING_FILTER"] = "off" }, "version: 1\nrules: []\n");
+        Filtering = Start(new Dictionary<string, string?> { ["ENABLE_AUTHORIZATION"] = "true" }, "version: 1\nrules: []\n");
         FailingProvider = Start(new Dictionary<string, string?>
         {
             ["OPENBAO_URL"] = provider.Url,
@@ -39,6 +41,9 @@ public sealed class OneRecordHosts : IDisposable
 
     public HttpClient Dev { get; }
     public HttpClient Denying { get; }
+
+    /// <summary>The same empty policy with listings filtered per entry (the default): a listing shows nothing instead of being denied.</summary>
+    public HttpClient Filtering { get; }
     public HttpClient FailingProvider { get; }
 
     private HttpClient Start(Dictionary<string, string?> settings, string? policies = null)

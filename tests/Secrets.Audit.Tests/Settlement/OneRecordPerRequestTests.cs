@@ -15,7 +15,7 @@ namespace Secrets.Audit.Tests.Settlement;
 /// The audit settlement (docs/AUDIT.md): every request to an audited endpoint — every /api/secrets
 /// endpoint but /audit and /events — has exactly one record for its outcome, found by its correlation
 /// id; a bulk request one per operation that ran, or one SECRET_BULK record when its body is refused.
-/// Each endpoint × {success, deny by policy, provider failure, missing field, malformed JSON}; a row
+/// Each endpoint × {success, deny by policy, a listing filtered to nothing, provider failure, missing field, malformed JSON}; a row
 /// is left out only where the outcome cannot happen (a provider failure of the YAML-only dev read,
 /// malformed JSON on a GET or DELETE).
 /// </summary>
@@ -42,6 +42,8 @@ public sealed class OneRecordPerRequestTests(OneRecordHosts hosts) : IClassFixtu
         {
             rows.Add(endpoint, "success");
             rows.Add(endpoint, "deny");
+            if (Listings.Contains(endpoint))
+                rows.Add(endpoint, "filtered to nothing");
             if (endpoint != "GET /api/secrets")   // the plain map read is a YAML dev helper: no KVv2 provider behind it
                 rows.Add(endpoint, "provider failure");
             rows.Add(endpoint, "missing field");
@@ -61,6 +63,7 @@ public sealed class OneRecordPerRequestTests(OneRecordHosts hosts) : IClassFixtu
         {
             "success" => (hosts.Dev, await ArrangeSuccessAsync(hosts.Dev, endpoint, id), Success(endpoint)),
             "deny" => (hosts.Denying, Call(endpoint, Uris(endpoint, id, kv: Kv2Only.Contains(endpoint)), continueOnError: true), Deny(endpoint)),
+            "filtered to nothing" => (hosts.Filtering, Call(endpoint, Uris(endpoint, id, kv: false), continueOnError: true), FilteredToNothing(endpoint)),
             "provider failure" => (hosts.FailingProvider, Call(endpoint, Uris(endpoint, id, kv: true), continueOnError: false), ProviderFailure(endpoint)),
             "missing field" => (hosts.Dev, MissingField(endpoint), Refusal(endpoint)),
             _ => (hosts.Dev, new Request("POST", PathOf(endpoint), """{"uri": "yaml://secret/x", """), Refusal(endpoint)),
@@ -229,6 +232,11 @@ public sealed class OneRecordPerRequestTests(OneRecordHosts hosts) : IClassFixtu
         ? new(200, null, [new("AUTHZ_DENIED", "deny", "SECRET_AUTHZ_FAILED", "write"), new("AUTHZ_DENIED", "deny", "SECRET_AUTHZ_FAILED", "delete")],
             [(403, "SECRET_AUTHZ_FAILED"), (403, "SECRET_AUTHZ_FAILED")])
         : new(403, "SECRET_AUTHZ_FAILED", [new("AUTHZ_DENIED", "deny", "SECRET_AUTHZ_FAILED", endpoint is "copy" or "move" ? null : PurposeOf(endpoint))]);
+
+    /// <summary>A listing the empty policy filters to nothing: keys of a folder with nothing visible is 404 as an empty one, the others an empty page.</summary>
+    private static Expected FilteredToNothing(string endpoint) => endpoint == "keys"
+        ? new(404, "SECRET_NOT_FOUND", [new(TypeOf(endpoint), "failure", "SECRET_NOT_FOUND", "read_metadata")])
+        : new(200, null, [new(TypeOf(endpoint), "success", null, "read_metadata")]);
 
     /// <summary>The provider answers 500: 502 PROVIDER_ERROR; a bulk request without continueOnError stops after its first operation.</summary>
     private static Expected ProviderFailure(string endpoint) => endpoint == "bulk"

@@ -1,4 +1,6 @@
+using Secrets.Policy.Decisions;
 using Secrets.Policy.Embedded;
+using Secrets.Shared.Kernel;
 using static Secrets.Policy.Tests.Embedded.PolicyTestKit;
 
 namespace Secrets.Policy.Tests.Embedded;
@@ -144,6 +146,37 @@ public sealed class PolicyMatrixTests
 
         Render(verdict).ShouldBe(expected);
         verdict.DecisionId.ShouldNotBeNull().ShouldStartWith("dec_");
+    }
+
+    [Fact]
+    public void Unknown_attributes_make_a_conditional_permit_fail_and_a_conditional_deny_hold()
+    {
+        var set = Parse("""
+            version: 1
+            rules:
+              - id: maybe-hidden
+                effect: deny
+                resources: ["yaml://secret/a/*"]
+                purposes: [read_metadata]
+                when: {owner: nobody}
+              - id: owners
+                resources: ["yaml://secret/*"]
+                purposes: [read_metadata]
+                when: {owner: $subject}
+              - id: plain
+                resources: ["yaml://secret/b/*"]
+                purposes: [read_metadata]
+            """);
+        PolicyRequest Listing(string uri)
+        {
+            var request = Request("read_metadata", uri, "erin", owner: "erin");
+            return request with { Resource = request.Resource with { Attributes = ResourceAttributes.Unknown } };
+        }
+
+        Render(set.Evaluate(Request("read_metadata", "yaml://secret/c/x", "erin", owner: "erin"))).ShouldBe("permit owners");
+        Render(set.Evaluate(Listing("yaml://secret/c/x"))).ShouldBe("deny -");            // the owner is not known: no permit
+        Render(set.Evaluate(Listing("yaml://secret/a/x"))).ShouldBe("deny maybe-hidden");  // the deny might hold: it does
+        Render(set.Evaluate(Listing("yaml://secret/b/x"))).ShouldBe("permit plain");      // no condition: decided on the name
     }
 
     [Fact]

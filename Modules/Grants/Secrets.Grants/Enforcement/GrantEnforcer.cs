@@ -52,6 +52,32 @@ internal sealed partial class GrantEnforcer(
 
     private Obligations DefaultObligations => new(options.TtlSeconds, options.MaxUses, null);
 
+    public bool FiltersListings => options.Enforce && options.FilterListings;
+
+    public async Task<IReadOnlyList<bool>> FilterAsync(IReadOnlyList<CanonicalSecretUri> candidates, Purpose purpose, Caller caller, CancellationToken ct)
+    {
+        var visible = new bool[candidates.Count];
+        if (!FiltersListings)
+        {
+            Array.Fill(visible, true);
+            return visible;
+        }
+        using var activity = Telemetry.Source.StartActivity("pep.filter");
+        for (var start = 0; start < candidates.Count; start += options.FilterBatchSize)
+        {
+            var count = Math.Min(options.FilterBatchSize, candidates.Count - start);
+            var questions = new AccessQuestion[count];
+            for (var k = 0; k < count; k++)
+                questions[k] = new AccessQuestion(candidates[start + k], purpose, ResourceAttributes.Unknown);
+            var verdicts = await mediator.SendRequest(new EvaluateAccess(caller, questions, EvaluationSemantic.ExecuteAll), ct);
+            if (verdicts.Unavailable)
+                throw new SecretsProblem(ErrorCode.PdpUnavailable);   // never a listing shown unfiltered
+            for (var k = 0; k < count; k++)
+                visible[start + k] = verdicts.Verdicts.ElementAtOrDefault(k) is { Decision: true };
+        }
+        return visible;
+    }
+
     /// <summary>
     /// Without authorization every use is permitted with the default obligations, and the token replay
     /// guard still holds: a token's <c>jti</c> once per (subject, URI, purpose, binding) for

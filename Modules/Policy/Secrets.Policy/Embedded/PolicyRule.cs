@@ -49,6 +49,8 @@ internal sealed class PolicyRule
             return false;
         if (Tenants is not null && (TenantOf(request) is not { } tenant || !Tenants.Contains(tenant)))
             return false;
+        if (When.Count > 0 && request.Resource.Attributes.IsUnknown)
+            return Effect == RuleEffect.Deny;   // attributes not read (a listing): a condition may hold for a deny, never for a permit
         for (var i = 0; i < When.Count; i++)
         {
             if (!When[i].Holds(request))

@@ -11,9 +11,33 @@ namespace Secrets.Providers.Access;
 /// operations the target declared. <see cref="Version"/> is the KV version the audit record names: the
 /// last one read or written (a slice that reads metadata sets it itself).
 /// </summary>
-internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, KvCapabilities declared, AccessDecision decision, Caller caller)
+internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, KvCapabilities declared, AccessDecision decision, Caller caller,
+    EntryFilter? entries = null)
     : IAuthorizedSecret
 {
+    private readonly EntryFilter entries = entries ?? EntryFilter.ShowAll;
+
+    /// <summary>Whether the listing's entries are filtered for the caller (and its answer says so).</summary>
+    public bool Filtered => entries.Filtered;
+
+    /// <summary>
+    /// The entries of a listing below this prefix the caller may see, in order; hidden ones leave no trace in
+    /// what the listing counts or pages.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> VisibleAsync<T>(IReadOnlyList<T> items, Func<T, CanonicalSecretUri> entryOf, CancellationToken ct)
+    {
+        if (!entries.Filtered || items.Count == 0)
+            return items;
+        var visible = await entries.Check(items.Select(entryOf).ToList(), caller, ct);
+        var shown = new List<T>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (visible[i])
+                shown.Add(items[i]);
+        }
+        return shown;
+    }
+
     public CanonicalSecretUri Uri => uri;
 
     public string DecisionId => decision.DecisionId;

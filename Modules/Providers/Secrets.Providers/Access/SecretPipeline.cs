@@ -61,7 +61,7 @@ internal sealed class SecretPipeline : ISecretOperations
             for (var i = 0; i < uses.Length; i++)
                 uses[i] = new SecretUse(run.Uris[i]!, run.Targets[i].Purpose);
             run.Failing = -1;
-            var decided = await pep.AuthorizeAsync(uses, scope.Caller, attributes, ct);
+            var decided = DecidedPerEntry(run) ? PerEntry(run.Count) : await pep.AuthorizeAsync(uses, scope.Caller, attributes, ct);
             run.Decisions = [.. decided.Decisions];
             if (decided.FirstDeny is { } deny)
             {
@@ -70,7 +70,7 @@ internal sealed class SecretPipeline : ISecretOperations
             }
             run.Secrets = new AuthorizedSecret[run.Count];
             for (var i = 0; i < run.Count; i++)
-                run.Secrets[i] = new AuthorizedSecret(run.Uris[i]!, run.Stores[i]!, run.Needs[i], run.Decisions[i], scope.Caller);
+                run.Secrets[i] = new AuthorizedSecret(run.Uris[i]!, run.Stores[i]!, run.Needs[i], run.Decisions[i], scope.Caller, Visibility(run.Targets[i]));
             var result = await work(run.Secrets, ct);
             scope.Report(run.Outcome(null));
             return result;
@@ -139,11 +139,11 @@ internal sealed class SecretPipeline : ISecretOperations
         return new SecretOperationResult<T>(run.Uris[0], default, problem);
     }
 
-    private static async Task<SecretOperationResult<T>> RunOperationAsync<T>(OperationScope scope, Run run,
+    private async Task<SecretOperationResult<T>> RunOperationAsync<T>(OperationScope scope, Run run,
         Func<IAuthorizedSecret, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         run.Failing = -1;
-        run.Secrets = [new AuthorizedSecret(run.Uris[0]!, run.Stores[0]!, run.Needs[0], run.Decisions[0], scope.Caller)];
+        run.Secrets = [new AuthorizedSecret(run.Uris[0]!, run.Stores[0]!, run.Needs[0], run.Decisions[0], scope.Caller, Visibility(run.Targets[0]))];
         try
         {
             var value = await work(run.Secrets[0], ct);
@@ -194,6 +194,24 @@ internal sealed class SecretPipeline : ISecretOperations
         for (run.Failing = 0; run.Failing < targets.Count; run.Failing++)
             run.Stores[run.Failing] = stores.Require(run.Uris[run.Failing]!, run.Needs[run.Failing]);
     }
+
+    /// <summary>A listing whose entries are filtered one by one needs no decision on its prefix (docs/AUTHORIZATION.md#filtered-listings).</summary>
+    private bool DecidedPerEntry(Run run) => pep.FiltersListings && run.Targets.All(t => t.DecidedPerEntry);
+
+    /// <summary>The decision of a listing decided per entry: no grant, no use; its own decision id for the audit record.</summary>
+    private static AccessDecisions PerEntry(int count)
+    {
+        var decisions = new AccessDecision[count];
+        for (var i = 0; i < count; i++)
+            decisions[i] = new AccessDecision(true, DecisionIds.New(), 0, new Obligations(0, 0, null));
+        return new AccessDecisions(decisions, true, null);
+    }
+
+    /// <summary>What a listing may show: through the PEP's filter for a target decided per entry, everything otherwise.</summary>
+    private EntryFilter Visibility(SecretTarget target) =>
+        target.DecidedPerEntry && pep.FiltersListings
+            ? new EntryFilter(true, (entries, caller, ct) => pep.FilterAsync(entries, target.Purpose, caller, ct))
+            : EntryFilter.ShowAll;
 
     /// <summary>
     /// The PEP's server-side read of owner and creation stamps: none for a prefix, a missing path or a

@@ -21,18 +21,29 @@ internal sealed class ListKeysEndpoint(SecretPipeline pipeline, ListingOptions l
 
     public override async Task HandleAsync(ListKeysRequest req, CancellationToken ct)
     {
-        var target = new SecretTarget(req.Uri, Purpose.ReadMetadata, KvCapabilities.List) { Allow = UriAllowance.Prefix, FragmentAllowed = false };
+        var target = new SecretTarget(req.Uri, Purpose.ReadMetadata, KvCapabilities.List)
+        {
+            Allow = UriAllowance.Prefix, FragmentAllowed = false, DecidedPerEntry = true,
+        };
         var response = await pipeline.RunAsync(this, target, async (secret, c) =>
         {
-            var keys = new List<string>();
+            var names = new List<string>();
             await foreach (var name in secret.Store.ListAsync(secret.Path, c))
             {
-                if (keys.Count == listing.MaxTraversal)
+                if (names.Count == listing.MaxTraversal)
                     break;
-                keys.Add(name);
+                names.Add(name);
             }
-            return keys.Count == 0 ? throw new SecretsProblem(ErrorCode.SecretNotFound) : new ListKeysResponse(secret.Uri.ToString(), keys);
+            // a secret is shown when the caller may see it; a folder ("name/") when it may see the folder's prefix
+            var keys = await secret.VisibleAsync(names, name => EntryOf(secret, name), c);
+            return keys.Count == 0 ? throw new SecretsProblem(ErrorCode.SecretNotFound) : new ListKeysResponse(secret.Uri.ToString(), keys, secret.Filtered);
         }, ct);
         await Send.OkAsync(response, ct);
+    }
+
+    private static CanonicalSecretUri EntryOf(AuthorizedSecret secret, string name)
+    {
+        var child = secret.Path.Child(name.TrimEnd('/')).Path;
+        return name.EndsWith('/') ? secret.Uri.WithPrefix(child) : secret.Uri.WithPath(child);
     }
 }

@@ -1,3 +1,4 @@
 namespace Secrets.Providers.Features.ListKeys;
 
-internal sealed record ListKeysResponse(string Uri, IReadOnlyList<string> Keys);
+/// <summary>The names one level below a path; <see cref="Filtered"/>: only those the caller may see (docs/API.md).</summary>
+internal sealed record ListKeysResponse(string Uri, IReadOnlyList<string> Keys, bool Filtered);

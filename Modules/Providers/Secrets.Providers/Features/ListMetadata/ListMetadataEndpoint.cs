@@ -22,15 +22,19 @@ internal sealed class ListMetadataEndpoint(SecretPipeline pipeline, ListingOptio
     public override async Task HandleAsync(ListMetadataRequest req, CancellationToken ct)
     {
         req.CheckLimit(this, listing);
-        var target = new SecretTarget(req.Prefix, Purpose.ReadMetadata, KvCapabilities.List) { Allow = UriAllowance.Prefix, FragmentAllowed = false };
+        var target = new SecretTarget(req.Prefix, Purpose.ReadMetadata, KvCapabilities.List)
+        {
+            Allow = UriAllowance.Prefix, FragmentAllowed = false, DecidedPerEntry = true,
+        };
         var response = await pipeline.RunAsync(this, target, async (secret, c) =>
         {
             var paths = new List<KvPath>();
             await foreach (var path in KvTraversal.SecretsUnderAsync(secret.Store, secret.Path, listing.MaxTraversal, c))
                 paths.Add(path);
             paths.Sort((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
+            var shown = await secret.VisibleAsync(paths, p => secret.Uri.WithPath(p.Path), c);
 
-            var page = Page<KvPath>.Of(paths, req.Offset, req.EffectiveLimit(listing));
+            var page = Page<KvPath>.Of(shown, req.Offset, req.EffectiveLimit(listing));
             var items = new List<SecretMetadataItem>(page.Items.Count);
             foreach (var path in page.Items)
             {
@@ -38,7 +42,7 @@ internal sealed class ListMetadataEndpoint(SecretPipeline pipeline, ListingOptio
                 items.Add(new SecretMetadataItem(secret.Uri.WithPath(path.Path).ToString(),
                     metadata?.CurrentVersion, metadata?.CreatedTime, metadata?.UpdatedTime, metadata?.Keys));
             }
-            return new Page<SecretMetadataItem>(items, page.Offset, page.Limit, page.Total, page.NextOffset);
+            return new Page<SecretMetadataItem>(items, page.Offset, page.Limit, page.Total, page.NextOffset) { Filtered = secret.Filtered };
         }, ct);
         await Send.OkAsync(response, ct);
     }

@@ -26,11 +26,17 @@ internal sealed class SearchSecretsEndpoint(SecretPipeline pipeline, ListingOpti
     public override async Task HandleAsync(SearchSecretsRequest req, CancellationToken ct)
     {
         req.CheckLimit(this, listing);
-        var target = new SecretTarget(req.Prefix, Purpose.ReadMetadata, KvCapabilities.List) { Allow = UriAllowance.Prefix, FragmentAllowed = false };
+        var target = new SecretTarget(req.Prefix, Purpose.ReadMetadata, KvCapabilities.List)
+        {
+            Allow = UriAllowance.Prefix, FragmentAllowed = false, DecidedPerEntry = true,
+        };
         var response = await pipeline.RunAsync(this, target, async (secret, c) =>
         {
-            var hits = new List<SearchHit>();
+            var paths = new List<KvPath>();
             await foreach (var path in KvTraversal.SecretsUnderAsync(secret.Store, secret.Path, listing.MaxTraversal, c))
+                paths.Add(path);
+            var hits = new List<SearchHit>();
+            foreach (var path in await secret.VisibleAsync(paths, p => secret.Uri.WithPath(p.Path), c))   // a hidden secret's keys stay hidden too
             {
                 var uri = secret.Uri.WithPath(path.Path);
                 var relative = path.Path[secret.Uri.Path.Length..].TrimStart('/');
@@ -41,7 +47,7 @@ internal sealed class SearchSecretsEndpoint(SecretPipeline pipeline, ListingOpti
                     hits.Add(new SearchHit(uri.WithFragment(key).ToString(), "key"));
             }
             hits.Sort((a, b) => string.CompareOrdinal(a.Uri, b.Uri));
-            return Page<SearchHit>.Of(hits, req.Offset, req.EffectiveLimit(listing));
+            return Page<SearchHit>.Of(hits, req.Offset, req.EffectiveLimit(listing), secret.Filtered);
         }, ct);
         await Send.OkAsync(response, ct);
     }
