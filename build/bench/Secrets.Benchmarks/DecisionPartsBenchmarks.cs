@@ -13,7 +13,7 @@ namespace Secrets.Benchmarks;
 /// PING, and an EVALSHA of a script that does nothing) on the same Garnet.
 /// </summary>
 [MemoryDiagnoser]
-[GcServer(true)]   // as Secrets.Host runs (the Web SDK's default)
+[GcServer(false)]   // as Secrets.Host runs (workstation GC, Secrets.Host.csproj)
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
 public class DecisionPartsBenchmarks
 {

@@ -18,7 +18,7 @@ namespace Secrets.Benchmarks;
 /// </para>
 /// </summary>
 [MemoryDiagnoser]
-[GcServer(true)]   // as Secrets.Host runs (the Web SDK's default)
+[GcServer(false)]   // as Secrets.Host runs (workstation GC, Secrets.Host.csproj)
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
 public class PepDecisionBenchmarks
 {
