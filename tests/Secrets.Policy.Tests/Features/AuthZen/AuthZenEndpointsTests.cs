@@ -3,12 +3,13 @@ using System.Text.Json.Nodes;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
 using Secrets.Policy.Embedded;
+using Secrets.Policy.Tests.AuthZen;
 using Secrets.Shared.Kernel;
 using Secrets.Testing;
 using Secrets.Testing.Policy;
 using static Secrets.Testing.HttpAssertions;
 
-namespace Secrets.Policy.Tests.AuthZen;
+namespace Secrets.Policy.Tests.Features.AuthZen;
 
 /// <summary>
 /// The embedded PDP's own AuthZEN endpoints (docs/AUTHORIZATION.md#the-embedded-pdp-over-authzen), over HTTP with a scripted PDP in the embedded
