@@ -39,6 +39,7 @@ public static class PolicyModule
             }
             builder.Services.AddEmbeddedPdp(policyPath);
             builder.Services.AddSingleton(Features.AuthZen.AuthZenEndpointsOptions.From(config, profile));   // its own AuthZEN endpoints
+            builder.Services.AddSingleton<Features.AuthZen.SearchPaging>();
         }
         else if (enforce)
         {
