@@ -6,6 +6,7 @@ using Secrets.Policy.AuthZen;
 using Secrets.Policy.Decisions;
 using Secrets.Policy.Embedded;
 using Secrets.Policy.Features.EvaluateAccess;
+using Secrets.Policy.Features.SearchPermittedResources;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Policy;
@@ -52,6 +53,10 @@ public static class PolicyModule
         return builder;
     }
 
-    public static void AddPolicyHandlers(this IMediatorRegistrationConfigurator cfg) =>
+    public static void AddPolicyHandlers(this IMediatorRegistrationConfigurator cfg)
+    {
+        ArgumentNullException.ThrowIfNull(cfg);
         cfg.AddConsumer<EvaluateAccessHandler>();
+        cfg.AddConsumer<SearchPermittedResourcesHandler>();
+    }
 }

@@ -41,6 +41,42 @@ internal static class PolicySearch
             .ToList();
     }
 
+    /// <summary>
+    /// Exactly the secrets <paramref name="subject"/> may use for <paramref name="action"/> among those of
+    /// <paramref name="within"/> (a listing; null: everywhere), as the patterns of the permit rules that apply (exact URIs
+    /// and terminal <c>/*</c> prefixes; one above the listing is the listing itself), each evaluated like a question so
+    /// that a deny covering it removes it; in ordinal order. Null when patterns cannot say it exactly, and the caller must evaluate its candidates one by one:
+    /// a rule that applies there has a <c>when</c> condition (it depends on each secret's attributes), or a deny rule
+    /// that applies covers part of a permitted pattern (the pattern would say too much).
+    /// </summary>
+    public static IReadOnlyList<string>? Permitted(
+        PolicySet set, PolicySubject subject, string action, string? tenantId, PolicyContext context, CanonicalSecretUri? within)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var bit = PurposeSet.BitOf(action);
+        if (bit == 0)
+            return [];
+        var listing = within is null ? null : new ResourcePattern(within);
+        bool There(ResourcePattern p) => listing is null || p.Matches(within!) || listing.Matches(p.Uri);
+        var rules = set.Rules.Where(r => r.AppliesTo(subject, tenantId, bit) && r.Resources.Any(There)).ToList();
+        if (rules.Any(r => r.When.Count > 0))
+            return null;
+        var denied = rules.Where(r => r.Effect == RuleEffect.Deny).SelectMany(r => r.Resources).Where(There).ToList();
+        var permitted = new List<string>();
+        var candidates = rules.Where(r => r.Effect == RuleEffect.Permit).SelectMany(r => r.Resources).Where(There)
+            .Select(p => listing is not null && p.Matches(within!) ? listing : p)   // a pattern above the listing: just the listing
+            .DistinctBy(p => p.Text, StringComparer.Ordinal);
+        foreach (var pattern in candidates)
+        {
+            if (!set.Evaluate(new PolicyRequest(subject, new PolicyResource(pattern.Uri, tenantId, ResourceAttributes.None), action, context)).Decision)
+                continue;   // a deny covers all of it
+            if (denied.Any(d => d.Text != pattern.Text && pattern.Matches(d.Uri)))
+                return null;
+            permitted.Add(pattern.Text);
+        }
+        return permitted.Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <param name="template">The searched-for subject's type and properties; its id is replaced by each candidate's.</param>
     public static SubjectsFound Subjects(PolicySet set, PolicySubject template, PolicyResource resource, string action, PolicyContext context)
     {
