@@ -5,20 +5,25 @@ namespace Secrets.Host;
 
 /// <summary>
 /// The outer request middleware: the correlation id (in from <c>X-Correlation-ID</c> or new, out on
-/// every response, into the log context), the anonymous caller until authentication says otherwise, the
-/// body size limit, and the one place that turns failures into problem+json, whichever module raised them.
+/// every response, into the log context), the caller's <c>X-Request-ID</c> back on every response
+/// (AuthZEN 1.0 §10.1.3; harmless elsewhere), the anonymous caller until authentication says otherwise,
+/// the body size limit, and the one place that turns failures into problem+json, whichever module raised them.
 /// </summary>
 internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, ILogger<RequestPipeline> logger)
 {
     public const string CorrelationHeader = "X-Correlation-ID";
+    public const string RequestIdHeader = "X-Request-ID";
 
     public async Task InvokeAsync(HttpContext http)
     {
         var correlationId = CorrelationIdFrom(http.Request.Headers[CorrelationHeader]);
         http.TraceIdentifier = correlationId;
+        var requestId = http.Request.Headers[RequestIdHeader];
         http.Response.OnStarting(() =>
         {
             http.Response.Headers[CorrelationHeader] = correlationId;
+            if (requestId.Count > 0 && requestId.All(Echoable))
+                http.Response.Headers[RequestIdHeader] = requestId;   // the same value, whatever answers: the endpoint, authentication, the limiter, a failure
             SecurityHeaders(http.Response.Headers);
             return Task.CompletedTask;
         });
@@ -62,6 +67,10 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
         incoming is { Length: > 0 and <= 128 } && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':')
             ? incoming
             : Guid.NewGuid().ToString("N");
+
+    /// <summary>What a response header can carry: visible ASCII, space and tab (the server refuses anything else in a request header anyway).</summary>
+    private static bool Echoable(string? value) =>
+        value is not null && value.All(c => c is '\t' or (>= ' ' and <= '~'));
 
     private static void SecurityHeaders(IHeaderDictionary headers)
     {

@@ -24,6 +24,9 @@ public sealed record Caller(
     public string? NodeId { get; init; }
     public string? SystemId { get; init; }
 
+    /// <summary>Whether the caller presented an access token that was accepted (a validated token always names its issuer).</summary>
+    public bool IsAuthenticated => Issuer is not null;
+
     /// <summary>AuthZEN subject type: <c>client</c> for a client acting for itself, else <c>user</c>.</summary>
     public string SubjectType => ClientId is not null && string.Equals(ClientId, Subject, StringComparison.Ordinal) ? "client" : "user";
 

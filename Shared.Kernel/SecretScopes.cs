@@ -15,7 +15,10 @@ public static class SecretScopes
     public const string SetOwner = "secrets.set_owner";
     public const string Admin = "secrets.admin";
 
-    public static IReadOnlyList<string> All { get; } = [Read, Write, Delete, Destroy, Rotate, ReadMetadata, SetOwner, Admin];
+    /// <summary>The embedded PDP's AuthZEN endpoints, by default outside dev (<c>AUTHZEN_REQUIRED_SCOPE</c>, docs/AUTHORIZATION.md).</summary>
+    public const string Pdp = "secrets.pdp";
+
+    public static IReadOnlyList<string> All { get; } = [Read, Write, Delete, Destroy, Rotate, ReadMetadata, SetOwner, Admin, Pdp];
 
     public static string For(Purpose purpose) => purpose switch
     {

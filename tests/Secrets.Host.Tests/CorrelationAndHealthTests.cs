@@ -48,6 +48,33 @@ public sealed class CorrelationAndHealthTests : IClassFixture<DefaultSecretsHost
         response.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
     }
 
+    [Theory]
+    [InlineData("GET", "/health/live", null, 200)]
+    [InlineData("GET", "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fmissing", null, 404)]
+    [InlineData("GET", "/no/such/route", null, 404)]
+    [InlineData("POST", "/api/secrets/rotate", "text/plain", 415)]
+    [InlineData("GET", "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2F..%2Fx", null, 400)]
+    public async Task The_callers_X_Request_ID_comes_back_as_given_on_every_answer(string method, string path, string? contentType, int status)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (contentType is not null)
+            request.Content = new StringContent("uri=x", System.Text.Encoding.UTF8, contentType);
+        request.Headers.TryAddWithoutValidation("X-Request-ID", "req 42/\"quoted\";x").ShouldBeTrue();
+
+        var response = await client.SendAsync(request);
+
+        ((int)response.StatusCode).ShouldBe(status);
+        response.Headers.GetValues("X-Request-ID").ShouldBe(["req 42/\"quoted\";x"]);
+    }
+
+    [Fact]
+    public async Task Without_an_X_Request_ID_none_comes_back()
+    {
+        var response = await client.GetAsync("/health/live");
+
+        response.Headers.Contains("X-Request-ID").ShouldBeFalse();
+    }
+
     [Fact]
     public async Task Live_and_ready_are_healthy_on_a_good_file()
     {

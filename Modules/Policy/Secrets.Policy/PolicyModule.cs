@@ -6,6 +6,7 @@ using Secrets.Policy.AuthZen;
 using Secrets.Policy.Decisions;
 using Secrets.Policy.Embedded;
 using Secrets.Policy.Features.EvaluateAccess;
+using Secrets.Policy.Features.SearchPermittedResources;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Policy;
@@ -39,6 +40,7 @@ public static class PolicyModule
             }
             builder.Services.AddEmbeddedPdp(policyPath);
             builder.Services.AddSingleton(Features.AuthZen.AuthZenEndpointsOptions.From(config, profile));   // its own AuthZEN endpoints
+            builder.Services.AddSingleton<Features.AuthZen.SearchPaging>();
         }
         else if (enforce)
         {
@@ -51,6 +53,10 @@ public static class PolicyModule
         return builder;
     }
 
-    public static void AddPolicyHandlers(this IMediatorRegistrationConfigurator cfg) =>
+    public static void AddPolicyHandlers(this IMediatorRegistrationConfigurator cfg)
+    {
+        ArgumentNullException.ThrowIfNull(cfg);
         cfg.AddConsumer<EvaluateAccessHandler>();
+        cfg.AddConsumer<SearchPermittedResourcesHandler>();
+    }
 }

@@ -58,7 +58,7 @@ public sealed class AuthTestKitTests
         claims["aud"]!.GetValue<string>().ShouldBe("crud.secrets");
         claims["client_id"]!.GetValue<string>().ShouldBe("client-1");
         claims["scope"]!.GetValue<string>().Split(' ').ShouldBe(
-            ["secrets.read", "secrets.write", "secrets.delete", "secrets.destroy", "secrets.rotate", "secrets.read_metadata", "secrets.set_owner", "secrets.admin"]);
+            ["secrets.read", "secrets.write", "secrets.delete", "secrets.destroy", "secrets.rotate", "secrets.read_metadata", "secrets.set_owner", "secrets.admin", "secrets.pdp"]);
         claims["iat"]!.GetValue<long>().ShouldBe(Now.ToUnixTimeSeconds());
         claims["nbf"]!.GetValue<long>().ShouldBe(Now.ToUnixTimeSeconds());
         claims["exp"]!.GetValue<long>().ShouldBe(Now.AddMinutes(5).ToUnixTimeSeconds());

@@ -383,14 +383,16 @@ public sealed class AuthZenPdpClientTests : IDisposable
     // ---- readiness ----
 
     [Theory]
-    [InlineData(200, HealthStatus.Healthy)]
-    [InlineData(404, HealthStatus.Healthy)]
-    [InlineData(401, HealthStatus.Healthy)]
-    [InlineData(500, HealthStatus.Unhealthy)]
-    [InlineData(503, HealthStatus.Unhealthy)]
-    public async Task The_pdp_ready_check_asks_the_configuration_document_and_is_healthy_below_500(int status, HealthStatus expected)
+    [InlineData(200, """{"policy_decision_point":"{url}","access_evaluation_endpoint":"{url}/access/v1/evaluation"}""", HealthStatus.Healthy)]
+    [InlineData(404, "{}", HealthStatus.Healthy)]
+    [InlineData(200, "{}", HealthStatus.Unhealthy)]
+    [InlineData(200, """{"policy_decision_point":"https://elsewhere.example","access_evaluation_endpoint":"https://elsewhere.example/access/v1/evaluation"}""", HealthStatus.Unhealthy)]
+    [InlineData(401, "{}", HealthStatus.Unhealthy)]
+    [InlineData(500, "{}", HealthStatus.Unhealthy)]
+    [InlineData(503, "{}", HealthStatus.Unhealthy)]
+    public async Task The_pdp_ready_check_reads_the_metadata_and_is_healthy_when_it_can_be_used_or_there_is_none(int status, string document, HealthStatus expected)
     {
-        server.Given(Request.Create().WithPath(Configuration).UsingGet()).RespondWith(Json(status, "{}"));
+        server.Given(Request.Create().WithPath(Configuration).UsingGet()).RespondWith(Json(status, document.Replace("{url}", server.Url, StringComparison.Ordinal)));
 
         var report = await HealthAsync(Services());
 
@@ -425,6 +427,7 @@ public sealed class AuthZenPdpClientTests : IDisposable
     [InlineData("ftp://pdp.example.com")]
     [InlineData("https://pdp.example.com/?x=1")]
     [InlineData("https://pdp.example.com/#f")]
+    [InlineData("ftp://127.0.0.1/pdp")]
     public void An_invalid_PDP_URL_is_a_startup_error_naming_it(string? url)
     {
         var failure = Should.Throw<InvalidOperationException>(() => Options(url));
@@ -446,23 +449,46 @@ public sealed class AuthZenPdpClientTests : IDisposable
     [Fact]
     public void Settings_have_their_defaults_and_never_show_the_token()
     {
-        var options = Options("https://pdp.example.com/authz", token: "  " + token + " ");
+        var options = Options("https://pdp.example.com/authz/", token: "  " + token + " ");
 
+        options.IdentifierText.ShouldBe("https://pdp.example.com/authz");
         options.BaseUrl.ShouldBe(new Uri("https://pdp.example.com/authz/"));
+        options.MetadataUrl.ShouldBe(new Uri("https://pdp.example.com/.well-known/authzen-configuration/authz"));
         options.Timeout.ShouldBe(TimeSpan.FromMilliseconds(2000));
         options.Token.ShouldBe(token);
         options.ToString().ShouldNotContain(token);
-        Options("http://127.0.0.1:9", token: " ", timeout: "150").ShouldBe(new AuthZenOptions(new Uri("http://127.0.0.1:9/"), null, TimeSpan.FromMilliseconds(150)));
+        var minimal = Options("http://127.0.0.1:9", token: " ", timeout: "150");
+        (minimal.IdentifierText, minimal.Token, minimal.Timeout).ShouldBe(("http://127.0.0.1:9", null, TimeSpan.FromMilliseconds(150)));
+        minimal.MetadataUrl.ShouldBe(new Uri("http://127.0.0.1:9/.well-known/authzen-configuration"));
     }
+
+    [Theory]
+    [InlineData("test", "http://pdp.example.com")]
+    [InlineData("prod", "http://pdp.example.com/authz")]
+    public void An_http_PDP_URL_outside_dev_and_loopback_is_a_startup_error(string environment, string url)
+    {
+        var failure = Should.Throw<InvalidOperationException>(() => Options(url, environment: environment));
+
+        failure.Message.ShouldContain("PDP_URL");
+        failure.Message.ShouldContain("https");
+    }
+
+    [Theory]
+    [InlineData("test", "http://127.0.0.1:9")]
+    [InlineData("prod", "http://localhost:9/pdp")]
+    [InlineData("dev", "http://pdp.example.com")]
+    [InlineData("prod", "https://pdp.example.com")]
+    public void Https_loopback_and_dev_PDP_URLs_are_accepted(string environment, string url) =>
+        Options(url, environment: environment).IdentifierText.ShouldBe(url);
 
     // ---- helpers ----
 
     private void Answer(string path, int status, string body) =>
         server.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(Json(status, body));
 
-    private static AuthZenOptions Options(string? url, string? token = null, string? timeout = null)
+    private static AuthZenOptions Options(string? url, string? token = null, string? timeout = null, string? environment = null)
     {
-        var settings = new Dictionary<string, string?> { ["PDP_URL"] = url, ["PDP_TOKEN"] = token, ["PDP_TIMEOUT_MS"] = timeout };
+        var settings = new Dictionary<string, string?> { ["PDP_URL"] = url, ["PDP_TOKEN"] = token, ["PDP_TIMEOUT_MS"] = timeout, ["ENVIRONMENT"] = environment };
         return AuthZenOptions.From(k => settings.GetValueOrDefault(k));
     }
 

@@ -25,8 +25,7 @@ public sealed class AuthZenRoundTripTests : IDisposable
     {
         host = new ScriptedPdpHost(pdp);
         http = host.CreateDefaultClient(new Uri("http://localhost/"));
-        // the dev host's caller is anonymous: a presented PDP_TOKEN would be validated as an access token
-        client = new AuthZenPdpClient(http, new AuthZenOptions(new Uri("http://localhost/"), null, TimeSpan.FromSeconds(30)));
+        client = ClientOver(http);
     }
 
     public void Dispose()

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Secrets.Policy.AuthZen;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
 using Secrets.Shared.Kernel;
@@ -45,6 +47,16 @@ internal static class AuthZenTestKit
         if (r.Resource.Attributes.Owner is { } owner && owner == r.Subject.Id)
             return new AccessVerdict(true, id, null, 1, null, null);   // only some obligations
         return new AccessVerdict(false, id, null, null, null, "no rule matched");
+    }
+
+    /// <summary>
+    /// The AuthZEN client over <paramref name="http"/> (a test host's client) for the PDP at <paramref name="identifier"/>,
+    /// with metadata of its own; the dev host's caller is anonymous, so no PDP_TOKEN (it would be validated as an access token).
+    /// </summary>
+    public static AuthZenPdpClient ClientOver(HttpClient http, string identifier = "http://localhost")
+    {
+        var options = new AuthZenOptions(new Uri(identifier), null, TimeSpan.FromSeconds(30));
+        return new AuthZenPdpClient(http, options, new AuthZenDiscovery(options, TimeProvider.System, NullLogger<AuthZenDiscovery>.Instance), NullLogger<AuthZenPdpClient>.Instance);
     }
 
     /// <summary>A scripted PDP of policy requests that answers with <see cref="Decide"/>.</summary>

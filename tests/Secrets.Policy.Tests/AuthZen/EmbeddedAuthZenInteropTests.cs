@@ -44,7 +44,7 @@ public sealed class EmbeddedAuthZenInteropTests : IDisposable
     public EmbeddedAuthZenInteropTests()
     {
         http = host.CreateDefaultClient(new Uri("http://localhost/"));
-        client = new AuthZenPdpClient(http, new AuthZenOptions(new Uri("http://localhost/"), null, TimeSpan.FromSeconds(30)));
+        client = ClientOver(http);
     }
 
     public void Dispose()

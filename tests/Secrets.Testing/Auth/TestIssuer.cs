@@ -14,7 +14,7 @@ public sealed class TestIssuer : IDisposable
     public const string Audience = "crud.secrets";
     public const string ClientId = "client-1";
     public const string AllScopes =
-        "secrets.read secrets.write secrets.delete secrets.destroy secrets.rotate secrets.read_metadata secrets.set_owner secrets.admin";
+        "secrets.read secrets.write secrets.delete secrets.destroy secrets.rotate secrets.read_metadata secrets.set_owner secrets.admin secrets.pdp";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
     private readonly List<IssuerKey> _retired = [];

@@ -3,4 +3,5 @@ namespace Secrets.Policy.AuthZen;
 internal sealed record AuthZenDecisionContext(
     string? DecisionId,
     AuthZenObligations? Obligations,
-    string? Reason);
+    string? Reason,
+    AuthZenDecisionError? Error = null);

@@ -13,7 +13,10 @@ namespace Secrets.Policy.AuthZen;
 internal static class AuthZenMapping
 {
     public const string SecretType = "secret";
+    public const string UserType = "user";
+    public const string ClientType = "client";
     public const string MalformedDecision = "malformed decision";
+    public const string ItemError = "pdp item error";
 
     private static readonly Dictionary<string, Purpose> Purposes =
         Enum.GetValues<Purpose>().ToDictionary(p => p.Name(), StringComparer.Ordinal);
@@ -23,63 +26,81 @@ internal static class AuthZenMapping
     public static AuthZenEvaluationRequest ToWire(PolicyRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (subject, resource, context) = (request.Subject, request.Resource, request.Context);
+        var resource = request.Resource;
         var attributes = resource.Attributes;
         return new AuthZenEvaluationRequest(
-            new AuthZenSubject(subject.Type, subject.Id, NullIfEmpty(new AuthZenSubjectProperties(subject.TenantId, subject.ClientId, subject.Issuer, subject.CnfBinding))),
+            ToWire(request.Subject),
             new AuthZenAction(request.Action),
             new AuthZenResource(SecretType, resource.Uri.ToString(), new AuthZenResourceProperties(
                 resource.TenantId,
                 resource.Uri.Mount,
                 NullIfEmpty(new AuthZenResourceAttributes(attributes.Owner, attributes.CreatedBy, attributes.CreatedAt is { } at ? FormatTime(at) : null)))),
-            NullIfEmpty(new AuthZenContext(
-                context.Audiences.Count == 0 ? null : context.Audiences,
-                context.TokenJti, context.CorrelationId, context.WorkflowRunId, context.NodeId, context.SystemId)));
+            ToWire(request.Context));
+    }
+
+    public static AuthZenSubject ToWire(PolicySubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        return new AuthZenSubject(subject.Type, subject.Id, NullIfEmpty(new AuthZenSubjectProperties(subject.TenantId, subject.ClientId, subject.Issuer, subject.CnfBinding)));
+    }
+
+    public static AuthZenContext? ToWire(PolicyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return NullIfEmpty(new AuthZenContext(
+            context.Audiences.Count == 0 ? null : context.Audiences,
+            context.TokenJti, context.CorrelationId, context.WorkflowRunId, context.NodeId, context.SystemId));
     }
 
     /// <summary>
-    /// An AuthZEN request as the embedded PDP's question. Missing subject, resource or action (or
-    /// their required members) and unreadable attributes are 400 INVALID_REQUEST; a subject type,
-    /// resource or action this PDP has no policies for is a question answered with a deny.
+    /// A received question in the PDP's terms. A subject type other than user or client, a resource type other
+    /// than secret, an id that is not a canonical secret URI (prefixes allowed) or an unknown action is a
+    /// refusal: a question this PDP has no policies for, answered with a deny.
     /// </summary>
-    public static AuthZenQuestion FromWire(AuthZenEvaluationRequest request)
+    public static AuthZenQuestion Question(AuthZenSubject subject, AuthZenResource resource, AuthZenAction action, AuthZenContext? context)
     {
-        if (request is not
-            {
-                Subject: { Type.Length: > 0, Id.Length: > 0 } subject,
-                Resource: { Type.Length: > 0, Id.Length: > 0 } resource,
-                Action.Name.Length: > 0,
-            })
-            throw new SecretsProblem(ErrorCode.InvalidRequest);
-        var attributes = AttributesFrom(resource.Properties?.ResourceAttributes);
-
-        if (subject.Type is not ("user" or "client"))
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(action);
+        if (SubjectFrom(subject, subject.Id!) is not { } policySubject)
             return AuthZenQuestion.Refused("unsupported subject type");
         if (resource.Type != SecretType)
             return AuthZenQuestion.Refused("unsupported resource type");
-        if (!CanonicalSecretUri.TryParse(resource.Id, null, UriAllowance.Prefix, out var uri, out _))
+        if (ResourceFrom(resource, resource.Id!) is not { } policyResource)
             return AuthZenQuestion.Refused("resource id is not a canonical secret uri");
-        if (!Purposes.ContainsKey(request.Action.Name))
+        if (!IsAction(action.Name))
             return AuthZenQuestion.Refused("unknown action");
-
-        var p = subject.Properties;
-        var c = request.Context;
-        return new AuthZenQuestion(new PolicyRequest(
-            new PolicySubject(subject.Type, subject.Id, p?.TenantId, p?.ClientId, p?.Issuer, p?.CnfBinding),
-            new PolicyResource(uri, resource.Properties?.TenantId, attributes),
-            request.Action.Name,
-            c is null
-                ? PolicyContext.Empty
-                : new PolicyContext(c.Aud ?? [], c.TokenJti, c.CorrelationId, c.WorkflowRunId, c.NodeId, c.SystemId)), null);
+        return new AuthZenQuestion(new PolicyRequest(policySubject, policyResource, action.Name!, ContextFrom(context)), null);
     }
 
-    /// <summary>A batch item with the batch's defaults filled in (an item's member replaces the default whole).</summary>
-    public static AuthZenEvaluationRequest WithDefaults(AuthZenEvaluationRequest item, AuthZenEvaluationsRequest batch)
+    /// <summary>The subject <paramref name="id"/> with the request subject's type and properties; null for a type this PDP has no policies for.</summary>
+    public static PolicySubject? SubjectFrom(AuthZenSubject subject, string id)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(batch);
-        return new(item.Subject ?? batch.Subject, item.Action ?? batch.Action, item.Resource ?? batch.Resource, item.Context ?? batch.Context);
+        ArgumentNullException.ThrowIfNull(subject);
+        if (subject.Type is not (UserType or ClientType))
+            return null;
+        var p = subject.Properties;
+        return new PolicySubject(subject.Type, id, p?.TenantId, p?.ClientId, p?.Issuer, p?.CnfBinding);
     }
+
+    /// <summary>
+    /// The secret <paramref name="id"/> with the request resource's tenant and attributes; null when it is not a
+    /// canonical secret URI. Attributes that cannot be read are 400 INVALID_REQUEST (naming the resource).
+    /// </summary>
+    public static PolicyResource? ResourceFrom(AuthZenResource resource, string id)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var attributes = AttributesFrom(resource.Properties?.ResourceAttributes);
+        return CanonicalSecretUri.TryParse(id, null, UriAllowance.Prefix, out var uri, out _)
+            ? new PolicyResource(uri, resource.Properties?.TenantId, attributes)
+            : null;
+    }
+
+    public static PolicyContext ContextFrom(AuthZenContext? c) =>
+        c is null ? PolicyContext.Empty : new PolicyContext(c.Aud ?? [], c.TokenJti, c.CorrelationId, c.WorkflowRunId, c.NodeId, c.SystemId);
+
+    /// <summary>Whether <paramref name="name"/> is a purpose: the actions this PDP has policies for.</summary>
+    public static bool IsAction(string? name) => name is not null && Purposes.ContainsKey(name);
 
     public static string SemanticName(EvaluationSemantic semantic) => semantic switch
     {
@@ -95,14 +116,15 @@ internal static class AuthZenMapping
         null or "execute_all" => EvaluationSemantic.ExecuteAll,
         "deny_on_first_deny" => EvaluationSemantic.DenyOnFirstDeny,
         "permit_on_first_permit" => EvaluationSemantic.PermitOnFirstPermit,
-        _ => throw new SecretsProblem(ErrorCode.InvalidRequest),
+        _ => throw new SecretsProblem(ErrorCode.InvalidRequest,
+            detail: "options.evaluations_semantic must be execute_all, deny_on_first_deny or permit_on_first_permit"),
     };
 
-    /// <summary>True when <paramref name="verdict"/> ends a batch under <paramref name="semantic"/>.</summary>
-    public static bool Decides(EvaluationSemantic semantic, AccessVerdict verdict) => semantic switch
+    /// <summary>True when a decision of <paramref name="decision"/> ends a batch under <paramref name="semantic"/> (an error is a deny).</summary>
+    public static bool Decides(EvaluationSemantic semantic, bool decision) => semantic switch
     {
-        EvaluationSemantic.DenyOnFirstDeny => !verdict.Decision,
-        EvaluationSemantic.PermitOnFirstPermit => verdict.Decision,
+        EvaluationSemantic.DenyOnFirstDeny => !decision,
+        EvaluationSemantic.PermitOnFirstPermit => decision,
         _ => false,
     };
 
@@ -122,12 +144,17 @@ internal static class AuthZenMapping
     /// <summary>
     /// A PDP's answer read leniently: a missing or non-boolean <c>decision</c> is a deny ("malformed
     /// decision"); <c>decision_id</c>, <c>reason</c> and the obligations come from <c>context</c>, and a
-    /// member of the wrong type is treated as absent.
+    /// member of the wrong type is treated as absent. An answer whose <c>context</c> carries an
+    /// <c>error</c> (AuthZEN 1.0 §7.2.1: this evaluation failed) is a deny the PDP did not decide, so it
+    /// is not cached, whatever its <c>decision</c> says.
     /// </summary>
     public static AccessVerdict VerdictFrom(JsonElement answer)
     {
         var context = Member(answer, "context");
         var decisionId = StringMember(context, "decision_id");
+        if (Member(context, "error") is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } error)
+            return new AccessVerdict(false, decisionId, null, null, null,
+                IntMember(error, "status") is { } status ? $"{ItemError} {status.ToString(CultureInfo.InvariantCulture)}" : ItemError) { Evaluated = false };
         var decision = Member(answer, "decision");
         if (decision.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             return new AccessVerdict(false, decisionId, null, null, null, MalformedDecision);
@@ -141,7 +168,8 @@ internal static class AuthZenMapping
 
     // ---- helpers ----
 
-    private static ResourceAttributes AttributesFrom(AuthZenResourceAttributes? wire)
+    /// <summary>The attributes a request gives a resource; a <c>created_at</c> that is not a date is 400 INVALID_REQUEST.</summary>
+    public static ResourceAttributes AttributesFrom(AuthZenResourceAttributes? wire)
     {
         if (wire is null)
             return ResourceAttributes.None;
@@ -149,7 +177,7 @@ internal static class AuthZenMapping
         if (wire.CreatedAt is { } text)
         {
             if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-                throw new SecretsProblem(ErrorCode.InvalidRequest);
+                throw new SecretsProblem(ErrorCode.InvalidRequest, detail: "resource.properties.resource_attributes.created_at is not a date");
             createdAt = parsed;
         }
         return new ResourceAttributes(wire.Owner, wire.CreatedBy, createdAt);

@@ -1,9 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Secrets.Policy.Decisions;
 
 namespace Secrets.Policy.AuthZen;
 
-/// <summary>Registers the AuthZEN client as the PDP: its HttpClient (one attempt, no retries, no redirects) and the "pdp" ready check.</summary>
+/// <summary>
+/// Registers the AuthZEN client as the PDP and its resource search: its HttpClient (one attempt, no retries, no
+/// redirects), the metadata it keeps (one per process) and the "pdp" ready check.
+/// </summary>
 internal static class AuthZenRegistration
 {
     /// <summary>Larger answers are refused (fail closed) rather than buffered.</summary>
@@ -13,9 +17,10 @@ internal static class AuthZenRegistration
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AuthZenDiscovery>();
         services.AddHttpClient<AuthZenPdpClient>(c =>
             {
-                c.BaseAddress = options.BaseUrl;
                 c.Timeout = Timeout.InfiniteTimeSpan;   // the client bounds each call by PDP_TIMEOUT_MS itself
                 c.MaxResponseContentBufferSize = MaxAnswerBytes;
             })
@@ -26,6 +31,7 @@ internal static class AuthZenRegistration
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
         services.AddTransient<IPolicyDecisionPoint>(sp => sp.GetRequiredService<AuthZenPdpClient>());
+        services.AddTransient<IResourceSearch>(sp => sp.GetRequiredService<AuthZenPdpClient>());
         services.AddHealthChecks().AddCheck<AuthZenHealthCheck>("pdp", tags: ["ready"]);
         return services;
     }

@@ -9,9 +9,12 @@ namespace Secrets.Policy.Decisions;
 /// </summary>
 internal sealed record PolicyRequest(PolicySubject Subject, PolicyResource Resource, string Action, PolicyContext Context)
 {
+    /// <summary>The request's properties and context as received over AuthZEN; null for the PEP's own questions.</summary>
+    public PolicyProperties? Properties { get; init; }
+
     public static PolicyRequest From(Caller caller, string tenantId, AccessQuestion question) => new(
-        new PolicySubject(caller.SubjectType, caller.Subject, tenantId, caller.ClientId, caller.Issuer, caller.Binding?.Thumbprint),
+        PolicySubject.From(caller, tenantId),
         new PolicyResource(question.Uri, tenantId, question.Attributes),
         question.Purpose.Name(),
-        new PolicyContext(caller.Audiences, caller.TokenId, caller.CorrelationId, caller.WorkflowRunId, caller.NodeId, caller.SystemId));
+        PolicyContext.From(caller));
 }

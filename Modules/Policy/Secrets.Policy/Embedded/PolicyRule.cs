@@ -39,15 +39,9 @@ internal sealed class PolicyRule
     /// <summary>Whether every condition of the rule holds for <paramref name="request"/>; <paramref name="purpose"/> is its action's bit.</summary>
     public bool Matches(PolicyRequest request, int purpose)
     {
-        if (!Purposes.Contains(purpose))
+        if (!AppliesTo(request.Subject, request.Resource.TenantId, purpose))
             return false;
         if (!MatchesResource(request.Resource.Uri))
-            return false;
-        if (Subjects is not null && !Subjects.Contains(request.Subject.Id))
-            return false;
-        if (!MatchesClient(request.Subject.ClientId))
-            return false;
-        if (Tenants is not null && (TenantOf(request) is not { } tenant || !Tenants.Contains(tenant)))
             return false;
         if (When.Count > 0 && request.Resource.Attributes.IsUnknown)
             return Effect == RuleEffect.Deny;   // attributes not read (a listing): a condition may hold for a deny, never for a permit
@@ -57,6 +51,22 @@ internal sealed class PolicyRule
                 return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Whether the rule speaks of <paramref name="subject"/> asking for <paramref name="purpose"/> about secrets of
+    /// <paramref name="tenantId"/>: every condition but the resource and <c>when</c>.
+    /// </summary>
+    public bool AppliesTo(PolicySubject subject, string? tenantId, int purpose)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        if (!Purposes.Contains(purpose))
+            return false;
+        if (Subjects is not null && !Subjects.Contains(subject.Id))
+            return false;
+        if (!MatchesClient(subject.ClientId))
+            return false;
+        return Tenants is null || ((tenantId ?? subject.TenantId) is { } tenant && Tenants.Contains(tenant));
     }
 
     /// <summary>The tenant a rule's <c>tenants</c> checks: the resource's, else the subject's.</summary>

@@ -23,8 +23,12 @@ internal sealed class ResourcePattern
         fragment = pattern.Fragment;
         isPrefix = pattern.IsPrefix;
         below = path.Length == 0 ? "" : path + "/";
+        Uri = pattern;
         Text = pattern.ToString();
     }
+
+    /// <summary>The pattern as a URI: a secret (exact) or a listing (prefix), as a question about it is asked.</summary>
+    public CanonicalSecretUri Uri { get; }
 
     /// <summary>The pattern in canonical form.</summary>
     public string Text { get; }

@@ -6,26 +6,32 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Policy.Features.AuthZen;
 
 /// <summary>
-/// Evaluates received AuthZEN questions with the configured (embedded) PDP, in order. A refused
-/// question (a resource or action this PDP has no policies for) is a deny without asking. Under a
-/// short-circuit semantic the answer ends with the deciding verdict; under execute_all there is one
-/// verdict per question.
+/// Evaluates received AuthZEN questions with the configured (embedded) PDP, in order, into the decisions the
+/// endpoints answer. A refused question (a type, resource or action this PDP has no policies for) is a deny
+/// without asking; an unreadable batch item is a deny with its error in <c>context.error</c> (AuthZEN 1.0 §7.2.1).
+/// Both count as denials for the semantic (§7.1.2.1): under a short-circuit semantic the answer ends with the
+/// deciding decision; under execute_all there is one decision per question.
 /// </summary>
 internal static class AuthZenEvaluation
 {
-    public static async Task<IReadOnlyList<AccessVerdict>> EvaluateAsync(
+    public const string InvalidEvaluation = "invalid evaluation";
+
+    public static async Task<IReadOnlyList<AuthZenDecision>> EvaluateAsync(
         IPolicyDecisionPoint pdp, IReadOnlyList<AuthZenQuestion> questions, EvaluationSemantic semantic, CancellationToken ct)
     {
-        var verdicts = new List<AccessVerdict>(questions.Count);
+        var decisions = new List<AuthZenDecision>(questions.Count);
         var next = 0;
         while (next < questions.Count)
         {
-            if (questions[next].Refusal is { } reason)
+            var question = questions[next];
+            if (question.Request is null)
             {
-                var refused = AccessVerdict.Deny(reason);
-                verdicts.Add(refused);
-                if (AuthZenMapping.Decides(semantic, refused))
-                    return verdicts;
+                var unasked = question.Error is { } error
+                    ? new AuthZenDecision(false, new AuthZenDecisionContext(DecisionIds.New(), null, InvalidEvaluation, new AuthZenDecisionError(400, error)))
+                    : AuthZenMapping.ToWire(AccessVerdict.Deny(question.Refusal!));
+                decisions.Add(unasked);
+                if (AuthZenMapping.Decides(semantic, unasked.Decision))
+                    return decisions;
                 next++;
                 continue;
             }
@@ -38,20 +44,20 @@ internal static class AuthZenEvaluation
             var answered = await AskAsync(pdp, run, semantic, ct);
             foreach (var verdict in answered.Take(run.Count))
             {
-                verdicts.Add(verdict);
-                if (AuthZenMapping.Decides(semantic, verdict))
-                    return verdicts;
+                decisions.Add(AuthZenMapping.ToWire(verdict));
+                if (AuthZenMapping.Decides(semantic, verdict.Decision))
+                    return decisions;
             }
             if (answered.Count < run.Count)
             {
                 if (semantic != EvaluationSemantic.ExecuteAll)
-                    return verdicts;   // the PDP stopped at its deciding verdict
+                    return decisions;   // the PDP stopped at its deciding verdict
                 for (var i = answered.Count; i < run.Count; i++)
-                    verdicts.Add(AccessVerdict.Deny("not evaluated"));
+                    decisions.Add(AuthZenMapping.ToWire(AccessVerdict.Deny("not evaluated")));
             }
             next = end;
         }
-        return verdicts;
+        return decisions;
     }
 
     private static async Task<IReadOnlyList<AccessVerdict>> AskAsync(

@@ -3,12 +3,13 @@ using System.Text.Json.Nodes;
 using Secrets.Policy.Contracts;
 using Secrets.Policy.Decisions;
 using Secrets.Policy.Embedded;
+using Secrets.Policy.Tests.AuthZen;
 using Secrets.Shared.Kernel;
 using Secrets.Testing;
 using Secrets.Testing.Policy;
 using static Secrets.Testing.HttpAssertions;
 
-namespace Secrets.Policy.Tests.AuthZen;
+namespace Secrets.Policy.Tests.Features.AuthZen;
 
 /// <summary>
 /// The embedded PDP's own AuthZEN endpoints (docs/AUTHORIZATION.md#the-embedded-pdp-over-authzen), over HTTP with a scripted PDP in the embedded
@@ -104,6 +105,72 @@ public sealed class AuthZenEndpointsTests : IDisposable
         asked.Context.Audiences.ShouldBe(["crud.secrets"]);   // a single aud string is one audience
     }
 
+    [Fact]
+    public async Task Properties_and_context_reach_the_PDP_as_given_action_properties_too()
+    {
+        var (pdp, client) = Host();
+
+        await (await client.PostRawAsync(Evaluation, """
+            {
+              "subject": {"type": "user", "id": "alice", "properties": {"tenant_id": "t1", "department": "ops", "roles": ["a", "b"], "clearance": 3}},
+              "resource": {"type": "secret", "id": "yaml://secret/env", "properties": {"labels": {"x": 1}, "resource_attributes": {"owner": "bob", "color": "blue"}}},
+              "action": {"name": "read", "properties": {"method": "GET", "soft": true}},
+              "context": {"time": "2024-01-01T00:00:00Z", "nested": {"deep": [1, 2, {"x": null}]}}
+            }
+            """)).ShouldBeOkJsonAsync();
+
+        var given = pdp.AllAsked.ShouldHaveSingleItem().Properties.ShouldNotBeNull();
+        given.Subject!.Value.GetRawText().ShouldBe("""{"tenant_id": "t1", "department": "ops", "roles": ["a", "b"], "clearance": 3}""");
+        given.Resource!.Value.GetProperty("labels").GetProperty("x").GetInt32().ShouldBe(1);
+        given.Resource!.Value.GetProperty("resource_attributes").GetProperty("color").GetString().ShouldBe("blue");
+        given.Action!.Value.GetRawText().ShouldBe("""{"method": "GET", "soft": true}""");
+        given.Context!.Value.GetProperty("nested").GetProperty("deep")[2].GetProperty("x").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData(null)]
+    public async Task A_body_that_is_not_sent_as_application_json_is_400_INVALID_REQUEST(string? contentType)
+    {
+        var (pdp, client) = Host();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Single("alice", "yaml://secret/env", "read")));
+        if (contentType is not null)
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        foreach (var path in new[] { Evaluation, Evaluations })
+            (await (await client.PostAsync(path, content)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST"))["detail"]!
+                .GetValue<string>().ShouldContain("application/json");
+        pdp.Calls.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("Application/JSON")]
+    public async Task Application_json_with_or_without_a_utf_8_charset_is_read(string contentType)
+    {
+        var (_, client) = Host();
+        using var content = new StringContent(Single("alice", "yaml://secret/env", "read"));
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        (await (await client.PostAsync(Evaluation, content)).ShouldBeOkJsonAsync())["decision"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("""{"subject":{"type":"user","id":"mallory","id":"alice"},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"},"action":{"name":"destroy_versions"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice","properties":{"tenant_id":"t1","tenant_id":"t2"}},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    public async Task A_member_given_twice_is_400_INVALID_REQUEST_never_the_last_one(string body)
+    {
+        var (pdp, client) = Host();
+
+        await (await client.PostRawAsync(Evaluation, body)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
+        await (await client.PostRawAsync(Evaluations, body)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
+        pdp.Calls.ShouldBeEmpty();
+    }
+
     [Theory]
     [InlineData("""{"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
     [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"}}""")]
@@ -155,20 +222,61 @@ public sealed class AuthZenEndpointsTests : IDisposable
         pdp.Calls.ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task The_PEPs_X_Request_ID_comes_back_on_the_answer()
+    [Theory]
+    [InlineData(200, """{"subject":{"type":"user","id":"alice"},"resource":{"type":"secret","id":"yaml://secret/env"},"action":{"name":"read"}}""")]
+    [InlineData(400, """{"subject":{"type":"user"}}""")]
+    [InlineData(400, "not json")]
+    public async Task The_PEPs_X_Request_ID_comes_back_on_the_answer(int status, string body)
     {
         var (_, client) = Host();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Evaluation)
-        {
-            Content = new StringContent(Single("alice", "yaml://secret/env", "read"), System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Request-ID", "req-42");
 
-        using var response = await client.SendAsync(request);
+        using var response = await SendWithRequestIdAsync(client, Evaluation, body, "req-42");
 
-        await response.ShouldBeOkJsonAsync();
+        ((int)response.StatusCode).ShouldBe(status);
         response.Headers.GetValues("X-Request-ID").ShouldBe(["req-42"]);
+    }
+
+    [Fact]
+    public async Task The_X_Request_ID_comes_back_on_503_404_and_on_any_length()
+    {
+        var (pdp, client) = Host();
+        var longId = new string('r', 2000);
+        pdp.Unavailable = true;
+
+        using (var unavailable = await SendWithRequestIdAsync(client, Evaluation, Single("alice", "yaml://secret/env", "read"), longId))
+        {
+            unavailable.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            unavailable.Headers.GetValues("X-Request-ID").ShouldBe([longId]);
+        }
+        var (_, off) = Host(new() { ["ENABLE_AUTHZEN_ENDPOINTS"] = "false" });
+        using var notServed = await SendWithRequestIdAsync(off, Evaluations, "{}", "req-404");
+        notServed.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        notServed.Headers.GetValues("X-Request-ID").ShouldBe(["req-404"]);
+    }
+
+    [Fact]
+    public async Task The_X_Request_ID_comes_back_on_413_and_429_which_the_host_writes_before_the_endpoint()
+    {
+        var (_, limited) = Host(new() { ["MAX_REQUEST_BODY_BYTES"] = "1024", ["RATE_LIMIT_PER_CLIENT_RPS"] = "1", ["RATE_LIMIT_BURST"] = "1" });
+
+        using var tooLarge = await SendWithRequestIdAsync(limited, Evaluation, "{\"pad\":\"" + new string('x', 2048) + "\"}", "req-413");
+        tooLarge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        tooLarge.Headers.GetValues("X-Request-ID").ShouldBe(["req-413"]);
+
+        HttpResponseMessage? rejected = null;
+        for (var i = 0; i < 5 && rejected is null; i++)
+        {
+            var response = await SendWithRequestIdAsync(limited, Evaluation, Single("alice", "yaml://secret/env", "read"), "req-429-" + i);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                rejected = response;
+            else
+                response.Dispose();
+        }
+        using (rejected)
+        {
+            rejected.ShouldNotBeNull();
+            rejected.Headers.GetValues("X-Request-ID").Single().ShouldStartWith("req-429-");
+        }
     }
 
     [Fact]
@@ -276,18 +384,90 @@ public sealed class AuthZenEndpointsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"evaluations":[{"subject":{"type":"user","id":"alice"},"action":{"name":"read"}}]}""")]
-    [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"secret","id":"yaml://secret/a"}},null]}""")]
     [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"secret","id":"yaml://secret/a"}}],"options":{"evaluations_semantic":"first_wins"}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"secret","id":"yaml://secret/a"}}],"options":{"evaluations_semantic":1}}""")]
+    [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":[{"resource":{"type":"secret","id":"yaml://secret/a"}}],"options":"execute_all"}""")]
     [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"evaluations":{"resource":{"type":"secret","id":"yaml://secret/a"}}}""")]
+    [InlineData("""{"subject":"alice","action":{"name":"read"},"evaluations":[{"resource":{"type":"secret","id":"yaml://secret/a"}}]}""")]
+    [InlineData("""{"subject":{"type":"user"},"action":{"name":"read"},"evaluations":[{"subject":{"type":"user","id":"alice"},"resource":{"type":"secret","id":"yaml://secret/a"}}]}""")]
     [InlineData("""{"evaluations":[]}""")]
     [InlineData("""{}""")]
-    public async Task A_batch_with_an_unreadable_item_or_option_is_400_and_nothing_is_evaluated(string body)
+    [InlineData("""[]""")]
+    [InlineData("not json")]
+    [InlineData("")]
+    public async Task A_malformed_batch_as_a_whole_is_400_and_nothing_is_evaluated(string body)
     {
         var (pdp, client) = Host();
 
         await (await client.PostRawAsync(Evaluations, body)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
         pdp.Calls.ShouldBeEmpty();
+    }
+
+    /// <summary>The certification scenario's case: one item without a resource (and no default) in an otherwise valid batch.</summary>
+    private const string OneItemWithoutResource = """
+        {
+          "subject": {"type": "user", "id": "alice"},
+          "action": {"name": "read"},
+          "options": {"evaluations_semantic": "SEMANTIC"},
+          "evaluations": [
+            {"resource": {"type": "secret", "id": "yaml://secret/app/a"}},
+            {},
+            {"resource": {"type": "secret", "id": "yaml://secret/app/c"}}
+          ]
+        }
+        """;
+
+    [Fact]
+    public async Task A_malformed_item_is_that_items_deny_with_its_error_and_the_others_are_evaluated()
+    {
+        var (pdp, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluations, OneItemWithoutResource.Replace("SEMANTIC", "execute_all", StringComparison.Ordinal))).ShouldBeOkJsonAsync();
+
+        var decisions = body["evaluations"]!.AsArray();
+        decisions.Select(d => d!["decision"]!.GetValue<bool>()).ShouldBe([true, false, true]);
+        decisions[1]!["context"]!["error"]!["status"]!.GetValue<int>().ShouldBe(400);
+        Str(decisions[1]!["context"]!["error"]!["message"]).ShouldBe("resource is missing or invalid");
+        Str(decisions[1]!["context"]!["reason"]).ShouldBe("invalid evaluation");
+        Str(decisions[1]!["context"]!["decision_id"]).ShouldStartWith("dec_");
+        decisions[0]!["context"]!["error"].ShouldBeNull();
+        pdp.AllAsked.Select(r => r.Resource.Uri.ToString()).ShouldBe(["yaml://secret/app/a", "yaml://secret/app/c"]);
+    }
+
+    [Fact]
+    public async Task Under_deny_on_first_deny_a_malformed_item_ends_the_batch()
+    {
+        var (pdp, client) = Host();
+
+        var body = await (await client.PostRawAsync(Evaluations, OneItemWithoutResource.Replace("SEMANTIC", "deny_on_first_deny", StringComparison.Ordinal))).ShouldBeOkJsonAsync();
+
+        var decisions = body["evaluations"]!.AsArray();
+        decisions.Select(d => d!["decision"]!.GetValue<bool>()).ShouldBe([true, false]);
+        decisions[1]!["context"]!["error"]!["status"]!.GetValue<int>().ShouldBe(400);
+        pdp.AllAsked.Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("null", "the evaluation is not an object")]
+    [InlineData("\"alice\"", "the evaluation is not an object")]
+    [InlineData("""{"resource":{"type":"secret"}}""", "resource is missing or invalid")]
+    [InlineData("""{"resource":{"type":"secret","id":7}}""", "resource is missing or invalid")]
+    [InlineData("""{"resource":{"type":"secret","id":"yaml://secret/app/b"},"subject":{"id":"bob"}}""", "subject is missing or invalid")]
+    [InlineData("""{"resource":{"type":"secret","id":"yaml://secret/app/b"},"action":{"name":5}}""", "action is missing or invalid")]
+    [InlineData("""{"resource":{"type":"secret","id":"yaml://secret/app/b"},"context":{"aud":[1]}}""", "context is invalid")]
+    [InlineData("""{"resource":{"type":"secret","id":"yaml://secret/app/b","properties":{"resource_attributes":{"created_at":"yesterday"}}}}""",
+        "resource.properties.resource_attributes.created_at is not a date")]
+    public async Task Each_kind_of_malformed_item_is_an_item_error_naming_the_member(string item, string message)
+    {
+        var (pdp, client) = Host();
+        var body = OneItemWithoutResource.Replace("SEMANTIC", "execute_all", StringComparison.Ordinal).Replace("{},", item + ",", StringComparison.Ordinal);
+
+        var decisions = (await (await client.PostRawAsync(Evaluations, body)).ShouldBeOkJsonAsync())["evaluations"]!.AsArray();
+
+        decisions.Count.ShouldBe(3);
+        decisions[1]!["decision"]!.GetValue<bool>().ShouldBeFalse();
+        Str(decisions[1]!["context"]!["error"]!["message"]).ShouldBe(message);
+        pdp.AllAsked.Count.ShouldBe(2);
     }
 
     [Fact]
@@ -306,27 +486,53 @@ public sealed class AuthZenEndpointsTests : IDisposable
     // ---- configuration ----
 
     [Fact]
-    public async Task The_configuration_document_names_the_endpoints_from_the_request()
+    public async Task The_configuration_document_names_every_endpoint_from_the_request_in_dev()
     {
         var (_, client) = Host();
 
-        var body = await (await client.GetAsync(Configuration)).ShouldBeOkJsonAsync();
+        using var response = await client.GetAsync(Configuration);
 
-        body.ToJsonString().ShouldBe("""
-            {"policy_decision_point":"http://localhost","access_evaluation_endpoint":"http://localhost/access/v1/evaluation","access_evaluations_endpoint":"http://localhost/access/v1/evaluations"}
+        (await response.ShouldBeOkJsonAsync()).ToJsonString().ShouldBe("""
+            {"policy_decision_point":"http://localhost","access_evaluation_endpoint":"http://localhost/access/v1/evaluation","access_evaluations_endpoint":"http://localhost/access/v1/evaluations","search_subject_endpoint":"http://localhost/access/v1/search/subject","search_resource_endpoint":"http://localhost/access/v1/search/resource","search_action_endpoint":"http://localhost/access/v1/search/action"}
             """);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+        response.Headers.CacheControl!.ToString().ShouldBe("public, max-age=300");
     }
 
     [Fact]
-    public async Task The_configuration_document_uses_SECRETS_PUBLIC_BASE_URL_when_set()
+    public async Task The_configuration_document_uses_SECRETS_PUBLIC_BASE_URL_and_its_path_is_inserted_after_the_well_known_path()
     {
         var (_, client) = Host(new() { ["SECRETS_PUBLIC_BASE_URL"] = "https://secrets.example.com/pdp/" });
 
+        var body = await (await client.GetAsync(Configuration + "/pdp")).ShouldBeOkJsonAsync();
+
+        body.ToJsonString().ShouldBe("""
+            {"policy_decision_point":"https://secrets.example.com/pdp","access_evaluation_endpoint":"https://secrets.example.com/pdp/access/v1/evaluation","access_evaluations_endpoint":"https://secrets.example.com/pdp/access/v1/evaluations","search_subject_endpoint":"https://secrets.example.com/pdp/access/v1/search/subject","search_resource_endpoint":"https://secrets.example.com/pdp/access/v1/search/resource","search_action_endpoint":"https://secrets.example.com/pdp/access/v1/search/action"}
+            """);
+        await (await client.GetAsync(Configuration)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");          // the document of https://secrets.example.com
+        await (await client.GetAsync(Configuration + "/other")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task Outside_dev_the_identifier_from_the_request_is_https()
+    {
+        var (_, client) = Host(TestProfile());
+
         var body = await (await client.GetAsync(Configuration)).ShouldBeOkJsonAsync();
 
-        Str(body["policy_decision_point"]).ShouldBe("https://secrets.example.com/pdp");
-        Str(body["access_evaluation_endpoint"]).ShouldBe("https://secrets.example.com/pdp/access/v1/evaluation");
-        Str(body["access_evaluations_endpoint"]).ShouldBe("https://secrets.example.com/pdp/access/v1/evaluations");
+        Str(body["policy_decision_point"]).ShouldBe("https://localhost");
+        Str(body["access_evaluation_endpoint"]).ShouldBe("https://localhost/access/v1/evaluation");
+    }
+
+    [Fact]
+    public void Outside_dev_an_http_SECRETS_PUBLIC_BASE_URL_is_a_startup_error_while_the_endpoints_are_on()
+    {
+        var settings = TestProfile();
+        settings["SECRETS_PUBLIC_BASE_URL"] = "http://secrets.example.com";
+        var host = new ScriptedPdpHost(AuthZenTestKit.NewScriptedPdp(), settings);
+        owned.Add(host);
+
+        Should.Throw<Exception>(() => host.CreateClient()).ToString().ShouldContain("SECRETS_PUBLIC_BASE_URL must be an https URL");
     }
 
     [Fact]
@@ -348,6 +554,84 @@ public sealed class AuthZenEndpointsTests : IDisposable
         doc["paths"]![Evaluation]?["post"].ShouldNotBeNull();
         doc["paths"]![Evaluations]?["post"].ShouldNotBeNull();
         doc["paths"]![Configuration]?["get"].ShouldNotBeNull();
+        foreach (var search in new[] { "subject", "resource", "action" })
+            doc["paths"]!["/access/v1/search/" + search]?["post"].ShouldNotBeNull();
+    }
+
+    // ---- who may ask ----
+
+    [Fact]
+    public async Task Outside_dev_an_anonymous_caller_is_401_with_the_Bearer_and_DPoP_challenges()
+    {
+        var (pdp, client) = Host(TestProfile());
+
+        foreach (var path in new[] { Evaluation, Evaluations, "/access/v1/search/action" })
+        {
+            using var response = await SendWithRequestIdAsync(client, path, Single("alice", "yaml://secret/env", "read"), "req-401");
+            await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
+            var challenges = response.Headers.WwwAuthenticate.Select(c => c.ToString()).ToList();
+            challenges.ShouldContain("Bearer");
+            challenges.ShouldContain(c => c.StartsWith("DPoP algs=", StringComparison.Ordinal));
+            response.Headers.GetValues("X-Request-ID").ShouldBe(["req-401"]);
+        }
+        pdp.Calls.ShouldBeEmpty();
+        (await client.GetAsync(Configuration)).StatusCode.ShouldBe(HttpStatusCode.OK);   // the metadata stays anonymous
+    }
+
+    [Fact]
+    public async Task Outside_dev_a_token_without_secrets_pdp_is_403_INSUFFICIENT_SCOPE_and_with_it_the_PDP_answers()
+    {
+        using var issuer = new Secrets.Testing.Auth.TestIssuer();
+        var (pdp, client) = Host(TestProfile(issuer));
+        var withoutScope = issuer.Token(b => b.Claims["scope"] = "secrets.read secrets.admin");
+
+        using var refused = await SendWithRequestIdAsync(client, Evaluation, Single("alice", "yaml://secret/env", "read"), "req-403", withoutScope);
+        await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
+        refused.Headers.WwwAuthenticate.Single().ToString().ShouldBe("""Bearer error="insufficient_scope", error_description="requires secrets.pdp", scope="secrets.pdp" """.TrimEnd());
+        refused.Headers.GetValues("X-Request-ID").ShouldBe(["req-403"]);
+        pdp.Calls.ShouldBeEmpty();
+
+        using var allowed = await SendWithRequestIdAsync(client, Evaluation, Single("alice", "yaml://secret/env", "read"), "req-200", issuer.Token(b => b.Claims["scope"] = "secrets.pdp"));
+        (await allowed.ShouldBeOkJsonAsync())["decision"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task AUTHZEN_REQUIRED_SCOPE_names_the_scope_and_applies_in_dev_too()
+    {
+        using var issuer = new Secrets.Testing.Auth.TestIssuer();
+        var settings = Secrets.Testing.SecretsHostFactory.Trusting(issuer, ("AUTHZEN_REQUIRED_SCOPE", "pdp.ask"));
+        var (_, client) = Host(settings);
+
+        await (await SendWithRequestIdAsync(client, Evaluation, Single("alice", "yaml://secret/env", "read"), "r1"))
+            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
+        await (await SendWithRequestIdAsync(client, Evaluation, Single("alice", "yaml://secret/env", "read"), "r2", issuer.Token()))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
+        await (await SendWithRequestIdAsync(client, Evaluation, Single("alice", "yaml://secret/env", "read"), "r3", issuer.Token(b => b.Claims["scope"] = "pdp.ask")))
+            .ShouldBeOkJsonAsync();
+    }
+
+    [Fact]
+    public async Task AUTHZEN_REQUIRED_SCOPE_none_lets_anonymous_callers_ask_outside_dev()
+    {
+        var settings = TestProfile();
+        settings["AUTHZEN_REQUIRED_SCOPE"] = "none";
+        var (_, client) = Host(settings);
+
+        (await (await client.PostRawAsync(Evaluation, Single("alice", "yaml://secret/env", "read"))).ShouldBeOkJsonAsync())["decision"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("prod", "none", "AUTHZEN_REQUIRED_SCOPE=none")]
+    [InlineData("dev", "two scopes", "AUTHZEN_REQUIRED_SCOPE must be one OAuth scope")]
+    public void An_unsafe_or_invalid_AUTHZEN_REQUIRED_SCOPE_is_a_startup_error_naming_it(string environment, string scope, string message)
+    {
+        var settings = environment == "prod" ? Prod() : [];
+        settings["ENABLE_AUTHZEN_ENDPOINTS"] = "true";
+        settings["AUTHZEN_REQUIRED_SCOPE"] = scope;
+        var host = new ScriptedPdpHost(AuthZenTestKit.NewScriptedPdp(), settings);
+        owned.Add(host);
+
+        Should.Throw<Exception>(() => host.CreateClient()).ToString().ShouldContain(message);
     }
 
     // ---- when they are served ----
@@ -427,11 +711,30 @@ public sealed class AuthZenEndpointsTests : IDisposable
         };
     }
 
+    /// <summary>The test profile: the endpoints need a token with secrets.pdp; trusting <paramref name="issuer"/> when given.</summary>
+    private static Dictionary<string, string?> TestProfile(Secrets.Testing.Auth.TestIssuer? issuer = null)
+    {
+        var settings = issuer is null ? [] : Secrets.Testing.SecretsHostFactory.Trusting(issuer);
+        settings["ENVIRONMENT"] = "test";
+        return settings;
+    }
+
+    private static Task<HttpResponseMessage> SendWithRequestIdAsync(HttpClient client, string path, string body, string requestId, string? token = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Request-ID", requestId);
+        if (token is not null)
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client.SendAsync(request);
+    }
+
     private static async Task ShouldBeUnknownAsync(HttpClient client)
     {
         await (await client.PostRawAsync(Evaluation, Single("alice", "yaml://secret/env", "read"))).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await client.PostRawAsync(Evaluations, Batch("execute_all", Item("alice", "read")))).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await client.GetAsync(Configuration)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        foreach (var search in new[] { "subject", "resource", "action" })
+            await (await client.PostRawAsync("/access/v1/search/" + search, "{}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
     }
 
     private static string Single(string subject, string uri, string action) =>

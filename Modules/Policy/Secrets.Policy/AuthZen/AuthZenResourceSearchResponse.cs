@@ -1,0 +1,6 @@
+namespace Secrets.Policy.AuthZen;
+
+/// <summary>POST /access/v1/search/resource answer (AuthZEN 1.0 §8.3): <c>page</c> first, then the resources.</summary>
+internal sealed record AuthZenResourceSearchResponse(
+    AuthZenPage Page,
+    IReadOnlyList<AuthZenResource> Results);
