@@ -24,10 +24,12 @@ public interface IPolicyEnforcementPoint
     bool FiltersListings { get; }
 
     /// <summary>
-    /// Which of <paramref name="candidates"/> (secrets, or <c>/*</c> prefixes for folders) the caller may use
-    /// for <paramref name="purpose"/>, in order, decided on the names alone (<see cref="ResourceAttributes.Unknown"/>):
-    /// the PDP's resource search when it offers one, batched evaluations otherwise. Spends no grant use and
-    /// caches nothing; a PDP that cannot answer refuses the listing (503), never shows it unfiltered.
+    /// Which of <paramref name="candidates"/> (secrets, or <c>/*</c> prefixes for folders) of the listing of
+    /// <paramref name="listing"/> the caller may use for <paramref name="purpose"/>, in order, decided on the names
+    /// alone (<see cref="ResourceAttributes.Unknown"/>): the PDP's resource search when it can answer for the prefix,
+    /// batched evaluations otherwise. Spends no grant use and caches nothing; a PDP that cannot answer refuses the
+    /// listing (503), never shows it unfiltered.
     /// </summary>
-    Task<IReadOnlyList<bool>> FilterAsync(IReadOnlyList<CanonicalSecretUri> candidates, Purpose purpose, Caller caller, CancellationToken ct);
+    Task<IReadOnlyList<bool>> FilterAsync(
+        CanonicalSecretUri listing, IReadOnlyList<CanonicalSecretUri> candidates, Purpose purpose, Caller caller, CancellationToken ct);
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Secrets.Grants.Authentication;
 using Secrets.Grants.Binding;
 using Secrets.Grants.Enforcement;
+using Secrets.Grants.Listings;
 using Secrets.Grants.Contracts;
 using Secrets.Grants.State;
 using Secrets.Shared.Kernel;
@@ -53,6 +54,7 @@ public static class GrantsModule
             builder.Services.AddHostedService<GrantStateConnection>();
             builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
         }
+        builder.Services.AddSingleton<ListingFilter>();
         builder.Services.AddSingleton<IPolicyEnforcementPoint, GrantEnforcer>();
         // Authentication and sender binding (docs/AUTHENTICATION.md): the caller, its token, its DPoP key or client certificate.
         var authentication = AuthenticationOptions.From(config);

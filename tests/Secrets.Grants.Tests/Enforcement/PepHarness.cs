@@ -15,7 +15,8 @@ namespace Secrets.Grants.Tests.Enforcement;
 /// <summary>
 /// The Grants module as the host composes it, asked as the access pipeline asks it
 /// (<see cref="IPolicyEnforcementPoint"/>), with the PDP a script (<see cref="ScriptedPdp{TQuestion}"/>, asked through
-/// <see cref="ScriptedPdpConsumer"/>), the provider's attribute read by a script, and a fake clock.
+/// <see cref="ScriptedPdpConsumer"/>) and its resource search a script too (<see cref="ScriptedResourceSearch"/>), the
+/// provider's attribute read by a script, and a fake clock.
 /// </summary>
 internal sealed class PepHarness : IAsyncDisposable
 {
@@ -34,8 +35,13 @@ internal sealed class PepHarness : IAsyncDisposable
         if (state is not null)
             builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(Pdp);
+        builder.Services.AddSingleton(Search);
         builder.Services.AddSingleton<IAuditTrail, NoAuditTrail>();
-        builder.Services.AddMediator(cfg => cfg.AddConsumer<ScriptedPdpConsumer>());
+        builder.Services.AddMediator(cfg =>
+        {
+            cfg.AddConsumer<ScriptedPdpConsumer>();
+            cfg.AddConsumer<ScriptedResourceSearchConsumer>();
+        });
         host = builder.Build();
         Pep = host.Services.GetRequiredService<IPolicyEnforcementPoint>();
         reader = (uri, _) => Task.FromResult(Attributes.Read(uri));
@@ -46,6 +52,7 @@ internal sealed class PepHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     public ScriptedPdp<(AccessQuestion Question, Caller Caller)> Pdp { get; } = new(_ => new AccessVerdict(true, null, null, null, null, null));
     public ScriptedAttributes Attributes { get; } = new();
+    public ScriptedResourceSearch Search { get; } = new();
     public IPolicyEnforcementPoint Pep { get; }
     public IServiceProvider Services => host.Services;
 

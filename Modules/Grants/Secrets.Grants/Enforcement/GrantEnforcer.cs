@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Secrets.Grants.Authentication;
 using Secrets.Grants.Binding;
 using Secrets.Grants.Contracts;
+using Secrets.Grants.Listings;
 using Secrets.Grants.State;
 using Secrets.Policy.Contracts;
 using Secrets.Shared.Kernel;
@@ -22,7 +23,7 @@ namespace Secrets.Grants.Enforcement;
 /// </summary>
 internal sealed partial class GrantEnforcer(
     IMediator mediator, IGrantState state, IReplayWindow replays, GrantOptions options, AuthenticationOptions authentication,
-    DpopOptions dpop, TenantContext tenant, TimeProvider time, ILogger<GrantEnforcer> log) : IPolicyEnforcementPoint
+    DpopOptions dpop, TenantContext tenant, TimeProvider time, ListingFilter listings, ILogger<GrantEnforcer> log) : IPolicyEnforcementPoint
 {
     /// <summary>The decision each grant key is waiting for in this process (single flight).</summary>
     private readonly ConcurrentDictionary<GrantKey, TaskCompletionSource> inFlight = new();
@@ -54,28 +55,14 @@ internal sealed partial class GrantEnforcer(
 
     public bool FiltersListings => options.Enforce && options.FilterListings;
 
-    public async Task<IReadOnlyList<bool>> FilterAsync(IReadOnlyList<CanonicalSecretUri> candidates, Purpose purpose, Caller caller, CancellationToken ct)
+    public async Task<IReadOnlyList<bool>> FilterAsync(
+        CanonicalSecretUri listing, IReadOnlyList<CanonicalSecretUri> candidates, Purpose purpose, Caller caller, CancellationToken ct)
     {
-        var visible = new bool[candidates.Count];
-        if (!FiltersListings)
-        {
-            Array.Fill(visible, true);
-            return visible;
-        }
-        using var activity = Telemetry.Source.StartActivity("pep.filter");
-        for (var start = 0; start < candidates.Count; start += options.FilterBatchSize)
-        {
-            var count = Math.Min(options.FilterBatchSize, candidates.Count - start);
-            var questions = new AccessQuestion[count];
-            for (var k = 0; k < count; k++)
-                questions[k] = new AccessQuestion(candidates[start + k], purpose, ResourceAttributes.Unknown);
-            var verdicts = await mediator.SendRequest(new EvaluateAccess(caller, questions, EvaluationSemantic.ExecuteAll), ct);
-            if (verdicts.Unavailable)
-                throw new SecretsProblem(ErrorCode.PdpUnavailable);   // never a listing shown unfiltered
-            for (var k = 0; k < count; k++)
-                visible[start + k] = verdicts.Verdicts.ElementAtOrDefault(k) is { Decision: true };
-        }
-        return visible;
+        if (FiltersListings)
+            return await listings.FilterAsync(listing, candidates, purpose, caller, ct);
+        var all = new bool[candidates.Count];
+        Array.Fill(all, true);
+        return all;
     }
 
     /// <summary>

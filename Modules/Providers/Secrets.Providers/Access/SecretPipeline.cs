@@ -70,7 +70,7 @@ internal sealed class SecretPipeline : ISecretOperations
             }
             run.Secrets = new AuthorizedSecret[run.Count];
             for (var i = 0; i < run.Count; i++)
-                run.Secrets[i] = new AuthorizedSecret(run.Uris[i]!, run.Stores[i]!, run.Needs[i], run.Decisions[i], scope.Caller, Visibility(run.Targets[i]));
+                run.Secrets[i] = new AuthorizedSecret(run.Uris[i]!, run.Stores[i]!, run.Needs[i], run.Decisions[i], scope.Caller, Visibility(run.Targets[i], run.Uris[i]!));
             var result = await work(run.Secrets, ct);
             scope.Report(run.Outcome(null));
             return result;
@@ -143,7 +143,7 @@ internal sealed class SecretPipeline : ISecretOperations
         Func<IAuthorizedSecret, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         run.Failing = -1;
-        run.Secrets = [new AuthorizedSecret(run.Uris[0]!, run.Stores[0]!, run.Needs[0], run.Decisions[0], scope.Caller, Visibility(run.Targets[0]))];
+        run.Secrets = [new AuthorizedSecret(run.Uris[0]!, run.Stores[0]!, run.Needs[0], run.Decisions[0], scope.Caller, Visibility(run.Targets[0], run.Uris[0]!))];
         try
         {
             var value = await work(run.Secrets[0], ct);
@@ -208,9 +208,9 @@ internal sealed class SecretPipeline : ISecretOperations
     }
 
     /// <summary>What a listing may show: through the PEP's filter for a target decided per entry, everything otherwise.</summary>
-    private EntryFilter Visibility(SecretTarget target) =>
+    private EntryFilter Visibility(SecretTarget target, CanonicalSecretUri listing) =>
         target.DecidedPerEntry && pep.FiltersListings
-            ? new EntryFilter(true, (entries, caller, ct) => pep.FilterAsync(entries, target.Purpose, caller, ct))
+            ? new EntryFilter(true, (entries, caller, ct) => pep.FilterAsync(listing, entries, target.Purpose, caller, ct))
             : EntryFilter.ShowAll;
 
     /// <summary>
