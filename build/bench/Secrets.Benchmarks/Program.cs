@@ -10,6 +10,9 @@ using Secrets.Benchmarks;
 // "auth" first: the authentication benchmarks and load loop instead (build/bench-auth.sh).
 if (args is ["auth", .. var authArgs])
     return await AuthMain.RunAsync(authArgs);
+// "listing" first: the filtered-listing benchmarks instead (build/bench-listing.sh).
+if (args is ["listing", .. var listingArgs])
+    return ListingMain.Run(listingArgs);
 // "mint" and "proofs": the tokens of build/bench.sh's bearer and DPoP passes.
 if (args is ["mint", var mintDir])
     return LoadTokens.Mint(mintDir);
