@@ -19,11 +19,11 @@ internal sealed class Kv2ContractServer : IDisposable
     public Kv2ContractServer(Uri address, string token, string mount = "secret")
     {
         this.mount = mount;
-        var options = Kv2Options.Bind("openbao+kv2", _ => null, ["OPENBAO", "VAULT"], address, devToken: token);
+        var options = Kv2Options.Bind("openbao+kv2", _ => null, ["OPENBAO", "VAULT"], address, token);
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton(TimeProvider.System);
-        collection.AddKv2Store(options, _ => () => address);
+        collection.AddKv2Store(options, _ => new Kv2Server(() => address));
         services = collection.BuildServiceProvider();
         Store = services.GetRequiredService<IKvStore>();
         raw = new HttpClient { BaseAddress = address };

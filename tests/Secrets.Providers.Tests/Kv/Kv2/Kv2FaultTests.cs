@@ -554,7 +554,7 @@ public sealed class Kv2FaultTests : IDisposable
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         services.AddSingleton(time ?? TimeProvider.System);
         var where = address ?? ServerAddress;
-        services.AddKv2Store(options, _ => () => where);
+        services.AddKv2Store(options, _ => new Kv2Server(() => where));
         var provider = services.BuildServiceProvider();
         owned.Add(provider);
         return provider.GetRequiredService<IKvStore>();

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
 /// One KV version 2 mount, in memory. Each handler follows the KV plugin's handler of the same

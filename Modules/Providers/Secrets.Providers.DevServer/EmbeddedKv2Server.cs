@@ -11,8 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Secrets.Providers.Contracts;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
 /// An in-memory server that answers OpenBao's / Vault's HTTP API for the KV version 2 secrets
@@ -27,7 +28,7 @@ namespace Secrets.Providers.Kv.DevServer;
 /// <c>sys/internal/ui/mounts/…</c>. Data belongs to the instance: stopping closes the listener,
 /// starting again serves the same secrets.
 /// </remarks>
-internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
+internal sealed class EmbeddedKv2Server : IHostedService, IInProcessKv2Server, IAsyncDisposable
 {
     /// <summary>Vault's default <c>max_request_size</c>.</summary>
     private const long MaxRequestBytes = 32 * 1024 * 1024;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
 /// One answer of the dev server, in the shapes Vault's HTTP layer writes: 204 with no body, the

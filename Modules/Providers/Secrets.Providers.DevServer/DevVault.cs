@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
 /// The state of one dev server: its KVv2 mounts, the root token, and the few <c>sys/</c> and

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
 /// The few Go formats a Vault client sees on the wire: RFC 3339 timestamps as Go's

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
 /// Vault's <c>framework.FieldData</c> over a JSON body or a query string: the weak typing of

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Secrets.Providers.Kv.DevServer;
 
-namespace Secrets.Providers.Tests.Kv.DevServer;
+namespace Secrets.Providers.DevServer.Tests;
 
 /// <summary>
 /// The embedded dev server over raw HTTP, checked against what <c>bao server -dev</c> answers:
