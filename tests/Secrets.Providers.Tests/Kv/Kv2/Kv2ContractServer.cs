@@ -39,6 +39,16 @@ internal sealed class Kv2ContractServer : IDisposable
         response.IsSuccessStatusCode.ShouldBeTrue($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
+    /// <summary>One raw request with the token (a mount to enable, a config to set, a concurrent writer); the status and body.</summary>
+    public async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, "v1/" + path);
+        if (json is not null)
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await raw.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public void Dispose()
     {
         raw.Dispose();

@@ -29,6 +29,9 @@ internal sealed record Kv2Options(
 
     public bool UsesAppRole => RoleId is not null && SecretId is not null;
 
+    /// <summary>OpenBao can cut a LIST short (an ACL <c>pagination_limit</c>), so its listings are read page after page.</summary>
+    public bool PagesListings => Scheme == "openbao+kv2";
+
     public override string ToString() => $"{Scheme} at {Address}";   // never the token or secret id
 
     /// <summary>The configured URL (provider prefix first, then VAULT_), or null when none is set.</summary>

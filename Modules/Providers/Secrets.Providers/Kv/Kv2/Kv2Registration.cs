@@ -35,7 +35,7 @@ internal static class Kv2Registration
             var bound = at.Token is null ? options : options with { Token = at.Token };
             var time = sp.GetRequiredService<TimeProvider>();
             var tokens = new Kv2TokenSource(bound, factory.CreateClient(authName), at.Address, time, logger);
-            return new Kv2Store(new Kv2HttpClient(factory.CreateClient(name), tokens, bound, at.Address, logger), bound.Timeout);
+            return new Kv2Store(new Kv2HttpClient(factory.CreateClient(name), tokens, bound, at.Address, logger), bound.Timeout, time);
         });
         return services;
     }
