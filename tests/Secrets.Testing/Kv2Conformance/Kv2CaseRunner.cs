@@ -17,6 +17,21 @@ public sealed class Kv2CaseRunner(HttpClient http, string token)
     /// <summary>Every expectation of <paramref name="kvCase"/> that the server did not meet, one line each; empty when it met them all.</summary>
     public async Task<IReadOnlyList<string>> RunAsync(Kv2Case kvCase, string mount = TableMount)
     {
+        var (failures, given) = await RunGivenAsync(kvCase, mount);
+        if (failures.Count > 0)
+            return failures;
+        var checks = new List<string>();
+        await CheckAsync("request", kvCase.Request, mount, given, checks);
+        checks.AddRange(await CheckThenAsync(kvCase, mount, given));
+        return checks;
+    }
+
+    /// <summary>
+    /// The case's <c>given</c> requests, in order, with their replies (for <c>given[i].…</c>); a failure for each that
+    /// did not answer as it says. Another client may then send the request under test (see <see cref="CheckThenAsync"/>).
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Failures, IReadOnlyList<Kv2Reply> Given)> RunGivenAsync(Kv2Case kvCase, string mount = TableMount)
+    {
         ArgumentNullException.ThrowIfNull(kvCase);
         var failures = new List<string>();
         var given = new List<Kv2Reply>();
@@ -29,16 +44,26 @@ public sealed class Kv2CaseRunner(HttpClient http, string token)
             if (wanted is { } status ? reply.Status != status : reply.Status is < 200 or > 299)
                 failures.Add($"given[{i}] {Describe(step, reply)}: expected {(wanted is null ? "2xx" : wanted.ToString())}");
         }
-        if (failures.Count > 0)
-            return failures;
+        return (failures, given);
+    }
 
-        await CheckAsync("request", kvCase.Request, mount, given, failures);
+    /// <summary>The case's <c>then</c> follow-ups, each checked against its expectation: what the request under test left behind.</summary>
+    public async Task<IReadOnlyList<string>> CheckThenAsync(Kv2Case kvCase, string mount, IReadOnlyList<Kv2Reply> given)
+    {
+        ArgumentNullException.ThrowIfNull(kvCase);
+        var failures = new List<string>();
         for (var i = 0; i < kvCase.Then.Count; i++)
             await CheckAsync($"then[{i}]", kvCase.Then[i], mount, given, failures);
         return failures;
     }
 
-    private async Task CheckAsync(string where, Kv2Step step, string mount, List<Kv2Reply> given, List<string> failures)
+    /// <summary><paramref name="path"/> (a table path, <c>/v1/secret/…</c>) on <paramref name="mount"/>.</summary>
+    public static string OnMount(string path, string mount) => RewritePath(path, mount);
+
+    /// <summary>An expectation of the table's <c>secret/</c> mount, for <paramref name="mount"/>.</summary>
+    public static JsonObject OnMount(JsonObject expect, string mount) => Rewrite(expect, mount);
+
+    private async Task CheckAsync(string where, Kv2Step step, string mount, IReadOnlyList<Kv2Reply> given, List<string> failures)
     {
         var reply = await SendAsync(step, mount);
         var expect = step.Expect ?? throw new InvalidDataException($"{where} has no expect");

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Secrets.Providers.Kv;
 using Secrets.Providers.Kv.Kv2;
+using Secrets.Testing.Kv2Conformance;
 
 namespace Secrets.Providers.Tests.Kv.Kv2;
 
@@ -15,10 +16,12 @@ internal sealed class Kv2ContractServer : IDisposable
     private readonly ServiceProvider services;
     private readonly HttpClient raw;
     private readonly string mount;
+    private readonly string token;
 
     public Kv2ContractServer(Uri address, string token, string mount = "secret")
     {
         this.mount = mount;
+        this.token = token;
         var options = Kv2Options.Bind("openbao+kv2", _ => null, ["OPENBAO", "VAULT"], address, token);
         var collection = new ServiceCollection();
         collection.AddLogging();
@@ -31,6 +34,12 @@ internal sealed class Kv2ContractServer : IDisposable
     }
 
     public IKvStore Store { get; }
+
+    /// <summary>The store's HTTP client, as the host builds it.</summary>
+    public Kv2HttpClient Client => ((Kv2Store)Store).Client;
+
+    /// <summary>Runs KV v2 table cases over the raw HTTP client.</summary>
+    public Kv2CaseRunner Runner => new(raw, token);
 
     /// <summary>POST /v1/&lt;mount&gt;/metadata/&lt;path&gt; {"max_versions": n}.</summary>
     public async Task ConfigureMaxVersionsAsync(string path, int maxVersions)

@@ -20,6 +20,9 @@ internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget, TimePro
 
     public string Scheme => client.Scheme;
 
+    /// <summary>The HTTP client under this store; the conformance suite sends the KV v2 table's requests through it.</summary>
+    internal Kv2HttpClient Client => client;
+
     public KvCapabilities Capabilities =>
         KvCapabilities.Read | KvCapabilities.PinnedRead | KvCapabilities.Write | KvCapabilities.CheckAndSet | KvCapabilities.SoftDelete
         | KvCapabilities.Undelete | KvCapabilities.Destroy | KvCapabilities.List | KvCapabilities.CustomMetadata | KvCapabilities.VersionMetadata;
