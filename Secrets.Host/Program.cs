@@ -5,11 +5,15 @@ using Secrets.Grants;
 using Secrets.Host;
 using Secrets.Policy;
 using Secrets.Providers;
+using Secrets.Providers.DevServer;
 using Secrets.Rotation;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = HostProfile.EnvironmentName(args) });
 builder.AddHostDefaults();    // profile guards, tenant, Serilog with redaction, OpenTelemetry, problem details, limits
-builder.AddProvidersModule().AddPolicyModule().AddGrantsModule().AddAuditModule();
+// The embedded dev KVv2 server is its own project: Providers adds it through this hook only when a KVv2 provider
+// asks for it (dev and test), and knows it only as IInProcessKv2Server.
+builder.AddProvidersModule(addInProcessKv2Server: b => b.AddEmbeddedKv2Server())
+    .AddPolicyModule().AddGrantsModule().AddAuditModule();
 
 // The module bus for questions off the request path (the PDP question on a grant miss). The two calls
 // every request makes, authorise and audit, are direct calls on contract interfaces (docs/ARCHITECTURE.md).

@@ -51,6 +51,7 @@ public sealed record ErrorCode
     public static readonly ErrorCode VersionDeleted = new("VERSION_DELETED", 409, "Conflict", "the version is soft-deleted");
     public static readonly ErrorCode VersionDestroyed = new("VERSION_DESTROYED", 409, "Conflict", "the version is destroyed");
     public static readonly ErrorCode CasMismatch = new("CAS_MISMATCH", 409, "Conflict", "check-and-set version mismatch");
+    public static readonly ErrorCode CasRequired = new("CAS_REQUIRED", 428, "Precondition Required", "the provider requires check-and-set on this path: send cas");
     public static readonly ErrorCode PayloadTooLarge = new("PAYLOAD_TOO_LARGE", 413, "Payload Too Large", "the request body is too large");
     public static readonly ErrorCode UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type", "send application/json");
     public static readonly ErrorCode RateLimited = new("RATE_LIMITED", 429, "Too Many Requests", "too many requests from this client; retry after the time in Retry-After");

@@ -57,6 +57,20 @@ public sealed class ModuleBoundaryTests
     public void Rotation_has_no_provider_client_of_its_own() =>
         ModuleRules.TypesUsing(Assembly.Load("Secrets.Rotation"), "System.Net.Http", "YamlDotNet").ShouldBeEmpty();
 
+    /// <summary>The embedded dev KVv2 server is its own project: the host starts it, production Providers never carries it.</summary>
+    [Fact]
+    public void Providers_does_not_reference_the_embedded_dev_server() =>
+        ModuleRules.UsesOfAssembly(Assembly.Load("Secrets.Providers"), "Secrets.Providers.DevServer").ShouldBeEmpty();
+
+    /// <summary>…and it sees the Providers module only through its contracts, and shows the host one door.</summary>
+    [Fact]
+    public void The_embedded_dev_server_knows_providers_by_its_contracts_and_shows_one_public_type()
+    {
+        var devServer = Assembly.Load("Secrets.Providers.DevServer");
+        ModuleRules.ReferencesOutsideContracts(devServer).ShouldBeEmpty();
+        ModuleRules.PublicTypesBesides(devServer, "EmbeddedKv2Hosting").ShouldBeEmpty();
+    }
+
     [Fact]
     public void The_kernel_uses_the_base_class_library_only() =>
         ModuleRules.BeyondTheBaseClassLibrary(typeof(Secrets.Shared.Kernel.CanonicalSecretUri).Assembly).ShouldBeEmpty();

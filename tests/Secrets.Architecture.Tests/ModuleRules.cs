@@ -18,6 +18,14 @@ internal static class ModuleRules
             .Where(n => n.StartsWith("Secrets.", StringComparison.Ordinal) && !n.EndsWith(".Contracts", StringComparison.Ordinal) && n != "Secrets.Shared.Kernel")
             .ToList();
 
+    /// <summary>
+    /// How <paramref name="assembly"/> uses the assembly <paramref name="other"/>: a reference to it, and each of its
+    /// own types that uses a namespace of it. Empty when it does not.
+    /// </summary>
+    public static IReadOnlyList<string> UsesOfAssembly(Assembly assembly, string other) =>
+        [.. assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n == other),
+         .. TypesUsing(assembly, other)];
+
     /// <summary>Public types other than the module class <paramref name="moduleClass"/>.</summary>
     public static IReadOnlyList<string> PublicTypesBesides(Assembly assembly, string moduleClass) =>
         Types.InAssembly(assembly).That().DoNotHaveName(moduleClass).And().DoNotHaveNameStartingWith("<")

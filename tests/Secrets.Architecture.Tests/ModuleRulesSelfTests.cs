@@ -26,6 +26,10 @@ public sealed class ModuleRulesSelfTests
         ModuleRules.TypesUsing(Assembly.Load("Secrets.Providers"), "Microsoft.AspNetCore").ShouldNotBeEmpty();
 
     [Fact]
+    public void The_dev_server_rule_finds_the_host_that_starts_it() =>
+        ModuleRules.UsesOfAssembly(Assembly.Load("Secrets.Host"), "Secrets.Providers.DevServer").ShouldContain("Secrets.Providers.DevServer");
+
+    [Fact]
     public void The_base_class_library_rule_finds_the_hosts_packages() =>
         ModuleRules.BeyondTheBaseClassLibrary(Assembly.Load("Secrets.Host")).ShouldNotBeEmpty();
 }

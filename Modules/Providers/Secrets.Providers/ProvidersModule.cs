@@ -23,7 +23,12 @@ public static class ProvidersModule
         return Settings.Bool(config["ENABLE_YAML_PROVIDER"], "ENABLE_YAML_PROVIDER", profile != DeploymentProfile.Prod);
     }
 
-    public static IHostApplicationBuilder AddProvidersModule(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Registers the stores, the access pipeline and the health check. <paramref name="addInProcessKv2Server"/> adds a
+    /// KVv2 server inside the process (the host passes the embedded dev server's); it is called only when a KVv2
+    /// provider asks for one (docs/PROVIDERS.md#embedded-dev-kvv2-server), and must register an <see cref="IInProcessKv2Server"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddProvidersModule(this IHostApplicationBuilder builder, Action<IHostApplicationBuilder>? addInProcessKv2Server = null)
     {
         var config = builder.Configuration;
         var profile = DeploymentProfiles.Parse(config["ENVIRONMENT"]);
@@ -35,7 +40,7 @@ public static class ProvidersModule
             builder.Services.AddSingleton(file);
             builder.Services.AddSingleton<IKvStore>(new YamlKvStore(file, profile));
         }
-        builder.AddKv2Providers(profile);
+        builder.AddKv2Providers(profile, addInProcessKv2Server);
         builder.Services.AddSingleton(new ListingOptions(
             Settings.Int(config["LIST_MAX_LIMIT"], "LIST_MAX_LIMIT", 1000, 1, 100_000),
             Settings.Int(config["LIST_MAX_TRAVERSAL"], "LIST_MAX_TRAVERSAL", 10_000, 1, 1_000_000)));

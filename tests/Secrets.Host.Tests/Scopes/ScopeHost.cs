@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Secrets.Providers.Contracts;
 using Secrets.Testing;
 using Secrets.Testing.Auth;
 
@@ -17,19 +18,16 @@ public abstract class ScopeHost(bool enforceScopes)
 {
     private HttpClient? raw;
 
-    /// <summary>Straight to the embedded KVv2 server with its root token (the type is internal: found by name).</summary>
+    /// <summary>Straight to the embedded KVv2 server with its root token.</summary>
     public HttpClient RawKv
     {
         get
         {
             if (raw is not null)
                 return raw;
-            var type = Type.GetType("Secrets.Providers.Kv.DevServer.EmbeddedKv2Server, Secrets.Providers", throwOnError: true)!;
-            var server = Services.GetRequiredService(type);
-            var baseAddress = (Uri)type.GetProperty("BaseAddress")!.GetValue(server)!;
-            var rootToken = (string)type.GetProperty("RootToken")!.GetValue(server)!;
-            raw = new HttpClient { BaseAddress = baseAddress };
-            raw.DefaultRequestHeaders.Add("X-Vault-Token", rootToken);
+            var server = Services.GetRequiredService<IInProcessKv2Server>();
+            raw = new HttpClient { BaseAddress = server.BaseAddress };
+            raw.DefaultRequestHeaders.Add("X-Vault-Token", server.RootToken);
             return raw;
         }
     }

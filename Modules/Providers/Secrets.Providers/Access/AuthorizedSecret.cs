@@ -153,16 +153,18 @@ internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, K
         Version = version;
         if ((store.Capabilities & KvCapabilities.CustomMetadata) == 0)
             return version;
-        var custom = (await store.ReadMetadataAsync(Path, ct))?.CustomMetadata ?? new Dictionary<string, string>();
-        if (custom.ContainsKey(ProviderMetadata.CreatedBy))
-            return version;
-        var stamped = new Dictionary<string, string>(custom, StringComparer.Ordinal)
+        await store.UpdateCustomMetadataAsync(Path, custom =>
         {
-            [ProviderMetadata.CreatedBy] = caller.Subject,
-            [ProviderMetadata.CreatedAt] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-        };
-        stamped.TryAdd(ProviderMetadata.Owner, caller.Subject);
-        await store.WriteCustomMetadataAsync(Path, stamped, ct);
+            if (custom.ContainsKey(ProviderMetadata.CreatedBy))
+                return null;
+            var stamped = new Dictionary<string, string>(custom, StringComparer.Ordinal)
+            {
+                [ProviderMetadata.CreatedBy] = caller.Subject,
+                [ProviderMetadata.CreatedAt] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            };
+            stamped.TryAdd(ProviderMetadata.Owner, caller.Subject);
+            return stamped;
+        }, ct);
         return version;
     }
 

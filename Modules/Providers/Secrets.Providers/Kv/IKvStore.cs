@@ -30,7 +30,17 @@ internal interface IKvStore
     Task DestroyAsync(KvPath path, IReadOnlyList<int> versions, CancellationToken ct);
     Task<bool> DestroyAllAsync(KvPath path, CancellationToken ct);
     Task<KvMetadata?> ReadMetadataAsync(KvPath path, CancellationToken ct);
-    Task WriteCustomMetadataAsync(KvPath path, IReadOnlyDictionary<string, string> custom, CancellationToken ct);
+
+    /// <summary>
+    /// Read-modify-write of the custom metadata: <paramref name="change"/> gets the current map (empty when there is
+    /// none) and returns the new one, or null to write nothing. A writer that gets in between is noticed where the
+    /// store can (OpenBao's metadata check-and-set) and the change is applied again to a fresh read.
+    /// </summary>
+    Task UpdateCustomMetadataAsync(KvPath path, Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>?> change, CancellationToken ct);
+
+    /// <summary>Replaces the custom metadata.</summary>
+    Task WriteCustomMetadataAsync(KvPath path, IReadOnlyDictionary<string, string> custom, CancellationToken ct) =>
+        UpdateCustomMetadataAsync(path, _ => custom, ct);
 
     /// <summary>One level below a prefix, as Vault's LIST answers: "name" for a secret, "name/" for a folder.</summary>
     IAsyncEnumerable<string> ListAsync(KvPath prefix, CancellationToken ct);

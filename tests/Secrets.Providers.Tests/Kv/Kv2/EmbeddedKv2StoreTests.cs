@@ -1,5 +1,5 @@
 using Secrets.Providers.Kv;
-using Secrets.Providers.Kv.DevServer;
+using Secrets.Providers.DevServer;
 
 namespace Secrets.Providers.Tests.Kv.Kv2;
 

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Secrets.Providers.Kv.DevServer;
 using Secrets.Testing;
 
 namespace Secrets.Providers.Tests.Kv.Kv2;
@@ -29,7 +28,7 @@ public sealed class Kv2EndToEndHost : SecretsHostFactory
     /// <summary>Straight to the embedded server, root token, not through the host.</summary>
     public HttpClient Raw => raw ??= new HttpClient
     {
-        BaseAddress = Services.GetRequiredService<EmbeddedKv2Server>().BaseAddress,
+        BaseAddress = Services.GetRequiredService<IInProcessKv2Server>().BaseAddress,
         DefaultRequestHeaders = { { "X-Vault-Token", "root" } },
     };
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Secrets.Providers.Kv.DevServer;
 using Secrets.Testing;
 
 namespace Secrets.Providers.Tests.Kv.Kv2;

@@ -463,6 +463,120 @@ public sealed class Kv2FaultTests : IDisposable
     }
 
     [Theory]
+    [InlineData("check-and-set parameter did not match the current version", "CAS_MISMATCH", 409)]
+    [InlineData("check-and-set parameter required for this call", "CAS_REQUIRED", 428)]
+    [InlineData("error parsing check-and-set parameter", "PROVIDER_ERROR", 502)]
+    [InlineData("metadata check-and-set parameter required for this call", "PROVIDER_ERROR", 502)]
+    public async Task Each_check_and_set_answer_of_a_data_write_has_its_own_problem(string error, string code, int status)
+    {
+        server.Given(Request.Create().WithPath(DataPath).UsingPost()).RespondWith(Json(400, $$"""{"errors":["{{error}}"]}"""));
+        var store = Store(Options());
+
+        var problem = await Should.ThrowAsync<SecretsProblem>(() => store.WriteAsync(Db, SecretMap.Of("password", "new"), cas: null, Ct));
+
+        problem.Code.Value.ShouldBe(code);
+        problem.Status.ShouldBe(status);
+        Requests("POST", DataPath).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_metadata_write_sends_the_metadata_count_it_read_as_metadata_cas()
+    {
+        const string metadataPath = "/v1/secret/metadata/app/db";
+        server.Given(Request.Create().WithPath(metadataPath).UsingGet())
+            .RespondWith(Json(200, """{"data":{"current_version":1,"oldest_version":0,"created_time":"2024-01-01T00:00:00.123456789Z","updated_time":"2024-01-02T00:00:00Z","custom_metadata":{"a":"1"},"versions":{},"current_metadata_version":7,"metadata_cas_required":false}}"""));
+        server.Given(Request.Create().WithPath(metadataPath).UsingPost()).RespondWith(Response.Create().WithStatusCode(204));
+        var store = Store(Options());
+
+        await store.UpdateCustomMetadataAsync(Db, c => new Dictionary<string, string>(c) { ["b"] = "2" }, Ct);
+
+        var body = System.Text.Json.Nodes.JsonNode.Parse(Requests("POST", metadataPath).ShouldHaveSingleItem().RequestMessage.Body!)!;
+        ((long)body["metadata_cas"]!).ShouldBe(7);
+        body["custom_metadata"]!.ToJsonString().ShouldBe("""{"a":"1","b":"2"}""");
+    }
+
+    [Fact]
+    public async Task A_metadata_write_to_a_server_without_metadata_counts_sends_no_metadata_cas()
+    {
+        const string metadataPath = "/v1/secret/metadata/app/db";
+        server.Given(Request.Create().WithPath(metadataPath).UsingGet())
+            .RespondWith(Json(200, """{"data":{"current_version":1,"oldest_version":0,"created_time":"2024-01-01T00:00:00Z","updated_time":"2024-01-01T00:00:00Z","custom_metadata":null,"versions":{}}}"""));
+        server.Given(Request.Create().WithPath(metadataPath).UsingPost()).RespondWith(Response.Create().WithStatusCode(204));
+        var store = Store(Options());
+
+        await store.WriteCustomMetadataAsync(Db, new Dictionary<string, string> { ["b"] = "2" }, Ct);
+
+        Requests("POST", metadataPath).ShouldHaveSingleItem().RequestMessage.Body.ShouldBe("""{"custom_metadata":{"b":"2"}}""");
+    }
+
+    [Fact]
+    public async Task Nine_digit_fractions_of_OpenBao_times_are_read_to_the_nearest_100_ns()
+    {
+        const string metadataPath = "/v1/secret/metadata/app/db";
+        server.Given(Request.Create().WithPath(metadataPath).UsingGet())
+            .RespondWith(Json(200, """{"data":{"current_version":1,"oldest_version":0,"created_time":"2024-01-01T00:00:00.123456789Z","updated_time":"2024-01-01T00:00:01Z","custom_metadata":null,"versions":{"1":{"created_time":"2024-01-01T00:00:00.000000001Z","deletion_time":"","destroyed":false}}}}"""));
+        var store = Store(Options());
+
+        var metadata = (await store.ReadMetadataAsync(Db, Ct))!;
+
+        metadata.CreatedTime.ShouldBe(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(1_234_568));
+        metadata.UpdatedTime.ShouldBe(new DateTimeOffset(2024, 1, 1, 0, 0, 1, TimeSpan.Zero));
+        metadata.Versions.ShouldHaveSingleItem().CreatedTime.ShouldBe(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    }
+
+    // ---- 13. listings cut short ----
+
+    private const string ListPath = "/v1/secret/metadata/app/";
+
+    private void StubListPage(string? after, string keys) =>
+        server.Given(after is null
+                ? Request.Create().WithPath(ListPath).UsingGet().WithParam("list", "true")
+                : Request.Create().WithPath(ListPath).UsingGet().WithParam("list", "true").WithParam("after", after))
+            .AtPriority(after is null ? 10 : 1)
+            .RespondWith(Json(200, """{"data":{"keys":""" + keys + "}}"));
+
+    [Fact]
+    public async Task An_OpenBao_listing_cut_short_is_read_on_after_its_last_name_until_a_page_brings_nothing()
+    {
+        StubListPage(null, """["a","b/"]""");          // an ACL pagination_limit of 2
+        StubListPage("b/", """["c"]""");
+        server.Given(Request.Create().WithPath(ListPath).UsingGet().WithParam("after", "c")).AtPriority(1).RespondWith(Json(404, """{"errors":[]}"""));
+        var store = Store(Options());
+
+        var names = await store.ListAsync(new KvPath("secret", "app"), Ct).ToListAsync();
+
+        names.ShouldBe(["a", "b/", "c"]);
+        Requests("GET", ListPath).Select(e => e.RequestMessage.Query!.TryGetValue("after", out var a) ? a.Single() : null)
+            .ShouldBe([null, "b/", "c"]);
+    }
+
+    [Fact]
+    public async Task A_server_that_ignores_after_ends_the_listing_with_the_names_it_repeats()
+    {
+        StubListPage(null, """["a","b"]""");
+        var store = Store(Options());
+
+        var names = await store.ListAsync(new KvPath("secret", "app"), Ct).ToListAsync();
+
+        names.ShouldBe(["a", "b"]);
+        Requests("GET", ListPath).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_HashiCorp_Vault_listing_is_one_request()
+    {
+        StubListPage(null, """["a","b"]""");
+        var config = new Dictionary<string, string?> { ["HASHICORP_TOKEN"] = token };
+        var options = Kv2Options.Bind("hashicorp+kv2", k => config.GetValueOrDefault(k), ["HASHICORP", "VAULT"], ServerAddress) with { Timeout = RoomyTimeout };
+        var store = Store(options);
+
+        var names = await store.ListAsync(new KvPath("secret", "app"), Ct).ToListAsync();
+
+        names.ShouldBe(["a", "b"]);
+        Requests("GET", ListPath).Count.ShouldBe(1);
+    }
+
+    [Theory]
     [InlineData(false, "VERSION_DELETED")]
     [InlineData(true, "VERSION_DESTROYED")]
     public async Task Pinned_read_of_a_deleted_or_destroyed_version_is_409(bool destroyed, string code)
@@ -504,7 +618,7 @@ public sealed class Kv2FaultTests : IDisposable
         Requests("GET", DataPath).Count.ShouldBe(2);   // a 404 is not retried
     }
 
-    // ---- 13. provider error texts ----
+    // ---- 14. provider error texts ----
 
     [Theory]
     [InlineData("POST", 400)]
@@ -554,7 +668,7 @@ public sealed class Kv2FaultTests : IDisposable
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         services.AddSingleton(time ?? TimeProvider.System);
         var where = address ?? ServerAddress;
-        services.AddKv2Store(options, _ => () => where);
+        services.AddKv2Store(options, _ => new Kv2Server(() => where));
         var provider = services.BuildServiceProvider();
         owned.Add(provider);
         return provider.GetRequiredService<IKvStore>();

@@ -58,11 +58,11 @@ public sealed class Kv2TlsTests : IAsyncLifetime
 
     private IKvStore Store(Func<Kv2Options, Kv2Options> adjust)
     {
-        var options = adjust(Kv2Options.Bind("openbao+kv2", _ => null, ["OPENBAO", "VAULT"], address, devToken: "t") with { Timeout = TimeSpan.FromSeconds(3) });
+        var options = adjust(Kv2Options.Bind("openbao+kv2", _ => null, ["OPENBAO", "VAULT"], address, "t") with { Timeout = TimeSpan.FromSeconds(3) });
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
-        services.AddKv2Store(options, _ => () => address);
+        services.AddKv2Store(options, _ => new Kv2Server(() => address));
         var provider = services.BuildServiceProvider();
         owned.Add(provider);
         return provider.GetRequiredService<IKvStore>();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Secrets.Providers.Kv.DevServer;
+using Secrets.Providers.DevServer;
 using Secrets.Testing;
 
 namespace Secrets.Providers.Tests.Kv.Kv2;

@@ -7,7 +7,8 @@ namespace Secrets.Providers.Tests.Kv.Kv2;
 /// and <c>SECRETS_TEST_VAULT_TOKEN</c> (a token that may write below <c>secret/contract/</c> and
 /// its metadata; <c>SECRETS_TEST_VAULT_MOUNT</c> names another KVv2 mount). Without them every test
 /// here is reported skipped with that message (see <see cref="ContractFactAttribute"/>); nothing
-/// else in the repository is skipped. Try it with <c>bao server -dev -dev-root-token-id=root</c>.
+/// else in the repository is skipped but <see cref="RealServerConformanceTests"/>, for the same reason.
+/// Try it with <c>bao server -dev -dev-root-token-id=root</c>.
 /// </summary>
 [RequiresEnvironment("set SECRETS_TEST_VAULT_URL and SECRETS_TEST_VAULT_TOKEN to run against a real OpenBao/Vault", UrlVariable, TokenVariable)]
 public sealed class RealServerKvStoreTests : VersionedKvStoreContract, IDisposable

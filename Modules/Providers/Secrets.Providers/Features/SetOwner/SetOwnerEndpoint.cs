@@ -24,9 +24,9 @@ internal sealed class SetOwnerEndpoint(SecretPipeline pipeline) : Endpoint<SetOw
         var target = new SecretTarget(req.Uri, Purpose.OwnerUpdate, KvCapabilities.CustomMetadata) { FragmentAllowed = false };
         var response = await pipeline.RunAsync(this, target, async (secret, c) =>
         {
-            var metadata = await secret.ReadMetadataAsync(c);
-            var custom = new Dictionary<string, string>(metadata.CustomMetadata, StringComparer.Ordinal) { [ProviderMetadata.Owner] = req.Owner };
-            await secret.Store.WriteCustomMetadataAsync(secret.Path, custom, c);
+            await secret.ReadMetadataAsync(c);   // 404 SECRET_NOT_FOUND for a path with nothing, and the audited version
+            await secret.Store.UpdateCustomMetadataAsync(secret.Path, custom =>
+                new Dictionary<string, string>(custom, StringComparer.Ordinal) { [ProviderMetadata.Owner] = req.Owner }, c);
             return new SetOwnerResponse(secret.Uri.ToString(), req.Owner);
         }, ct);
         await Send.OkAsync(response, ct);

@@ -11,7 +11,8 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Providers.Kv.Kv2;
 
 /// <summary>
-/// A typed client for Vault's KVv2 HTTP API (OpenBao and HashiCorp Vault speak the same one).
+/// A typed client for the KVv2 HTTP API of OpenBao and HashiCorp Vault, as OpenBao answers it
+/// (docs/CONFORMANCE.md).
 /// It owns everything slices must never see: the token (and one re-login when a good token is
 /// refused), the namespace header, the bulkhead (<c>VAULT_MAX_CONCURRENT_OPERATIONS</c>: excess
 /// waits, then 503), and the mapping of provider answers to typed problems. Retries, timeouts and
@@ -22,6 +23,13 @@ internal sealed class Kv2HttpClient(HttpClient http, Kv2TokenSource tokens, Kv2O
 {
     public const string TokenHeader = "X-Vault-Token";
     public const string NamespaceHeader = "X-Vault-Namespace";
+
+    // OpenBao's check-and-set answers (kv/path_data.go validateCheckAndSetOption, kv/path_metadata.go): each its own meaning
+    private const string CasDidNotMatch = "check-and-set parameter did not match the current version";
+    private const string CasRequiredForCall = "check-and-set parameter required for this call";
+    private const string MetadataCasRequiredForCall = "metadata check-and-set parameter required for this call";
+    private const string MetadataCasDidNotMatch = "metadata check-and-set parameter does not match the current version";
+    private const string MetadataCasNotZeroOnCreate = "metadata_cas must be 0 when creating new metadata";
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim bulkhead = new(options.MaxConcurrentOperations, options.MaxConcurrentOperations);
 
@@ -75,13 +83,56 @@ internal sealed class Kv2HttpClient(HttpClient http, Kv2TokenSource tokens, Kv2O
         return (await ReadAsync(response, Kv2Json.Default.KvMetadataEnvelope, ct)).Data ?? throw Malformed();
     }
 
-    public Task WriteCustomMetadataAsync(string mount, string path, IReadOnlyDictionary<string, string> custom, CancellationToken ct) =>
-        SendExpectingNoBodyAsync(HttpMethod.Post, Url(mount, "metadata", path), Json(new KvCustomMetadataRequest(custom), Kv2Json.Default.KvCustomMetadataRequest), ct);
+    /// <summary>
+    /// Replaces the custom metadata. With <paramref name="metadataCas"/> (OpenBao 2.4 on) only if that is still the
+    /// key's metadata count (0: only if the key has no metadata yet). The check-and-set answers come back as a
+    /// <see cref="MetadataWrite"/>, any other refusal as the usual problem.
+    /// </summary>
+    public async Task<MetadataWrite> WriteCustomMetadataAsync(string mount, string path, IReadOnlyDictionary<string, string> custom, long? metadataCas, CancellationToken ct)
+    {
+        var body = Json(new KvCustomMetadataRequest(custom, metadataCas), Kv2Json.Default.KvCustomMetadataRequest);
+        using var response = await SendAsync(HttpMethod.Post, Url(mount, "metadata", path), body, ct);
+        if ((int)response.StatusCode == 400 && await SingleErrorAsync(response, ct) is { } error)
+        {
+            switch (error)
+            {
+                case MetadataCasRequiredForCall:
+                    return MetadataWrite.CasRequired;
+                case MetadataCasDidNotMatch or MetadataCasNotZeroOnCreate:
+                    return MetadataWrite.CasConflict;
+            }
+        }
+        await EnsureSuccessAsync(response, ct);
+        return MetadataWrite.Written;
+    }
 
-    /// <summary>LIST one level below a folder (as GET …?list=true); a missing folder is empty.</summary>
+    /// <summary>
+    /// LIST one level below a folder (as GET …?list=true); a missing folder is empty. On OpenBao an ACL policy's
+    /// <c>pagination_limit</c> cuts a listing short without saying so, so the OpenBao client asks again after the last
+    /// name (<c>after</c>) until a page brings nothing new. A server that ignores <c>after</c> sends the same names
+    /// again, and they end the listing too.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ListAsync(string mount, string path, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Get, Url(mount, "metadata", path) + (path.Length == 0 ? "" : "/") + "?list=true", null, ct);
+        var url = Url(mount, "metadata", path) + (path.Length == 0 ? "" : "/") + "?list=true";
+        var names = new List<string>();
+        string? after = null;
+        while (true)
+        {
+            var page = await ListPageAsync(after is null ? url : url + "&after=" + Uri.EscapeDataString(after), ct);
+            var fresh = after is null ? page : page.Where(name => string.CompareOrdinal(name, after) > 0).ToList();
+            if (fresh.Count == 0)
+                return names;
+            names.AddRange(fresh);
+            if (!options.PagesListings)
+                return names;
+            after = fresh[^1];
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ListPageAsync(string url, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, url, null, ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
             return [];
         await EnsureSuccessAsync(response, ct);
@@ -149,7 +200,10 @@ internal sealed class Kv2HttpClient(HttpClient http, Kv2TokenSource tokens, Kv2O
         _ => false,
     };
 
-    /// <summary>429/503 (sealed, standby, rate limited) → 503 with Retry-After; CAS → 409; anything else → 502.</summary>
+    /// <summary>
+    /// 429/503 (sealed, standby, rate limited) → 503 with Retry-After; a check-and-set version that did not match → 409
+    /// CAS_MISMATCH; a write without one where the path requires it → 428 CAS_REQUIRED; anything else → 502.
+    /// </summary>
     private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode)
@@ -157,11 +211,33 @@ internal sealed class Kv2HttpClient(HttpClient http, Kv2TokenSource tokens, Kv2O
         var status = (int)response.StatusCode;
         if (status is 429 or 503)
             throw new SecretsProblem(ErrorCode.ProviderUnavailable, RetryAfter(response));
-        var errors = (await TryReadAsync(response, Kv2Json.Default.VaultErrors, ct))?.Errors ?? [];
-        if (status == 400 && errors.Any(e => e.Contains("check-and-set", StringComparison.OrdinalIgnoreCase)))
-            throw new SecretsProblem(ErrorCode.CasMismatch);
+        if (status == 400)
+        {
+            switch (await SingleErrorAsync(response, ct))
+            {
+                case CasDidNotMatch:
+                    throw new SecretsProblem(ErrorCode.CasMismatch);
+                case CasRequiredForCall:
+                    throw new SecretsProblem(ErrorCode.CasRequired);
+            }
+        }
         logger.LogWarning("{Provider} answered {Status}", options.Scheme, status);   // provider error texts may echo input: not logged
         throw new SecretsProblem(ErrorCode.ProviderError);
+    }
+
+    /// <summary>The one error text of an <c>{"errors":[…]}</c> answer, compared, never logged; null when there is not exactly one.</summary>
+    /// <remarks>Read from the buffered bytes, so that it may be asked twice of one answer.</remarks>
+    private static async Task<string?> SingleErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        try
+        {
+            return body.Length > 0 && JsonSerializer.Deserialize(body, Kv2Json.Default.VaultErrors)?.Errors is [var only] ? only : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public static TimeSpan RetryAfter(HttpResponseMessage response) =>

@@ -24,7 +24,13 @@ internal sealed record Kv2Options(
     /// <summary>"dev" as a URL means the embedded dev KVv2 server.</summary>
     public const string DevUrl = "dev";
 
+    /// <summary>What <see cref="Address"/> says for a server inside this process (its real one is known once it runs).</summary>
+    private static readonly Uri InProcessAddress = new("http://in-process/");
+
     public bool UsesAppRole => RoleId is not null && SecretId is not null;
+
+    /// <summary>OpenBao can cut a LIST short (an ACL <c>pagination_limit</c>), so its listings are read page after page.</summary>
+    public bool PagesListings => Scheme == "openbao+kv2";
 
     public override string ToString() => $"{Scheme} at {Address}";   // never the token or secret id
 
@@ -32,17 +38,33 @@ internal sealed record Kv2Options(
     public static string? ConfiguredUrl(Func<string, string?> config, IReadOnlyList<string> prefixes) =>
         First(config, prefixes, "URL");
 
-    public static Kv2Options Bind(string scheme, Func<string, string?> config, IReadOnlyList<string> prefixes, Uri address, string? devToken = null)
+    /// <summary>The settings of a KVv2 server at <paramref name="address"/>; <paramref name="token"/> when the configuration names none.</summary>
+    public static Kv2Options Bind(string scheme, Func<string, string?> config, IReadOnlyList<string> prefixes, Uri address, string? token = null)
     {
-        var token = First(config, prefixes, "TOKEN") ?? devToken;
+        var options = Create(scheme, config, prefixes, address, token);
+        if (options.Token is null && !options.UsesAppRole)
+            throw new InvalidOperationException($"{prefixes[0]}_TOKEN (or {prefixes[0]}_ROLE_ID and {prefixes[0]}_SECRET_ID) is required with {prefixes[0]}_URL");
+        return options;
+    }
+
+    /// <summary>
+    /// A server inside this process (<see cref="Contracts.IInProcessKv2Server"/>): the defaults and <c>VAULT_TIMEOUT</c>
+    /// only; its address and token come from the server when the store is built.
+    /// </summary>
+    public static Kv2Options InProcess(string scheme, IReadOnlyList<string> prefixes, Func<string, string?> config) =>
+        Create(scheme, _ => null, prefixes, InProcessAddress, null) with
+        {
+            Timeout = TimeSpan.FromSeconds(Settings.Int(config("VAULT_TIMEOUT"), "VAULT_TIMEOUT", 30, 1, 3600)),
+        };
+
+    private static Kv2Options Create(string scheme, Func<string, string?> config, IReadOnlyList<string> prefixes, Uri address, string? token)
+    {
         var roleId = First(config, prefixes, "ROLE_ID");
         var secretId = First(config, prefixes, "SECRET_ID");
-        if (token is null && (roleId is null || secretId is null))
-            throw new InvalidOperationException($"{prefixes[0]}_TOKEN (or {prefixes[0]}_ROLE_ID and {prefixes[0]}_SECRET_ID) is required with {prefixes[0]}_URL");
         return new Kv2Options(
             scheme,
             address,
-            token,
+            First(config, prefixes, "TOKEN") ?? token,
             roleId,
             secretId,
             First(config, prefixes, "APPROLE_MOUNT") ?? "approle",

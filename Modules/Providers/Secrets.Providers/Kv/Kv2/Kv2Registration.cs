@@ -10,7 +10,7 @@ namespace Secrets.Providers.Kv.Kv2;
 /// <summary>Registers one KVv2 store: its HttpClient (TLS, pool, redirects, resilience), token source and client.</summary>
 internal static class Kv2Registration
 {
-    public static IServiceCollection AddKv2Store(this IServiceCollection services, Kv2Options options, Func<IServiceProvider, Func<Uri>> address)
+    public static IServiceCollection AddKv2Store(this IServiceCollection services, Kv2Options options, Func<IServiceProvider, Kv2Server> server)
     {
         var name = "kv2:" + options.Scheme;
         var authName = name + ":auth";
@@ -31,9 +31,11 @@ internal static class Kv2Registration
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Secrets.Providers.Kv2");
-            var where = address(sp);
-            var tokens = new Kv2TokenSource(options, factory.CreateClient(authName), where, sp.GetRequiredService<TimeProvider>(), logger);
-            return new Kv2Store(new Kv2HttpClient(factory.CreateClient(name), tokens, options, where, logger), options.Timeout);
+            var at = server(sp);
+            var bound = at.Token is null ? options : options with { Token = at.Token };
+            var time = sp.GetRequiredService<TimeProvider>();
+            var tokens = new Kv2TokenSource(bound, factory.CreateClient(authName), at.Address, time, logger);
+            return new Kv2Store(new Kv2HttpClient(factory.CreateClient(name), tokens, bound, at.Address, logger), bound.Timeout, time);
         });
         return services;
     }

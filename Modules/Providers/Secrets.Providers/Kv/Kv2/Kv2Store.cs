@@ -7,7 +7,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Providers.Kv.Kv2;
 
 /// <summary>The OpenBao / HashiCorp Vault KVv2 store: every capability, through <see cref="Kv2HttpClient"/>.</summary>
-internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget) : IKvStore, IDisposable
+internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget, TimeProvider time) : IKvStore, IDisposable
 {
     /// <summary>Updates of one path from this process queue on a lock stripe; CAS covers other processes.</summary>
     private readonly SemaphoreSlim[] stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
@@ -19,6 +19,9 @@ internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget) : IKvSt
     }
 
     public string Scheme => client.Scheme;
+
+    /// <summary>The HTTP client under this store; the conformance suite sends the KV v2 table's requests through it.</summary>
+    internal Kv2HttpClient Client => client;
 
     public KvCapabilities Capabilities =>
         KvCapabilities.Read | KvCapabilities.PinnedRead | KvCapabilities.Write | KvCapabilities.CheckAndSet | KvCapabilities.SoftDelete
@@ -48,7 +51,7 @@ internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget) : IKvSt
     /// </summary>
     public async Task<int?> UpdateAsync(KvPath path, Func<SecretMap?, SecretMap> change, CancellationToken ct)
     {
-        var stripe = stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(path.ToString()) % (uint)stripes.Length)];
+        var stripe = Stripe(path);
         await stripe.WaitAsync(ct);
         try
         {
@@ -64,9 +67,7 @@ internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget) : IKvSt
                 }
                 catch (SecretsProblem problem) when (problem.Code == ErrorCode.CasMismatch)
                 {
-                    if (DateTime.UtcNow >= deadline)
-                        throw new SecretsProblem(ErrorCode.ProviderUnavailable, TimeSpan.FromSeconds(1));
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 10))), ct);
+                    await LostRaceAsync(attempt, deadline, ct);
                 }
             }
         }
@@ -75,6 +76,17 @@ internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget) : IKvSt
             stripe.Release();
         }
     }
+
+    /// <summary>A lost check-and-set race: a short jittered pause before the next try, or 503 once the budget is spent.</summary>
+    private static Task LostRaceAsync(int attempt, DateTime deadline, CancellationToken ct)
+    {
+        if (DateTime.UtcNow >= deadline)
+            throw new SecretsProblem(ErrorCode.ProviderUnavailable, TimeSpan.FromSeconds(1));
+        return Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 10))), ct);
+    }
+
+    private SemaphoreSlim Stripe(KvPath path) =>
+        stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(path.ToString()) % (uint)stripes.Length)];
 
     public async Task<bool> DeleteAsync(KvPath path, IReadOnlyList<int>? versions, CancellationToken ct)
     {
@@ -114,8 +126,45 @@ internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget) : IKvSt
         return new KvMetadata(m.CurrentVersion, Time(m.CreatedTime), Time(m.UpdatedTime), m.CustomMetadata ?? [], versions, null);
     }
 
-    public Task WriteCustomMetadataAsync(KvPath path, IReadOnlyDictionary<string, string> custom, CancellationToken ct) =>
-        client.WriteCustomMetadataAsync(path.Mount, path.Path, custom, ct);
+    /// <summary>
+    /// Read-modify-write of the custom metadata. OpenBao (2.4 on) counts metadata writes: the count read goes back as
+    /// <c>metadata_cas</c>, so a writer in between makes the write fail and the change is applied again to a fresh read,
+    /// as <see cref="UpdateAsync"/> does for data. Where the server counts nothing (HashiCorp Vault, older OpenBao) the
+    /// write carries no count. A key not there yet is written without one, and again with 0 when the mount requires one.
+    /// </summary>
+    public async Task UpdateCustomMetadataAsync(KvPath path, Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>?> change, CancellationToken ct)
+    {
+        var stripe = Stripe(path);
+        await stripe.WaitAsync(ct);
+        try
+        {
+            var deadline = DateTime.UtcNow + casBudget;
+            for (var attempt = 1; ; attempt++)
+            {
+                var metadata = await client.ReadMetadataAsync(path.Mount, path.Path, ct);
+                if (change(metadata?.CustomMetadata ?? []) is not { } next)
+                    return;
+                var count = metadata?.CurrentMetadataVersion;
+                var outcome = await client.WriteCustomMetadataAsync(path.Mount, path.Path, next, count, ct);
+                if (outcome == MetadataWrite.CasRequired && metadata is null)
+                    outcome = await client.WriteCustomMetadataAsync(path.Mount, path.Path, next, 0, ct);   // the mount asks even for a new key
+                switch (outcome)
+                {
+                    case MetadataWrite.Written:
+                        return;
+                    case MetadataWrite.CasRequired:
+                        throw new SecretsProblem(ErrorCode.ProviderError);   // asks for a count it never showed
+                    default:
+                        await LostRaceAsync(attempt, deadline, ct);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
 
     public async IAsyncEnumerable<string> ListAsync(KvPath prefix, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -132,15 +181,24 @@ internal sealed class Kv2Store(Kv2HttpClient client, TimeSpan casBudget) : IKvSt
         await action();
     }
 
-    private static bool HasLiveVersion(KvMetadataData metadata, IReadOnlyList<int>? versions)
+    /// <summary>
+    /// Whether there is a version to delete. As OpenBao decides (kv/path_data.go): a version is deleted once its
+    /// <c>deletion_time</c> has passed; a future one (set by <c>delete_version_after</c>) only schedules the deletion.
+    /// </summary>
+    private bool HasLiveVersion(KvMetadataData metadata, IReadOnlyList<int>? versions)
     {
         if (versions is not null)
             return true;
         var key = metadata.CurrentVersion.ToString(CultureInfo.InvariantCulture);
-        return metadata.Versions?.TryGetValue(key, out var current) == true && !current.Destroyed && string.IsNullOrEmpty(current.DeletionTime);
+        return metadata.Versions?.TryGetValue(key, out var current) == true && !current.Destroyed
+            && !(Time(current.DeletionTime) is { } deletion && deletion <= time.GetUtcNow());
     }
 
-    private static DateTimeOffset? Time(string? value) =>
+    /// <summary>
+    /// An RFC 3339 time as OpenBao writes it: Go's <c>RFC3339Nano</c>, up to nine fraction digits (read to the nearest
+    /// 100 ns), or whole seconds (OpenBao 2.4.0 to 2.4.2).
+    /// </summary>
+    internal static DateTimeOffset? Time(string? value) =>
         string.IsNullOrEmpty(value) ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static SecretMap ToMap(Dictionary<string, JsonNode?> data) =>

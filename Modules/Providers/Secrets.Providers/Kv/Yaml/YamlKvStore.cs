@@ -90,7 +90,7 @@ internal sealed class YamlKvStore(AtomicYamlFile file, DeploymentProfile profile
             : null);
     }
 
-    public Task WriteCustomMetadataAsync(KvPath path, IReadOnlyDictionary<string, string> custom, CancellationToken ct) =>
+    public Task UpdateCustomMetadataAsync(KvPath path, Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>?> change, CancellationToken ct) =>
         throw new SecretsProblem(ErrorCode.OperationNotSupported);
 
     public async IAsyncEnumerable<string> ListAsync(KvPath prefix, [EnumeratorCancellation] CancellationToken ct)

@@ -11,27 +11,28 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Secrets.Providers.Contracts;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
-/// An in-memory server that answers OpenBao's / Vault's HTTP API for the KV version 2 secrets
-/// engine the way <c>bao server -dev</c> does (docs/PROVIDERS.md#embedded-dev-kvv2-server), so the real KVv2
-/// client code path runs against it unchanged. It has one root token, a KVv2 mount
-/// <c>secret/</c>, its own Kestrel bound to loopback only, and no persistence.
+/// An in-memory server that answers OpenBao's HTTP API for the KV version 2 secrets engine the way
+/// <c>bao server -dev</c> does, field for field (docs/PROVIDERS.md#embedded-dev-kvv2-server,
+/// docs/CONFORMANCE.md), so the real KVv2 client code path and third-party clients run against it
+/// unchanged. It has one root token, a KVv2 mount <c>secret/</c>, its own Kestrel bound to loopback
+/// only, and no persistence.
 /// </summary>
 /// <remarks>
-/// Besides the KVv2 paths (<c>config</c>, <c>data/</c>, <c>metadata/</c>, <c>delete/</c>,
-/// <c>undelete/</c>, <c>destroy/</c>, LIST) it serves <c>sys/health</c>,
-/// <c>auth/token/lookup-self</c>, <c>sys/mounts</c> for KVv2 engines and the CLI's mount preflight
-/// <c>sys/internal/ui/mounts/…</c>. Data belongs to the instance: stopping closes the listener,
-/// starting again serves the same secrets.
+/// Besides every KV v2 path (<c>config</c>, <c>data/</c>, <c>metadata/</c>, <c>detailed-metadata/</c>,
+/// <c>subkeys/</c>, <c>delete/</c>, <c>undelete/</c>, <c>destroy/</c>; LIST and SCAN) it serves
+/// <c>sys/health</c>, <c>auth/token/lookup-self</c>, <c>sys/mounts</c> (enabling and disabling KVv2 engines
+/// only) and the CLI's mount preflight <c>sys/internal/ui/mounts/…</c>. Data belongs to the instance:
+/// stopping closes the listener, starting again serves the same secrets.
 /// </remarks>
-internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
+internal sealed class EmbeddedKv2Server : IHostedService, IInProcessKv2Server, IAsyncDisposable
 {
-    /// <summary>Vault's default <c>max_request_size</c>.</summary>
+    /// <summary>OpenBao's default <c>max_request_size</c>.</summary>
     private const long MaxRequestBytes = 32 * 1024 * 1024;
-    private const int MaxJsonDepth = 512;
 
     private readonly IPEndPoint endpoint;
     private readonly DevVault vault;
@@ -151,7 +152,7 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
         DevReply reply;
         try
         {
-            reply = await DispatchAsync(context.Request, context.RequestAborted);
+            reply = await DispatchAsync(context, context.RequestAborted);
         }
         catch (BadHttpRequestException e)
         {
@@ -167,9 +168,8 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
         var response = context.Response;
         response.StatusCode = reply.Status;
         response.Headers.CacheControl = "no-store";
-        if (reply.HasJsonContentType)
-            response.ContentType = "application/json";
-        if (reply.HasBody)
+        response.ContentType = "application/json";
+        if (reply.HasBody && !HttpMethods.IsHead(context.Request.Method))
         {
             var body = reply.Serialize(requestId);
             response.ContentLength = body.Length;
@@ -177,41 +177,64 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Vault's <c>buildLogicalRequest</c>: method → operation, query or JSON body → fields, then the token.</summary>
-    private async Task<DevReply> DispatchAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>
+    /// OpenBao's <c>buildLogicalRequest</c> (method → operation, query or JSON body → fields), then the core's rule
+    /// that nothing is written to a path ending in <c>/</c>, then the token and the router.
+    /// </summary>
+    private async Task<DevReply> DispatchAsync(HttpContext context, CancellationToken ct)
     {
-        var rawPath = request.Path.Value ?? "";
+        var request = context.Request;
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "";
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = Uri.UnescapeDataString(query < 0 ? target : target[..query]);   // as Go decodes it, %2F too
         if (!rawPath.StartsWith("/v1/", StringComparison.Ordinal))
             return DevReply.Empty(StatusCodes.Status404NotFound);
         var path = rawPath["/v1/".Length..];
         if (path == "sys/health")
-            return vault.Health(request.Method, name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null);
+            return vault.Health(request.Method, name => First(request.Query, name));
 
         DevOperation op;
         JsonObject input;
+        var fromQuery = true;
         switch (request.Method)
         {
             case "GET":
                 input = QueryFields(request.Query);
                 var list = false;
-                if (input["list"]?.GetValue<string>() is { Length: > 0 } listText && !GoFormat.TryParseBool(listText, out list))
+                var scan = false;
+                if (First(request.Query, "list") is { Length: > 0 } listText && !GoFormat.TryParseBool(listText, out list))
                     return DevReply.Empty(StatusCodes.Status400BadRequest);
-                input.Remove("list");
-                op = list ? DevOperation.List : DevOperation.Read;
+                if (First(request.Query, "scan") is { Length: > 0 } scanText && !GoFormat.TryParseBool(scanText, out scan))
+                    return DevReply.Empty(StatusCodes.Status400BadRequest);
+                if (list && scan)
+                    return DevReply.Empty(StatusCodes.Status400BadRequest);
+                op = DevOperation.Read;
+                if (list)
+                {
+                    input.Remove("list");   // only a true list leaves the fields; list=false stays, unrecognised
+                    op = DevOperation.List;
+                }
+                else if (scan)
+                {
+                    input.Remove("scan");
+                    op = DevOperation.Scan;
+                }
                 break;
-            case "LIST":
+            case "LIST" or "SCAN" or "DELETE":
                 input = QueryFields(request.Query);
-                op = DevOperation.List;
-                break;
-            case "DELETE":
-                input = QueryFields(request.Query);
-                op = DevOperation.Delete;
+                op = request.Method switch
+                {
+                    "LIST" => DevOperation.List,
+                    "SCAN" => DevOperation.Scan,
+                    _ => DevOperation.Delete,
+                };
                 break;
             case "POST" or "PUT":
                 var (body, bodyError) = await ReadJsonBodyAsync(request, ct);
                 if (bodyError is not null)
                     return bodyError;
                 input = body!;
+                fromQuery = false;
                 op = DevOperation.Update;
                 break;
             case "PATCH":
@@ -226,18 +249,21 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
                 if (bodyError is not null)
                     return bodyError;
                 input = body!;
+                fromQuery = false;
                 op = DevOperation.Patch;
                 break;
             default:
                 return DevReply.Empty(StatusCodes.Status405MethodNotAllowed);
         }
-        if (op == DevOperation.List && !path.EndsWith('/'))
+        if (op is DevOperation.List or DevOperation.Scan && !path.EndsWith('/'))
             path += "/";
+        if (op is DevOperation.Update or DevOperation.Patch && path.EndsWith('/'))
+            return DevReply.Error(StatusCodes.Status400BadRequest, "cannot write to a path ending in '/'");
 
-        return vault.Handle(new DevRequest(op, path, new VaultFields(input), Token(request)));
+        return vault.Handle(new DevRequest(op, path, input, fromQuery, Token(request)));
     }
 
-    /// <summary><c>X-Vault-Token</c>, or else <c>Authorization: Bearer …</c>, as Vault reads it.</summary>
+    /// <summary><c>X-Vault-Token</c>, or else <c>Authorization: Bearer …</c>, as OpenBao reads it.</summary>
     private static string? Token(HttpRequest request)
     {
         var token = request.Headers["X-Vault-Token"].ToString();
@@ -247,71 +273,32 @@ internal sealed class EmbeddedKv2Server : IHostedService, IAsyncDisposable
         return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
     }
 
+    /// <summary>Go's <c>parseQuery</c>: one value as a string, a repeated one as a list of strings; <c>help</c> is not a field.</summary>
     private static JsonObject QueryFields(IQueryCollection query)
     {
         var fields = new JsonObject();
         foreach (var (name, values) in query)
-            fields[name] = values.Count > 0 ? values[0] : "";
+        {
+            if (name == "help" || values.Count == 0)
+                continue;
+            fields[name] = values.Count == 1 ? values[0] : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+        }
         return fields;
     }
 
-    /// <summary>
-    /// One JSON value from the body (trailing bytes ignored, like Go's decoder); empty or
-    /// <c>null</c> is no fields; duplicate keys: the last wins.
-    /// </summary>
+    private static string? First(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+
+    /// <summary>The body as OpenBao reads it (<see cref="GoJson.DecodeBody"/>): an empty body or <c>null</c> is no fields.</summary>
     private static async Task<(JsonObject? Body, DevReply? Error)> ReadJsonBodyAsync(HttpRequest request, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        try
-        {
-            var reader = new Utf8JsonReader(bytes.Span, new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = MaxJsonDepth });
-            if (!reader.Read())
-                return (new JsonObject(), null);
-            using var document = JsonDocument.ParseValue(ref reader);
-            return document.RootElement.ValueKind switch
-            {
-                JsonValueKind.Object => ((JsonObject)ToNode(document.RootElement)!, null),
-                JsonValueKind.Null => (new JsonObject(), null),
-                var kind => (null, DevReply.Error(StatusCodes.Status400BadRequest,
-                    $"failed to parse JSON input: json: cannot unmarshal {GoJsonKind(kind)} into Go value of type map[string]interface {{}}")),
-            };
-        }
-        catch (JsonException e)
-        {
-            return (null, DevReply.Error(StatusCodes.Status400BadRequest, $"failed to parse JSON input: {e.Message}"));
-        }
+        return GoJson.DecodeBody(bytes, out var fields) is { } error
+            ? (null, DevReply.Error(StatusCodes.Status400BadRequest, error))
+            : (fields ?? [], null);
     }
-
-    private static JsonNode? ToNode(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var obj = new JsonObject();
-                foreach (var property in element.EnumerateObject())
-                    obj[property.Name] = ToNode(property.Value);   // indexer: a duplicate key replaces
-                return obj;
-            case JsonValueKind.Array:
-                var array = new JsonArray();
-                foreach (var item in element.EnumerateArray())
-                    array.Add(ToNode(item));
-                return array;
-            case JsonValueKind.Null:
-                return null;
-            default:
-                return JsonValue.Create(element.Clone());   // keeps the number's literal text
-        }
-    }
-
-    private static string GoJsonKind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        _ => "bool",
-    };
 
     /// <summary>Start and stop come from the owner; no console or signal handling of its own.</summary>
     private sealed class HostOwnedLifetime : IHostLifetime

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
 /// Where the embedded dev KVv2 server listens and which token it accepts

@@ -1,7 +1,6 @@
 using System.Text;
-using Secrets.Providers.Kv.DevServer;
 
-namespace Secrets.Providers.Tests.Kv.DevServer;
+namespace Secrets.Providers.DevServer.Tests;
 
 /// <summary>One embedded server per test class, on a free loopback port, with a manual clock.</summary>
 public sealed class DevServerFixture : IAsyncLifetime

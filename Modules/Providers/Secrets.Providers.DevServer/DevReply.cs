@@ -4,16 +4,17 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace Secrets.Providers.Kv.DevServer;
+namespace Secrets.Providers.DevServer;
 
 /// <summary>
-/// One answer of the dev server, in the shapes Vault's HTTP layer writes: 204 with no body, the
-/// response envelope (also used for the 404 that carries a deleted version's metadata), an
-/// <c>errors</c> list, a bare JSON object (<c>sys/health</c>) or a status with an empty body.
+/// One answer of the dev server, in the shapes OpenBao's HTTP layer writes: 204 with no body, the
+/// response envelope (also the raw 404 that carries a deleted version's metadata or an invalid path's
+/// warning), an <c>errors</c> list, a bare JSON object (<c>sys/health</c>) or a status with an empty body.
+/// Every answer says <c>Content-Type: application/json</c>, the 204 too.
 /// </summary>
 internal sealed class DevReply
 {
-    private enum Shape { NoBody, Envelope, Errors, Bare, EmptyJson }
+    private enum Shape { Envelope, Errors, Bare, EmptyJson }
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -37,25 +38,26 @@ internal sealed class DevReply
 
     public int Status { get; }
 
-    /// <summary>Success without a body: what Vault answers when a handler returns nothing.</summary>
-    public static DevReply NoContent() => StatusOnly(StatusCodes.Status204NoContent);
+    /// <summary>Success without a body: what OpenBao answers when a handler returns nothing.</summary>
+    public static DevReply NoContent() => new(StatusCodes.Status204NoContent, Shape.EmptyJson);
 
-    /// <summary>A status and nothing else (<c>HEAD sys/health</c>).</summary>
-    public static DevReply StatusOnly(int status) => new(status, Shape.NoBody);
+    /// <summary>A status and no body (<c>HEAD sys/health</c>).</summary>
+    public static DevReply StatusOnly(int status) => new(status, Shape.EmptyJson);
 
     /// <summary>200 with the standard envelope; <paramref name="data"/> may be null (warnings only).</summary>
     public static DevReply Ok(JsonNode? data, IReadOnlyList<string>? warnings = null) =>
         new(StatusCodes.Status200OK, Shape.Envelope, data, warnings);
 
-    /// <summary>The envelope with another status: <c>logical.RespondWithStatusCode</c>.</summary>
-    public static DevReply EnvelopeWithStatus(int status, JsonNode? data) => new(status, Shape.Envelope, data);
+    /// <summary>The envelope with another status, written raw: <c>logical.RespondWithStatusCode</c>.</summary>
+    public static DevReply EnvelopeWithStatus(int status, JsonNode? data, IReadOnlyList<string>? warnings = null) =>
+        new(status, Shape.Envelope, data, warnings);
 
     /// <summary><c>sys/mounts</c>: the data map is also copied to the top level (HTTPSysInjector).</summary>
     public static DevReply OkInjected(JsonObject data) => new(StatusCodes.Status200OK, Shape.Envelope, data, injectData: true);
 
     public static DevReply Error(int status, params string[] errors) => new(status, Shape.Errors, messages: errors);
 
-    /// <summary><c>{"errors":[]}</c>: Vault's 404 for a missing secret, an empty list, an unknown method.</summary>
+    /// <summary><c>{"errors":[]}</c>: OpenBao's 404 for a missing secret, an empty list, an unknown method.</summary>
     public static DevReply Empty(int status) => new(status, Shape.Errors);
 
     public static DevReply Bare(int status, JsonObject body) => new(status, Shape.Bare, body);
@@ -63,11 +65,18 @@ internal sealed class DevReply
     /// <summary>A JSON content type and no body: <c>RespondWithStatusCode(nil, …)</c>.</summary>
     public static DevReply EmptyJson(int status) => new(status, Shape.EmptyJson);
 
-    public bool HasBody => shape is not (Shape.NoBody or Shape.EmptyJson);
+    public bool HasBody => shape is not Shape.EmptyJson;
 
-    public bool HasJsonContentType => shape is not Shape.NoBody;
+    /// <summary>
+    /// What the framework adds to a handler's response (ignored and replaced parameters): only a 200 envelope shows
+    /// them; an error drops them and a raw body was written before they were added.
+    /// </summary>
+    public DevReply WithWarnings(IReadOnlyList<string> more) =>
+        more.Count == 0 || shape != Shape.Envelope || Status != StatusCodes.Status200OK
+            ? this
+            : new DevReply(Status, shape, data, [.. messages, .. more], injectData);
 
-    /// <summary>The body bytes; Vault's encoder adds a newline, its raw 404 body does not.</summary>
+    /// <summary>The body bytes; OpenBao's encoder adds a newline, its raw bodies do not.</summary>
     public byte[] Serialize(string requestId)
     {
         var buffer = new ArrayBufferWriter<byte>();

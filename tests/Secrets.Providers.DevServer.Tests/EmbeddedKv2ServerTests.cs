@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Secrets.Providers.Kv.DevServer;
 
-namespace Secrets.Providers.Tests.Kv.DevServer;
+namespace Secrets.Providers.DevServer.Tests;
 
 /// <summary>
 /// The embedded dev server over raw HTTP, checked against what <c>bao server -dev</c> answers:
@@ -137,7 +136,7 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
 
         reply.Status.ShouldBe(200);
         reply.ContentType.ShouldBe("application/json");
-        VaultReply.Names(reply.Json).ShouldBe(["initialized", "sealed", "standby", "performance_standby",
+        VaultReply.Names(reply.Json).ShouldBe(["initialized", "sealed", "standby",
             "replication_performance_mode", "replication_dr_mode", "server_time_utc", "version", "cluster_name", "cluster_id"]);
         reply.Json.GetProperty("initialized").GetBoolean().ShouldBeTrue();
         reply.Json.GetProperty("sealed").GetBoolean().ShouldBeFalse();
@@ -189,7 +188,7 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
         data.GetProperty("id").GetString().ShouldBe("root");
         data.GetProperty("policies").EnumerateArray().Select(p => p.GetString()).ShouldBe(["root"]);
         data.GetProperty("ttl").GetInt32().ShouldBe(0);
-        data.GetProperty("renewable").GetBoolean().ShouldBeFalse();
+        data.TryGetProperty("renewable", out _).ShouldBeFalse();   // a root token has no lease to renew
         data.GetProperty("expire_time").ValueKind.ShouldBe(JsonValueKind.Null);
         data.GetProperty("path").GetString().ShouldBe("auth/token/root");
         data.GetProperty("orphan").GetBoolean().ShouldBeTrue();
@@ -205,13 +204,20 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
         reply.Body.ShouldBe("{\"errors\":[\"no handler for route \\\"nowhere/data/app\\\". route entry not found.\"]}\n");
     }
 
-    [Fact]
-    public async Task Unknown_path_inside_a_mount_is_404_unsupported_path()
+    [Theory]
+    [InlineData("GET", "secret/nonsense/app", "get")]
+    [InlineData("POST", "secret/app", "put")]
+    [InlineData("DELETE", "secret/app", "delete")]
+    [InlineData("LIST", "secret/", "list")]
+    public async Task Unknown_path_inside_a_mount_is_a_raw_404_naming_the_bao_kv_command(string method, string path, string command)
     {
-        var reply = await vault.Call("GET", "secret/nonsense/app");
+        var reply = await vault.Call(method, path, method == "POST" ? """{"k":"v"}""" : null);
 
         reply.Status.ShouldBe(404);
-        reply.Errors.ShouldBe(["1 error occurred:\n\t* unsupported path\n\n"]);
+        reply.Body.ShouldNotEndWith("\n");
+        reply.Json.GetProperty("data").ValueKind.ShouldBe(JsonValueKind.Null);
+        reply.Json.GetProperty("warnings").EnumerateArray().Single().GetString().ShouldBe(
+            $"Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the OpenBao CLI, use 'bao kv {command}' for this operation.");
     }
 
     [Theory]
@@ -239,16 +245,43 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("{\"data\":")]
-    [InlineData("{data: 1}")]
-    [InlineData("[1,2]")]
-    [InlineData("\"text\"")]
-    public async Task Malformed_or_non_object_json_body_is_400(string body)
+    [InlineData("{\"data\":", "unexpected EOF")]
+    [InlineData("{\"data\":\"unterminated", "unexpected EOF")]
+    [InlineData("{data: 1}", "invalid character 'd'")]   // Decoder.tokenError names no context at an object's start
+    [InlineData("{\"data\":{}, x}", "invalid character 'x' looking for beginning of object key string")]
+    [InlineData("{\"data\":{\"a\":1,}}", "invalid character '}' looking for beginning of object key string")]
+    [InlineData("{\"data\":[1 2]}", "invalid character '2' after array element")]
+    [InlineData("{\"data\":{\"a\":1 \"b\":2}}", "invalid character '\"' after object key:value pair")]
+    [InlineData("{\"data\":tru}", "invalid character '}' in literal true (expecting 'e')")]
+    [InlineData("{\"data\":-x}", "invalid character 'x' in numeric literal")]
+    [InlineData("{\"data\":1.}", "invalid character '}' after decimal point in numeric literal")]
+    [InlineData("{\"data\":1e}", "invalid character '}' in exponent of numeric literal")]
+    [InlineData("{\"data\":\"a\\qb\"}", "invalid character 'q' in string escape code")]
+    [InlineData("{\"data\":\"a\nb\"}", "invalid character '\\n' in string literal")]
+    [InlineData("{}}", "invalid character '}' looking for beginning of value")]
+    [InlineData("[1,2]", "json: cannot unmarshal array into Go value of type map[string]interface {}")]
+    [InlineData("\"text\"", "json: cannot unmarshal string into Go value of type map[string]interface {}")]
+    [InlineData("42", "json: cannot unmarshal number into Go value of type map[string]interface {}")]
+    [InlineData("true", "json: cannot unmarshal bool into Go value of type map[string]interface {}")]
+    public async Task Malformed_or_non_object_json_body_is_400_in_gos_words(string body, string error)
     {
         var reply = await vault.Call("POST", $"secret/data/{Unique("bad")}", body);
 
         reply.Status.ShouldBe(400);
-        reply.Errors.ShouldHaveSingleItem().ShouldStartWith("failed to parse JSON input");
+        reply.Errors.ShouldBe(["failed to decode JSON input: " + error]);
+    }
+
+    [Fact]
+    public async Task A_body_of_more_than_1000_strings_keys_included_is_refused_as_too_complex()
+    {
+        static string Body(int pairs) => "{\"data\":{" + string.Join(",", Enumerable.Range(0, pairs).Select(i => $"\"k{i}\":\"v\"")) + "}}";
+
+        var within = await vault.Call("POST", $"secret/data/{Unique("many")}", Body(499));   // 998 strings and "data"
+        var beyond = await vault.Call("POST", $"secret/data/{Unique("many")}", Body(500));
+
+        within.Status.ShouldBe(200);
+        beyond.Status.ShouldBe(400);
+        beyond.Errors.ShouldBe(["refused JSON input due to high complexity: exceeded maximum number of strings"]);
     }
 
     // ---- config -------------------------------------------------------------------------
@@ -261,7 +294,7 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
         var reply = await vault.Call("GET", $"{mount}/config");
 
         reply.Status.ShouldBe(200);
-        reply.Data.GetRawText().ShouldBe("""{"cas_required":false,"delete_version_after":"0s","max_versions":0}""");
+        reply.Data.GetRawText().ShouldBe("""{"cas_required":false,"delete_version_after":"0s","max_versions":0,"metadata_cas_required":false}""");
     }
 
     [Fact]
@@ -274,7 +307,52 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
         write.Status.ShouldBe(204);
         write.Body.ShouldBeEmpty();
         (await vault.Call("GET", $"{mount}/config")).Data.GetRawText()
-            .ShouldBe("""{"cas_required":true,"delete_version_after":"1h30m0s","max_versions":5}""");
+            .ShouldBe("""{"cas_required":true,"delete_version_after":"1h30m0s","max_versions":5,"metadata_cas_required":false}""");
+    }
+
+    [Theory]
+    [InlineData("POST", "config", """{"max_versions":1.5}""",
+        "Field validation failed: error converting input for field \"max_versions\": '' cannot parse value as 'int': strconv.ParseInt: parsing \"1.5\": invalid syntax")]
+    [InlineData("POST", "config", """{"delete_version_after":"xd"}""",
+        "Field validation failed: error converting input for field \"delete_version_after\": strconv.ParseInt: parsing \"x\": invalid syntax")]
+    [InlineData("POST", "metadata/KEY", """{"cas_required":5}""",
+        "error converting input for field \"cas_required\": '' cannot parse value as 'bool': strconv.ParseBool: invalid syntax")]
+    [InlineData("POST", "metadata/KEY", """{"delete_version_after":"abc"}""",
+        "error converting input for field \"delete_version_after\": time: invalid duration \"abc\"")]
+    [InlineData("POST", "metadata/KEY", """{"delete_version_after":true}""",
+        "error converting input for field \"delete_version_after\": could not parse duration from input")]
+    [InlineData("POST", "metadata/KEY", """{"custom_metadata":"x"}""",
+        "error converting input for field \"custom_metadata\": '' expected type 'map[string]interface {}', got unconvertible type 'string'")]
+    [InlineData("PATCH", "metadata/KEY", """{"custom_metadata":5}""",
+        "Field validation failed: error converting input for field \"custom_metadata\": '' expected type 'map[string]interface {}', got unconvertible type 'json.Number'")]
+    [InlineData("POST", "delete/KEY", """{"versions":"1,x"}""",
+        "Field validation failed: error converting input for field \"versions\": '[1]' cannot parse value as 'int': strconv.ParseInt: invalid syntax")]
+    [InlineData("POST", "destroy/KEY", """{"versions":[{"a":1}]}""",
+        "Field validation failed: error converting input for field \"versions\": '[0]' expected type 'int', got unconvertible type 'map[string]interface {}'")]
+    [InlineData("GET", "data/KEY?version=1&version=2", null,
+        "Field validation failed: error converting input for field \"version\": '' expected type 'int', got unconvertible type '[]string'")]
+    [InlineData("POST", "data/KEY", """{"data":{"a":"1"},"options":"x"}""",
+        "error converting input for field \"options\": '' expected type 'map[string]interface {}', got unconvertible type 'string'")]
+    public async Task Fields_that_do_not_convert_are_400_in_openbaos_words(string method, string path, string? body, string error)
+    {
+        var mount = await vault.NewMount();
+
+        var reply = await vault.Call(method, $"{mount}/{path.Replace("KEY", Unique("app"), StringComparison.Ordinal)}", body,
+            contentType: method == "PATCH" ? "application/merge-patch+json" : "application/json");
+
+        reply.Status.ShouldBe(400);
+        reply.Errors.ShouldBe([error]);
+    }
+
+    [Fact]
+    public async Task Fields_convert_weakly_as_mapstructure_does()
+    {
+        var mount = await vault.NewMount();
+
+        (await vault.Call("POST", $"{mount}/config", """{"max_versions":"0x10","cas_required":"t","delete_version_after":"2d"}""")).Status.ShouldBe(204);
+
+        (await vault.Call("GET", $"{mount}/config")).Data.GetRawText()
+            .ShouldBe("""{"cas_required":true,"delete_version_after":"48h0m0s","max_versions":16,"metadata_cas_required":false}""");
     }
 
     // ---- data ---------------------------------------------------------------------------
@@ -310,7 +388,7 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
         reply.Json.GetProperty("warnings").ValueKind.ShouldBe(JsonValueKind.Null);
         reply.Json.GetProperty("auth").ValueKind.ShouldBe(JsonValueKind.Null);
         reply.Data.GetRawText().ShouldBe(
-            $$$"""{"data":{"alpha":{"list":[3,"x",null],"n":1.50},"flag":true,"zeta":"last"},"metadata":{"created_time":"{{{Now}}}","custom_metadata":null,"deletion_time":"","destroyed":false,"version":1}}""");
+            $$$"""{"data":{"alpha":{"list":[3,"x",null],"n":1.5},"flag":true,"zeta":"last"},"metadata":{"created_time":"{{{Now}}}","custom_metadata":null,"deletion_time":"","destroyed":false,"version":1}}""");
     }
 
     [Fact]
@@ -352,9 +430,9 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
 
     [Theory]
     [InlineData("""{"options":{"cas":0}}""")]
-    [InlineData("""{"data":null}""")]
     [InlineData("{}")]
     [InlineData("")]
+    [InlineData("null")]
     public async Task Write_without_data_is_400_no_data_provided(string body)
     {
         var reply = await vault.Call("POST", $"secret/data/{Unique("app")}", body);
@@ -669,7 +747,7 @@ public sealed class EmbeddedKv2ServerTests(DevServerFixture vault) : IClassFixtu
         reply.Status.ShouldBe(200);
         VaultReply.Names(reply.Json).ShouldBe(EnvelopeFields);
         reply.Data.GetRawText().ShouldBe(
-            $$$$"""{"cas_required":false,"created_time":"{{{{first}}}}","current_version":2,"custom_metadata":null,"delete_version_after":"0s","max_versions":0,"oldest_version":0,"updated_time":"{{{{Now}}}}","versions":{"1":{"created_time":"{{{{first}}}}","deletion_time":"","destroyed":false},"2":{"created_time":"{{{{Now}}}}","deletion_time":"","destroyed":false}}}""");
+            $$$$"""{"cas_required":false,"created_time":"{{{{first}}}}","current_metadata_version":0,"current_version":2,"custom_metadata":null,"delete_version_after":"0s","max_versions":0,"metadata_cas_required":false,"oldest_version":0,"updated_time":"{{{{Now}}}}","versions":{"1":{"created_time":"{{{{first}}}}","deletion_time":"","destroyed":false},"2":{"created_time":"{{{{Now}}}}","deletion_time":"","destroyed":false}}}""");
     }
 
     [Fact]

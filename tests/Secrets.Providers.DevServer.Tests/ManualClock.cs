@@ -1,4 +1,4 @@
-namespace Secrets.Providers.Tests.Kv.DevServer;
+namespace Secrets.Providers.DevServer.Tests;
 
 /// <summary>A clock the tests move by hand; the server reads every timestamp from it.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider

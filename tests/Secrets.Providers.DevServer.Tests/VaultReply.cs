@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Secrets.Providers.Tests.Kv.DevServer;
+namespace Secrets.Providers.DevServer.Tests;
 
 public sealed record VaultReply(int Status, string Body, string? ContentType)
 {

@@ -1,4 +1,0 @@
-namespace Secrets.Providers.Kv.DevServer;
-
-/// <summary>Vault's logical operations, from the HTTP method (and <c>?list=true</c>).</summary>
-internal enum DevOperation { Read, List, Update, Delete, Patch }
