@@ -95,4 +95,26 @@ public sealed class ExternalPdpListingTests : IDisposable
         var keys = await (await client.GetAsync($"/api/secrets/keys?uri={Q("yaml://secret/team")}")).ShouldBeOkJsonAsync();
         keys["keys"]!.AsArray().Select(k => k!.GetValue<string>()).ShouldBe(["a1", "a2"]);
     }
+
+    [Fact]
+    public async Task Where_a_deny_narrows_the_PDPs_pattern_the_names_are_evaluated_and_the_denied_one_stays_hidden()
+    {
+        var client = Start("""
+            version: 1
+            rules:
+              - id: not-b1
+                effect: deny
+                resources: ["yaml://secret/team/b1"]
+                purposes: [read_metadata]
+              - id: everything
+                resources: ["yaml://secret/*"]
+                purposes: [read_metadata]
+            """);
+
+        var listed = await ListedAsync(client);
+
+        listed.ShouldBe(["yaml://secret/other/c1", "yaml://secret/team/a1", "yaml://secret/team/a2"]);
+        spans.ShouldContain("pdp.search");     // asked first, and its answer said its pattern is not exact
+        spans.ShouldContain("pdp.evaluate");
+    }
 }

@@ -67,6 +67,17 @@ public sealed class AuthZenPdpClientSearchTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resource_search_whose_answer_says_its_patterns_are_inexact_is_not_used()
+    {
+        Offered();
+        Pages("""{"page":{"next_token":"t1"},"context":{"exact":true},"results":[{"type":"secret","id":"yaml://secret/app/*"}]}""",
+              """{"page":{"next_token":""},"context":{"exact":false,"reason":"a deny narrows a pattern"},"results":[{"type":"secret","id":"yaml://secret/x"}]}""");
+
+        (await Client().SearchResourcesAsync(Full().Subject, "read", null, Full().Context, Ct)).ShouldBeNull();
+        Received(pdp.Server, Search).Count.ShouldBe(2);   // every page was read before deciding
+    }
+
+    [Fact]
     public async Task A_PDP_whose_metadata_offers_no_search_is_not_asked()
     {
         pdp.Metadata(("access_evaluation_endpoint", "/access/v1/evaluation"), ("search_subject_endpoint", "/s"), ("search_action_endpoint", "/a"));

@@ -86,7 +86,8 @@ internal sealed partial class AuthZenPdpClient(HttpClient http, AuthZenOptions o
             new AuthZenResource(AuthZenMapping.SecretType, null, tenantId is null ? null : new AuthZenResourceProperties(tenantId, null, null)),
             AuthZenMapping.ToWire(context),
             null);
-        return await SearchAsync(AuthZenSearchKind.Resource, request, context.CorrelationId, ct);
+        var found = await SearchPagesAsync(AuthZenSearchKind.Resource, request, context.CorrelationId, ct);
+        return found is { Exact: true } ? found.Value.Ids : null;   // patterns that do not say it exactly: evaluate instead
     }
 
     /// <summary>
@@ -95,7 +96,14 @@ internal sealed partial class AuthZenPdpClient(HttpClient http, AuthZenOptions o
     /// (§9.1.1). A token that comes back twice, or more than <see cref="MaxSearchPages"/> pages, is unavailable.
     /// Results of another type than the one searched for are dropped (§8.3); the ids (names for actions) in order.
     /// </summary>
-    public async Task<IReadOnlyList<string>?> SearchAsync(AuthZenSearchKind kind, AuthZenSearchRequest request, string? requestId, CancellationToken ct)
+    public async Task<IReadOnlyList<string>?> SearchAsync(AuthZenSearchKind kind, AuthZenSearchRequest request, string? requestId, CancellationToken ct) =>
+        (await SearchPagesAsync(kind, request, requestId, ct))?.Ids;
+
+    /// <summary>
+    /// <see cref="SearchAsync"/>, and whether every page said its results are exact: a page whose <c>context.exact</c> is
+    /// <c>false</c> (this service's embedded PDP, when a deny or a condition narrows a <c>…/*</c> result) is not.
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Ids, bool Exact)?> SearchPagesAsync(AuthZenSearchKind kind, AuthZenSearchRequest request, string? requestId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var metadata = await discovery.GetAsync(http, ct);
@@ -109,14 +117,17 @@ internal sealed partial class AuthZenPdpClient(HttpClient http, AuthZenOptions o
         };
         var results = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var exact = true;
         string? token = null;
         for (var page = 1; page <= MaxSearchPages; page++)
         {
             var body = JsonSerializer.SerializeToUtf8Bytes(request with { Page = new AuthZenPageRequest(token, SearchPageLimit) }, AuthZenJson.Default.AuthZenSearchRequest);
             using var answer = await PostAsync(endpoint, body, RequestId(requestId, page), ct);
             token = ReadPage(answer.RootElement, kind, type, results);
+            exact &= !(answer.RootElement.TryGetProperty("context", out var context) && context.ValueKind == JsonValueKind.Object
+                && context.TryGetProperty("exact", out var flag) && flag.ValueKind == JsonValueKind.False);
             if (string.IsNullOrEmpty(token))
-                return results;
+                return (results, exact);
             if (!seen.Add(token))
                 throw new PdpUnavailableException("the PDP's search gave the same page token twice");
         }

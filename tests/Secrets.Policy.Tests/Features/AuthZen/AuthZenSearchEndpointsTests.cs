@@ -65,7 +65,8 @@ public sealed class AuthZenSearchEndpointsTests : IDisposable
     {
         var first = await SearchAsync(Resources, AliceReads);
 
-        first.AsObject().Select(m => m.Key).ShouldBe(["page", "results"]);   // page first (§8.3)
+        first.AsObject().Select(m => m.Key).ShouldBe(["page", "context", "results"]);   // page first (§8.3)
+        first["context"]!["exact"]!.GetValue<bool>().ShouldBeTrue();
         Ids(first).ShouldBe(["yaml://secret/app/a", "yaml://secret/app/b"]);
         first["results"]!.AsArray().ShouldAllBe(r => r!["type"]!.GetValue<string>() == "secret");
         var token = Str(first["page"]!["next_token"]);
@@ -77,6 +78,52 @@ public sealed class AuthZenSearchEndpointsTests : IDisposable
         Ids(second).ShouldBe(["yaml://secret/app/c"]);
         Str(second["page"]!["next_token"]).ShouldBe("");
         (second["page"]!["count"]!.GetValue<int>(), second["page"]!["total"]!.GetValue<int>()).ShouldBe((1, 3));
+    }
+
+    [Theory]
+    [InlineData("bob", "read")]             // a deny on app/c, but bob's only permit is app/a: nothing it narrows
+    [InlineData("alice", "read_metadata")]  // only everyone-shared's pattern, nothing narrows it
+    [InlineData("bob", "read_metadata")]
+    public async Task Patterns_nothing_narrows_are_exact(string subject, string action)
+    {
+        var answer = await SearchAsync(Resources, $$$"""
+            {"subject":{"type":"user","id":"{{{subject}}}"},"action":{"name":"{{{action}}}"},"resource":{"type":"secret"}}
+            """);
+
+        answer["context"]!["exact"]!.GetValue<bool>().ShouldBeTrue();
+        answer["context"]!["reason"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_pattern_a_deny_or_a_condition_narrows_is_listed_but_said_to_be_inexact()
+    {
+        using var narrowed = new SecretsHostFactory(null, null, """
+            version: 1
+            rules:
+              - id: no-b
+                effect: deny
+                resources: ["yaml://secret/app/b"]
+                purposes: [read_metadata]
+              - id: all-app
+                resources: ["yaml://secret/app/*"]
+                purposes: [read_metadata]
+              - id: owners
+                resources: ["yaml://team/*"]
+                purposes: [read]
+                when: {owner: $subject}
+            """);
+        using var narrowedClient = narrowed.CreateClient();
+
+        foreach (var action in new[] { "read_metadata", "read" })
+        {
+            using var response = await narrowedClient.PostRawAsync(Resources, $$$"""
+                {"subject":{"type":"user","id":"dave"},"action":{"name":"{{{action}}}"},"resource":{"type":"secret"}}
+                """);
+            var answer = await response.ShouldBeOkJsonAsync();
+
+            answer["context"]!["exact"]!.GetValue<bool>().ShouldBeFalse(action);
+            Str(answer["context"]!["reason"]).ShouldContain("evaluate");
+        }
     }
 
     [Fact]
@@ -135,9 +182,9 @@ public sealed class AuthZenSearchEndpointsTests : IDisposable
         var none = await SearchAsync(Resources, """{"subject":{"type":"user","id":"alice"},"action":{"name":"read"},"resource":{"type":"secret"},"page":{"limit":0}}""");
 
         all.ToJsonString().ShouldBe("""
-            {"page":{"next_token":"","count":3,"total":3},"results":[{"type":"secret","id":"yaml://secret/app/a"},{"type":"secret","id":"yaml://secret/app/b"},{"type":"secret","id":"yaml://secret/app/c"}]}
+            {"page":{"next_token":"","count":3,"total":3},"context":{"exact":true},"results":[{"type":"secret","id":"yaml://secret/app/a"},{"type":"secret","id":"yaml://secret/app/b"},{"type":"secret","id":"yaml://secret/app/c"}]}
             """);
-        none.ToJsonString().ShouldBe("""{"page":{"next_token":"","count":0,"total":3},"results":[]}""");
+        none.ToJsonString().ShouldBe("""{"page":{"next_token":"","count":0,"total":3},"context":{"exact":true},"results":[]}""");
     }
 
     [Fact]
@@ -169,7 +216,7 @@ public sealed class AuthZenSearchEndpointsTests : IDisposable
     [InlineData("""{"subject":{"type":"user","id":"alice"},"action":{"name":"can_read"},"resource":{"type":"secret"}}""")]
     [InlineData("""{"subject":{"type":"user","id":"nonexistent"},"action":{"name":"read"},"resource":{"type":"secret"}}""")]
     public async Task What_this_PDP_has_no_policies_for_is_an_empty_result_not_an_error(string request) =>
-        (await SearchAsync(Resources, request)).ToJsonString().ShouldBe("""{"page":{"next_token":"","count":0,"total":0},"results":[]}""");
+        (await SearchAsync(Resources, request)).ToJsonString().ShouldBe("""{"page":{"next_token":"","count":0,"total":0},"context":{"exact":true},"results":[]}""");
 
     // ---- action search ----
 

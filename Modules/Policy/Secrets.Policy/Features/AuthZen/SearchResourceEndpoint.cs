@@ -9,12 +9,15 @@ namespace Secrets.Policy.Features.AuthZen;
 /// <summary>
 /// POST /access/v1/search/resource (AuthZEN 1.0 §8.5): the secrets the subject may use for the action, as the resource
 /// patterns of the permitting rules (<see cref="PolicySearch.Resources"/>): exact canonical URIs, and terminal
-/// <c>/*</c> prefixes, each a listing the rules permit. The resource's id is ignored; its properties (tenant,
-/// attributes) apply to every candidate. The subject needs its id.
+/// <c>/*</c> prefixes, each a listing the rules permit. <c>context.exact</c> says whether each pattern also permits
+/// every secret below it (<see cref="AuthZenResourceSearchContext"/>). The resource's id is ignored; its properties
+/// (tenant, attributes) apply to every candidate. The subject needs its id.
 /// </summary>
 internal sealed class SearchResourceEndpoint : EndpointWithoutRequest
 {
     public const string Route = "/access/v1/search/resource";
+
+    public const string InexactReason = "a deny rule or a condition narrows a pattern: evaluate the resources below it one by one";
 
     public override void Configure()
     {
@@ -37,14 +40,18 @@ internal sealed class SearchResourceEndpoint : EndpointWithoutRequest
         var window = paging.Open(AuthZenSearchKind.Resource, request);
 
         IReadOnlyList<string> patterns = [];   // a type or action this PDP has no policies for: nothing
+        var exact = true;
         if (AuthZenMapping.SubjectFrom(subject, subject.Id!) is { } policySubject && resource.Type == AuthZenMapping.SecretType
             && AuthZenMapping.IsAction(action.Name))
         {
             var policies = HttpContext.RequestServices.GetRequiredService<EmbeddedPdp>().Policies.Current;
-            patterns = PolicySearch.Resources(policies, policySubject, action.Name!, resource.Properties?.TenantId, attributes, AuthZenMapping.ContextFrom(context));
+            var policyContext = AuthZenMapping.ContextFrom(context);
+            patterns = PolicySearch.Resources(policies, policySubject, action.Name!, resource.Properties?.TenantId, attributes, policyContext);
+            exact = PolicySearch.Permitted(policies, policySubject, action.Name!, resource.Properties?.TenantId, policyContext, null) is not null;
         }
         var (results, page) = paging.Cut(window, patterns);
-        var answer = new AuthZenResourceSearchResponse(page, results.Select(id => new AuthZenResource(AuthZenMapping.SecretType, id, null)).ToList());
+        var answer = new AuthZenResourceSearchResponse(page, new AuthZenResourceSearchContext(exact, exact ? null : InexactReason),
+            results.Select(id => new AuthZenResource(AuthZenMapping.SecretType, id, null)).ToList());
         await Send.ResultAsync(TypedResults.Json(answer, AuthZenJson.Default.AuthZenResourceSearchResponse));
     }
 }
