@@ -28,17 +28,8 @@ public sealed class DevServerConformanceTests(SystemClockDevServer shared) : ICl
     [MemberData(nameof(Cases))]
     public async Task A_fresh_mount_of_a_shared_dev_server_answers_as_OpenBao(string id)
     {
-        var runner = new Kv2CaseRunner(shared.Http, SystemClockDevServer.Token);
-        var mount = await runner.EnableMountAsync();
-        try
-        {
-            var failures = await runner.RunAsync(Kv2Cases.ById(id), mount);
+        var failures = await new Kv2CaseRunner(shared.Http, SystemClockDevServer.Token).RunOnFreshMountAsync(Kv2Cases.ById(id));
 
-            failures.ShouldBeEmpty(string.Join("\n", failures));
-        }
-        finally
-        {
-            await runner.DisableMountAsync(mount);
-        }
+        failures.ShouldBeEmpty(string.Join("\n", failures));
     }
 }

@@ -71,6 +71,20 @@ public sealed class Kv2CaseRunner(HttpClient http, string token)
             failures.Add($"{where} {failure} — {Describe(step, reply)}");
     }
 
+    /// <summary>Runs one case on a mount enabled for it and disabled afterwards (a server shared by many cases); its failures.</summary>
+    public async Task<IReadOnlyList<string>> RunOnFreshMountAsync(Kv2Case kvCase)
+    {
+        var mount = await EnableMountAsync();
+        try
+        {
+            return await RunAsync(kvCase, mount);
+        }
+        finally
+        {
+            await DisableMountAsync(mount);
+        }
+    }
+
     /// <summary>Enables a fresh KV v2 mount (as <c>bao server -dev</c> describes <c>secret/</c>) and waits until it serves.</summary>
     public async Task<string> EnableMountAsync()
     {

@@ -25,18 +25,9 @@ public sealed class RealServerConformanceTests : Kv2ClientConformance, IDisposab
     [MemberData(nameof(Cases))]
     public async Task A_fresh_mount_answers_as_the_table_says(string id)
     {
-        var runner = Server.Runner;
-        var mount = await runner.EnableMountAsync();
-        try
-        {
-            var failures = await runner.RunAsync(Kv2Cases.ById(id), mount);
+        var failures = await Server.Runner.RunOnFreshMountAsync(Kv2Cases.ById(id));
 
-            failures.ShouldBeEmpty(string.Join("\n", failures));
-        }
-        finally
-        {
-            await runner.DisableMountAsync(mount);
-        }
+        failures.ShouldBeEmpty(string.Join("\n", failures));
     }
 
     public void Dispose()
