@@ -26,10 +26,13 @@ internal sealed record ProblemBody(
     /// Validation and binding failures. Messages of our own validators are kept (they name fields and
     /// rules, never input); anything else (binding, JSON) gets a fixed message, so no input echoes back.
     /// </summary>
-    public static ProblemBody ForValidation(IEnumerable<ValidationFailure> failures, string correlationId) =>
-        For(ErrorCode.InvalidRequest, correlationId, failures.Select(f => new FieldError(
+    public static ProblemBody ForValidation(IEnumerable<ValidationFailure> failures, string correlationId)
+    {
+        ErrorMetrics.Answered(ErrorCode.InvalidRequest.Value);   // FastEndpoints writes this body itself
+        return For(ErrorCode.InvalidRequest, correlationId, failures.Select(f => new FieldError(
             FieldName(f.PropertyName),
             f.ErrorCode is { } c && c.EndsWith("Validator", StringComparison.Ordinal) ? WithoutInput(f.ErrorMessage) : "invalid or unreadable value")).ToList());
+    }
 
     /// <summary>FluentValidation appends "You entered …" to some messages; the input never goes back out.</summary>
     private static string WithoutInput(string message)
@@ -47,6 +50,7 @@ internal sealed record ProblemBody(
     /// </summary>
     public static async Task WriteAsync(HttpContext http, ProblemBody body, TimeSpan? retryAfter = null)
     {
+        ErrorMetrics.Answered(body.Code);
         http.Response.StatusCode = body.Status;
         if (retryAfter is { } wait)
             http.Response.Headers.RetryAfter = SecretsProblem.WholeSeconds(wait).ToString(CultureInfo.InvariantCulture);

@@ -83,6 +83,34 @@ public sealed class CorrelationAndHealthTests : IClassFixture<DefaultSecretsHost
     }
 
     [Fact]
+    public async Task Metrics_count_provider_latency_by_provider_and_operation_and_errors_by_code()
+    {
+        (await client.GetAsync("/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync("/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fnothing%23k")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await client.GetAsync("/api/secrets/value")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        var lines = await ScrapeUntilAsync(l => l.StartsWith("secrets_errors_total{", StringComparison.Ordinal) && l.Contains("INVALID_REQUEST", StringComparison.Ordinal));
+
+        lines.ShouldContain(l => l.StartsWith("provider_request_latency_seconds_bucket{", StringComparison.Ordinal)
+            && l.Contains("op=\"read\"", StringComparison.Ordinal) && l.Contains("provider=\"yaml\"", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.StartsWith("secrets_errors_total{", StringComparison.Ordinal) && l.Contains("code=\"SECRET_NOT_FOUND\"", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.StartsWith("secrets_errors_total{", StringComparison.Ordinal) && l.Contains("code=\"INVALID_REQUEST\"", StringComparison.Ordinal));
+    }
+
+    /// <summary>The exporter answers a scrape from a cache for a moment: scrapes until a line matches (at most 5 s).</summary>
+    private async Task<string[]> ScrapeUntilAsync(Func<string, bool> wanted)
+    {
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var lines = (await (await client.GetAsync("/metrics")).Content.ReadAsStringAsync()).Split('\n');
+            if (lines.Any(wanted) || DateTime.UtcNow > until)
+                return lines;
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task Metrics_are_served_for_prometheus()
     {
         await client.GetAsync("/api/secrets/value?uri=yaml%3A%2F%2Felsewhere%2Fx");   // a tenant violation to count

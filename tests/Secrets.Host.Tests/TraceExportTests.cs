@@ -43,6 +43,30 @@ public sealed class TraceExportTests : IDisposable
     }
 
     [Fact]
+    public async Task One_value_read_exports_its_PEP_PDP_and_provider_spans_under_the_trace_id_of_its_audit_event()
+    {
+        using var host = new SecretsHostFactory(new Dictionary<string, string?>
+        {
+            ["ENABLE_AUTHORIZATION"] = "true",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+        });
+        var client = host.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY");
+        request.Headers.Add("X-Correlation-ID", "spans-1");
+
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+
+        var audited = (await AuditProbe.EventsAsync(client, "correlation_id=spans-1")).ShouldHaveSingleItem();
+        var traceId = ActivityTraceId.CreateFromString(audited["trace_id"]!.GetValue<string>());
+        var exported = await ExportedTracesAsync(body => Contains(body, TraceIdBytes(traceId)) && Contains(body, "provider.read"u8));
+        Contains(exported, "pep.authorize"u8).ShouldBeTrue();
+        Contains(exported, "pdp.evaluate"u8).ShouldBeTrue();
+        Contains(exported, "dev-api-key"u8).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Without_a_collector_no_span_is_recorded_and_audit_records_still_carry_the_trace_id()
     {
         using var host = new SecretsHostFactory();
