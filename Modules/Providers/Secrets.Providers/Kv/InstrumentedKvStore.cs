@@ -16,6 +16,11 @@ internal sealed class InstrumentedKvStore(IKvStore inner) : IKvStore
     private static readonly Histogram<double> Latency = Telemetry.Meter.CreateHistogram<double>(
         "provider_request_latency_seconds", description: "Time of one call to a secret provider, in seconds");
 
+    private static readonly Dictionary<string, string> SpanNames = new[]
+    {
+        "read", "write", "update", "delete", "undelete", "destroy", "destroy_all", "read_metadata", "update_metadata", "list",
+    }.ToDictionary(op => op, op => "provider." + op, StringComparer.Ordinal);
+
     private readonly KeyValuePair<string, object?> provider = new("provider", inner.Scheme.Split('+')[0]);
 
     public string Scheme => inner.Scheme;
@@ -23,7 +28,7 @@ internal sealed class InstrumentedKvStore(IKvStore inner) : IKvStore
     public KvCapabilities Capabilities => inner.Capabilities;
 
     public Task<KvEntry?> ReadAsync(KvPath path, int? version, CancellationToken ct) =>
-        MeasureAsync("read", () => inner.ReadAsync(path, version, ct));
+        MeasureAsync("read", (inner, path, version, ct), static s => s.inner.ReadAsync(s.path, s.version, s.ct));   // the hot path: no closure
 
     public Task<int?> WriteAsync(KvPath path, SecretMap data, int? cas, CancellationToken ct) =>
         MeasureAsync("write", () => inner.WriteAsync(path, data, cas, ct));
@@ -54,7 +59,7 @@ internal sealed class InstrumentedKvStore(IKvStore inner) : IKvStore
 
     public async IAsyncEnumerable<string> ListAsync(KvPath prefix, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var activity = Telemetry.Source.StartActivity("provider.list");
+        using var activity = Telemetry.Source.StartActivity(SpanNames["list"]);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -69,13 +74,15 @@ internal sealed class InstrumentedKvStore(IKvStore inner) : IKvStore
 
     public Task CheckReadyAsync(CancellationToken ct) => inner.CheckReadyAsync(ct);
 
-    private async Task<T> MeasureAsync<T>(string op, Func<Task<T>> call)
+    private Task<T> MeasureAsync<T>(string op, Func<Task<T>> call) => MeasureAsync(op, call, static c => c());
+
+    private async Task<T> MeasureAsync<TState, T>(string op, TState state, Func<TState, Task<T>> call)
     {
-        using var activity = Telemetry.Source.StartActivity("provider." + op);
+        using var activity = Telemetry.Source.StartActivity(SpanNames[op]);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            return await call();
+            return await call(state);
         }
         catch (Exception ex)
         {
