@@ -17,6 +17,9 @@ namespace Secrets.Host;
 /// <summary>Everything the host adds around the modules: profile, tenant, logs, telemetry, errors, limits, health, docs.</summary>
 internal static class HostDefaults
 {
+    /// <summary>The service name in spans, metrics and OTLP logs.</summary>
+    public const string ServiceName = "secrets-platform";
+
     public const string DefaultUrl = "http://localhost:9100";
     public const string DefaultTlsUrl = "https://localhost:9100";
 
@@ -65,6 +68,10 @@ internal static class HostDefaults
                 else
                     sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}");
             }, blockWhenFull: true);
+            // with a collector, log lines go there too (OTLP logs, with the trace and span ids of their request),
+            // read from the same OTEL_* settings as spans and metrics (docs/AUDIT.md#logs)
+            if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                log.WriteTo.OpenTelemetry(o => o.ResourceAttributes["service.name"] = ServiceName, key => config[key]);
         }, preserveStaticLogger: true);   // each host (and each test host) keeps its own logger
 
         // Metrics are always served at /metrics. Spans cost a request a good share of its time, so they are
@@ -73,7 +80,7 @@ internal static class HostDefaults
         // records carry its trace and span ids.
         var otlp = !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("secrets-platform"))
+            .ConfigureResource(r => r.AddService(ServiceName))
             .WithMetrics(m =>
             {
                 m.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation().AddPrometheusExporter();
