@@ -30,6 +30,20 @@ public sealed class AuditOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Appends_in_flight_together_are_written_in_fewer_batches_than_records()
+    {
+        const int n = 500;
+        await using var outbox = dir.Open();
+
+        var pending = Enumerable.Range(0, n).Select(i => outbox.AppendAsync(TempOutbox.Payload(i), Ct).AsTask()).ToList();
+        var offsets = await Task.WhenAll(pending);
+
+        offsets.ShouldBe(Enumerable.Range(0, n).Select(i => (long)i));   // appended from one thread: offsets in call order
+        outbox.FsyncCount.ShouldBeLessThan(n);
+        (await outbox.ReadAsync(0, n, Ct)).Select(r => r.Payload.ToArray()).ShouldBe(Enumerable.Range(0, n).Select(i => TempOutbox.Payload(i)));
+    }
+
+    [Fact]
     public async Task Reads_page_through_the_records_from_any_offset()
     {
         await using var outbox = dir.Open();

@@ -140,6 +140,48 @@ public sealed class OutboxRecoveryTests : IDisposable
         (await outbox.ReadAsync(4, 10, Ct)).Select(r => r.Offset).ShouldBe([4L, 5L]);
     }
 
+    [Fact]
+    public async Task Missing_records_below_the_first_segment_are_reported_as_corruption()
+    {
+        await WriteGoodRecordsAsync(6, segmentBytes: 300);
+        File.Delete(dir.Segments()[0]);   // records 0 and 1 gone, none acknowledged
+
+        var open = () => dir.Open(segmentBytes: 300);
+
+        open.ShouldThrow<AuditOutboxException>().Failure.ShouldBe(AuditOutboxFailure.Corrupt);
+    }
+
+    [Fact]
+    public async Task No_failure_message_or_log_line_carries_a_payload()
+    {
+        const string canary = "canary-5f1c0e7d";
+        var payload = System.Text.Encoding.ASCII.GetBytes($"{{\"event\":\"{canary}\"}}");
+        await using (var outbox = dir.Open(segmentBytes: 64, maxBytes: 100))
+        {
+            await outbox.AppendAsync(payload, Ct);
+            var full = await Should.ThrowAsync<AuditOutboxException>(async () => await outbox.AppendAsync(new byte[100], Ct));
+            full.ToString().ShouldNotContain(canary);
+        }
+        var segment = dir.Segments()[^1];
+        var frame = new byte[OutboxFraming.FramedLength(payload.Length)];
+        OutboxFraming.Write(payload, frame);
+        await using (var file = new FileStream(segment, FileMode.Append))
+            await file.WriteAsync(frame.AsMemory(0, 20), Ct);   // a torn copy of the canary record
+        await using (dir.Open(segmentBytes: 64, maxBytes: 100))
+        {
+        }
+        var bytes = await File.ReadAllBytesAsync(segment, Ct);
+        bytes[10] ^= 0x01;
+        await File.WriteAllBytesAsync(segment, [.. bytes, .. bytes], Ct);   // a damaged record with more after it
+
+        var corrupt = Should.Throw<AuditOutboxException>(() => dir.Open(segmentBytes: 64, maxBytes: 100));
+
+        corrupt.Failure.ShouldBe(AuditOutboxFailure.Corrupt);
+        corrupt.ToString().ShouldNotContain(canary);
+        dir.Logs.Text.ShouldNotContain(canary);
+        dir.Logs.Entries.ShouldNotBeEmpty();
+    }
+
     private static MeterListener Listen(string instrument, List<long> into)
     {
         var listener = new MeterListener

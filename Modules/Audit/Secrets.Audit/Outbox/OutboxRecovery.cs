@@ -47,6 +47,10 @@ internal static class OutboxRecovery
                 found.RemoveAt(0);
             }
 
+            if (found[0].Base > acknowledged + 1)
+                throw new AuditOutboxException(AuditOutboxFailure.Corrupt,
+                    $"the outbox {dir} acknowledges offset {acknowledged} but its first segment starts at offset {found[0].Base}");
+
             var last = found[^1];
             var (count, length) = ScanLast(last.Path, last.Base, logger);
             var next = last.Base + count;
