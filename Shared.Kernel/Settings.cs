@@ -14,6 +14,15 @@ public static class Settings
         return value;
     }
 
+    public static long Long(string? raw, string name, long fallback, long min = 0, long max = long.MaxValue)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return fallback;
+        if (!long.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new InvalidOperationException($"{name} must be an integer between {min} and {max}");
+        return value;
+    }
+
     public static bool Bool(string? raw, string name, bool fallback)
     {
         if (string.IsNullOrWhiteSpace(raw))

@@ -2,8 +2,10 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
 using Secrets.Audit.Log;
+using Secrets.Audit.Outbox;
 using Secrets.Audit.Settlement;
 using Secrets.Shared.Kernel;
 
@@ -30,6 +32,12 @@ public static class AuditModule
             LogLines(config["AUDIT_LOG"], profile)));
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<IAuditTrail, AuditTrail>();
+        if (AuditOutboxOptions.From(config) is { } outbox)
+        {
+            // the outbox the Kafka relay will read (docs/AUDIT.md#outbox); opened when first asked for
+            builder.Services.AddSingleton(outbox);
+            builder.Services.AddSingleton(sp => AuditOutbox.Open(outbox, sp.GetRequiredService<ILogger<AuditOutbox>>()));
+        }
         return builder;
     }
 

@@ -13,6 +13,9 @@ if (args is ["auth", .. var authArgs])
 // "listing" first: the filtered-listing benchmarks instead (build/bench-listing.sh).
 if (args is ["listing", .. var listingArgs])
     return ListingMain.Run(listingArgs);
+// "outbox" first: the audit outbox's append benchmarks instead (build/bench-outbox.sh).
+if (args is ["outbox", .. var outboxArgs])
+    return OutboxMain.Run(outboxArgs);
 // "mint" and "proofs": the tokens of build/bench.sh's bearer and DPoP passes.
 if (args is ["mint", var mintDir])
     return LoadTokens.Mint(mintDir);
