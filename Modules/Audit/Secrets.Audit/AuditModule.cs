@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
+using Secrets.Audit.Kafka;
 using Secrets.Audit.Log;
 using Secrets.Audit.Outbox;
 using Secrets.Audit.Settlement;
@@ -32,11 +33,21 @@ public static class AuditModule
             LogLines(config["AUDIT_LOG"], profile)));
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<IAuditTrail, AuditTrail>();
-        if (AuditOutboxOptions.From(config) is { } outbox)
+        var outbox = AuditOutboxOptions.From(config);
+        if (outbox is not null)
         {
-            // the outbox the Kafka relay will read (docs/AUDIT.md#outbox); opened when first asked for
+            // the outbox the Kafka relay reads (docs/AUDIT.md#outbox); opened when first asked for
             builder.Services.AddSingleton(outbox);
             builder.Services.AddSingleton(sp => AuditOutbox.Open(outbox, sp.GetRequiredService<ILogger<AuditOutbox>>()));
+        }
+        if (KafkaSettings.From(key => config[key]) is { } kafka)
+        {
+            // events reach Kafka only through the durable outbox (docs/AUDIT.md#kafka)
+            if (outbox is null)
+                throw new InvalidOperationException("KAFKA_BOOTSTRAP_SERVERS needs AUDIT_OUTBOX_PATH: audit events reach Kafka through the durable outbox");
+            builder.Services.AddSingleton(kafka);
+            builder.Services.AddSingleton<KafkaAuditProducer>();
+            builder.Services.AddHostedService<AuditRelay>();
         }
         return builder;
     }
