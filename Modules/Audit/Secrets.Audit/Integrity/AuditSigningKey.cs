@@ -65,7 +65,7 @@ internal sealed class AuditSigningKey : IDisposable
     public static bool Verify(string x, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         Span<byte> raw = stackalloc byte[SeedBytes];
-        if (!Base64Url.TryDecodeFromChars(x, raw, out var length) || length != SeedBytes)
+        if (!Base64Url.IsValid(x, out var decoded) || decoded != SeedBytes || !Base64Url.TryDecodeFromChars(x, raw, out var length) || length != SeedBytes)
             return false;
         if (!PublicKey.TryImport(SignatureAlgorithm.Ed25519, raw, KeyBlobFormat.RawPublicKey, out var publicKey) || publicKey is null)
             return false;
