@@ -8,6 +8,10 @@ using Secrets.Providers;
 using Secrets.Providers.DevServer;
 using Secrets.Rotation;
 
+// verify-audit and hash-uri run as commands and never start the server (docs/AUDIT.md#tamper-evidence)
+if (HostCommands.IsCommand(args))
+    return await HostCommands.RunAsync(args, Console.Out, Console.Error);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = HostProfile.EnvironmentName(args) });
 builder.AddHostDefaults();    // profile guards, tenant, Serilog with redaction, OpenTelemetry, problem details, limits
 // The embedded dev KVv2 server is its own project: Providers adds it through this hook only when a KVv2 provider
@@ -33,5 +37,6 @@ app.UseAuditModule();         // one audit record per outcome of every request t
 app.UseSecretsEndpoints();    // FastEndpoints with the central error and serializer settings
 app.MapHostEndpoints();       // /health/live, /health/ready, /metrics, OpenAPI and the reference page
 app.Run();
+return 0;
 
 public partial class Program;

@@ -36,6 +36,10 @@ public class SecretsHostFactory : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
+        // Prod signs audit checkpoints with a key kept as a secret: a prod host that names no pointer gets one,
+        // so profile tests stay about profiles (the key is read only when a checkpoint or the keys endpoint needs it).
+        if (string.Equals(settings["ENVIRONMENT"], "prod", StringComparison.OrdinalIgnoreCase))
+            settings.TryAdd("AUDIT_SIGNING_KEY_POINTER", "openbao+kv2://secret/audit/signing#seed");
         // Prod authenticates every caller: a prod host that names no issuer of its own trusts the shared
         // test issuer, and its clients carry a token with every scope, so profile tests stay about profiles.
         if (string.Equals(settings["ENVIRONMENT"], "prod", StringComparison.OrdinalIgnoreCase)

@@ -1,9 +1,11 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
+using Secrets.Audit.Integrity;
 using Secrets.Audit.Kafka;
 using Secrets.Audit.Log;
 using Secrets.Audit.Outbox;
@@ -49,8 +51,18 @@ public static class AuditModule
             builder.Services.AddSingleton<KafkaAuditProducer>();
             builder.Services.AddHostedService<AuditRelay>();
         }
+        // tamper evidence (docs/AUDIT.md#tamper-evidence): the node id, the checkpoint rule and the signing key
+        builder.Services.AddSingleton(AuditIntegrityOptions.From(config, profile));
+        builder.Services.AddSingleton<AuditSigningKeys>();
         return builder;
     }
+
+    /// <summary>
+    /// The host command <c>verify-audit</c> (docs/AUDIT.md#verify-audit): verifies exported audit events
+    /// and prints one line per problem; 0 intact, 1 a problem found, 2 the command could not run.
+    /// </summary>
+    public static Task<int> RunVerifyAuditAsync(IReadOnlyList<string> args, IConfiguration config, TextWriter output, TextWriter error, CancellationToken ct = default) =>
+        VerifyAuditCommand.RunAsync(args, config, output, error, ct);
 
     /// <summary>Settles the audit records of every request to a secret endpoint; after authentication and rate limiting.</summary>
     public static IApplicationBuilder UseAuditModule(this IApplicationBuilder app) =>

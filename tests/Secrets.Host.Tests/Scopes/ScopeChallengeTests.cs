@@ -4,13 +4,14 @@ using Secrets.Testing.Auth;
 
 namespace Secrets.Host.Tests.Scopes;
 
-/// <summary>/events and /audit need secrets.read_metadata; DPoP-bound callers get a DPoP challenge with algs (RFC 9449 §7.1).</summary>
+/// <summary>/events, /audit and /audit/keys need secrets.read_metadata; DPoP-bound callers get a DPoP challenge with algs (RFC 9449 §7.1).</summary>
 public sealed class ScopeChallengeTests(ScopeEnforcingHost host) : IClassFixture<ScopeEnforcingHost>
 {
     [Theory]
     [InlineData("/api/secrets/events")]
     [InlineData("/api/secrets/audit")]
-    public async Task Dev_helpers_need_secrets_read_metadata(string path)
+    [InlineData("/api/secrets/audit/keys")]
+    public async Task Audit_endpoints_need_secrets_read_metadata(string path)
     {
         var f = await host.ArrangeAsync();
         using (var without = host.ClientWith(host.TokenWithout("secrets.read_metadata")))

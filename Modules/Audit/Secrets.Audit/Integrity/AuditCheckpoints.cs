@@ -1,0 +1,70 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Secrets.Audit.Integrity;
+
+/// <summary>
+/// Signed checkpoints over one node's chain (docs/AUDIT.md#checkpoints). A checkpoint is itself an event
+/// of the chain, of type <c>AUDIT_CHECKPOINT</c>, covering every event since the previous checkpoint
+/// (<c>first_seq</c>..<c>last_seq</c>, its own <c>seq</c> − 1) and signing the chain head with Ed25519.
+/// Two rules place them: <see cref="Append{TState}"/> writes one right after the
+/// <c>AUDIT_CHECKPOINT_EVERY</c>-th event since the previous, under the same lock, so no export holds
+/// that many uncovered events; and <see cref="CheckpointPending"/>, called every
+/// <c>AUDIT_CHECKPOINT_SECONDS</c> and when the node stops, writes one whenever events are uncovered.
+/// </summary>
+internal sealed class AuditCheckpoints(AuditChain chain, AuditSigningKey key, string tenant, int every, int seconds, TimeProvider time)
+{
+    public const string EventType = "AUDIT_CHECKPOINT";
+
+    private readonly Lock gate = new();
+    private long lastCheckpointSeq;
+
+    public AuditChain Chain => chain;
+
+    public int Every => every;
+
+    public int Seconds => seconds;
+
+    /// <summary>Appends one event and, when it is the N-th since the last checkpoint, the checkpoint after it.</summary>
+    public CheckpointAppend Append<TState>(TState state, Action<Utf8JsonWriter, ChainLink, TState> writeMembers)
+    {
+        lock (gate)
+        {
+            var appended = chain.Append(state, writeMembers);
+            var checkpoint = appended.Seq - lastCheckpointSeq >= every ? WriteCheckpoint() : null;
+            return new CheckpointAppend(appended, checkpoint);
+        }
+    }
+
+    /// <summary>A checkpoint over the events not yet covered, or null when there are none (the timer and shutdown call this).</summary>
+    public ChainedEvent? CheckpointPending()
+    {
+        lock (gate)
+            return chain.LastSeq > lastCheckpointSeq ? WriteCheckpoint() : null;
+    }
+
+    private ChainedEvent WriteCheckpoint()
+    {
+        var firstSeq = lastCheckpointSeq + 1;
+        var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        var written = chain.Append((Owner: this, FirstSeq: firstSeq, Time: now), static (json, link, s) => s.Owner.WriteMembers(json, link, s.FirstSeq, s.Time));
+        lastCheckpointSeq = written.Seq;
+        return written;
+    }
+
+    private void WriteMembers(Utf8JsonWriter json, ChainLink link, long firstSeq, string now)
+    {
+        var statement = new CheckpointStatement(link.NodeId, tenant, firstSeq, link.Seq - 1, link.PrevHash, now, every, seconds, key.Kid);
+        json.WriteString("event_type", EventType);
+        json.WriteString("time", statement.Time);
+        json.WriteString("tenant", statement.Tenant);
+        json.WriteNumber("first_seq", statement.FirstSeq);
+        json.WriteNumber("last_seq", statement.LastSeq);
+        json.WriteString("head_hash", statement.HeadHash);
+        json.WriteNumber("every", statement.Every);
+        json.WriteNumber("seconds", statement.Seconds);
+        json.WriteString("kid", statement.Kid);
+        json.WriteString("sig", Base64Url.EncodeToString(key.Sign(statement.SignedBytes())));
+    }
+}
