@@ -41,6 +41,7 @@ public static class AuditModule
             // the outbox the Kafka relay reads (docs/AUDIT.md#outbox); opened when first asked for
             builder.Services.AddSingleton(outbox);
             builder.Services.AddSingleton(sp => AuditOutbox.Open(outbox, sp.GetRequiredService<ILogger<AuditOutbox>>()));
+            builder.Services.AddHealthChecks().AddCheck<AuditOutboxHealthCheck>("audit-outbox", tags: ["ready"]);
         }
         if (KafkaSettings.From(key => config[key]) is { } kafka)
         {
