@@ -60,6 +60,7 @@ public sealed record ErrorCode
     public static readonly ErrorCode ProviderUnavailable = new("PROVIDER_UNAVAILABLE", 503, "Service Unavailable", "the provider is unavailable");
     public static readonly ErrorCode PdpUnavailable = new("PDP_UNAVAILABLE", 503, "Service Unavailable", "the policy decision point is unavailable");
     public static readonly ErrorCode GrantStateUnavailable = new("GRANT_STATE_UNAVAILABLE", 503, "Service Unavailable", "the grant store is unavailable");
+    public static readonly ErrorCode AuditUnavailable = new("AUDIT_UNAVAILABLE", 503, "Service Unavailable", "the audit trail cannot record the operation");
     /// <summary>Never sent (nobody is left to read it): what the audit trail records for a request the client abandoned.</summary>
     public static readonly ErrorCode RequestAborted = new("REQUEST_ABORTED", 499, "Client Closed Request", "the client closed the connection before the answer");
     public static readonly ErrorCode InternalError = new("INTERNAL_ERROR", 500, "Internal Server Error", "unexpected error");

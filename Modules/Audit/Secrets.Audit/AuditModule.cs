@@ -43,6 +43,10 @@ public static class AuditModule
             builder.Services.AddSingleton(sp => AuditOutbox.Open(outbox, sp.GetRequiredService<ILogger<AuditOutbox>>()));
             builder.Services.AddHealthChecks().AddCheck<AuditOutboxHealthCheck>("audit-outbox", tags: ["ready"]);
         }
+        // durable audit (docs/AUDIT.md#durable-audit): with an outbox, a request's events are on disk before it is answered
+        var failClosed = Settings.Bool(config["AUDIT_FAIL_CLOSED"], "AUDIT_FAIL_CLOSED", profile == DeploymentProfile.Prod);
+        builder.Services.AddSingleton(sp => new AuditDurability(sp, outbox is not null, failClosed, sp.GetRequiredService<ILogger<AuditDurability>>()));
+        builder.Services.AddSingleton<IAuditGate>(sp => sp.GetRequiredService<AuditDurability>());
         if (KafkaSettings.From(key => config[key]) is { } kafka)
         {
             // events reach Kafka only through the durable outbox (docs/AUDIT.md#kafka)

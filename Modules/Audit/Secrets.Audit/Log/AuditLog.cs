@@ -38,8 +38,17 @@ internal sealed class AuditLog : IDisposable
     /// Numbers one event and stores its JSON under the lock, so ids and ring order always agree;
     /// <paramref name="write"/> writes the event object for the id it is given.
     /// </summary>
-    public long Append<TState>(TState state, string eventType, Action<Utf8JsonWriter, long, TState> write)
+    public long Append<TState>(TState state, string eventType, Action<Utf8JsonWriter, long, TState> write) =>
+        Append(state, eventType, write, null, out _);
+
+    /// <summary>
+    /// <see cref="Append{TState}(TState, string, Action{Utf8JsonWriter, long, TState})"/>, and hands a copy of the event's
+    /// JSON to <paramref name="durable"/> under the same lock, so the outbox holds events in the order of their ids.
+    /// </summary>
+    public long Append<TState>(TState state, string eventType, Action<Utf8JsonWriter, long, TState> write,
+        Func<byte[], ValueTask<long>>? durable, out ValueTask<long> appended)
     {
+        appended = default;
         Channel<AuditFrame>[]? live = null;
         AuditFrame? frame = null;
         long id;
@@ -62,6 +71,8 @@ internal sealed class AuditLog : IDisposable
                 oversized[slot] = json.ToArray();
             }
             lengths[slot] = json.Length;
+            if (durable is not null)
+                appended = durable(json.ToArray());
             if (subscribers.Count > 0)
             {
                 live = [.. subscribers];

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
+using Secrets.Audit.Outbox;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Audit.Log;
@@ -10,12 +11,32 @@ namespace Secrets.Audit.Log;
 /// buffer and on the SSE stream, and a log line when <c>AUDIT_LOG</c> asks for it (every record, or
 /// denies and failures only).
 /// </summary>
-internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, AuditOptions options, ILogger<AuditTrail> logger) : IAuditTrail
+internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, AuditOptions options, AuditDurability durability, ILogger<AuditTrail> logger) : IAuditTrail
 {
     public void Write(AuditRecord record)
     {
+        if (Append(record) is { } appended)
+            durability.Observe(appended);
+    }
+
+    public ValueTask WriteDurablyAsync(AuditRecord record, CancellationToken ct) =>
+        Append(record) is { } appended ? durability.CompleteAsync(appended) : ValueTask.CompletedTask;
+
+    /// <summary>The event into the ring buffer (and the log); with an outbox, its append started. Null without one.</summary>
+    private ValueTask<long>? Append(AuditRecord record)
+    {
         var eventType = EventTypeName(record.Type);
-        log.Append((Trail: this, Record: record), eventType, static (json, id, state) => state.Trail.WriteEvent(json, id, state.Record));
+        ValueTask<long>? started = null;
+        if (durability.Enabled)
+        {
+            log.Append((Trail: this, Record: record), eventType, static (json, id, state) => state.Trail.WriteEvent(json, id, state.Record),
+                durability.Append, out var appended);
+            started = appended;
+        }
+        else
+        {
+            log.Append((Trail: this, Record: record), eventType, static (json, id, state) => state.Trail.WriteEvent(json, id, state.Record));
+        }
         var logged = options.LogLines switch
         {
             AuditLogLines.All => true,
@@ -25,6 +46,7 @@ internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, Aud
         if (logged)
             LogAudit(logger, eventType, EffectNames[(int)record.Effect], record.Purpose?.Name(), record.Uri is null ? null : tenant.ResourceRef(record.Uri),
                 record.Caller.Subject, record.DecisionId, record.KvVersion, record.ErrorCode, record.Caller.CorrelationId);
+        return started;
     }
 
     /// <summary>The event's JSON: the members of <see cref="AuditEvent"/>, in its order and with its names.</summary>

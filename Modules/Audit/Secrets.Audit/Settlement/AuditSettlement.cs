@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
+using Secrets.Audit.Outbox;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Audit.Settlement;
@@ -12,7 +13,7 @@ namespace Secrets.Audit.Settlement;
 /// A request refused before any operation ran (its body or query did not bind, a bug) gets one record
 /// of its own, with the code it was answered with.
 /// </summary>
-internal sealed partial class AuditSettlement(RequestDelegate next, IAuditTrail trail, ILogger<AuditSettlement> log)
+internal sealed partial class AuditSettlement(RequestDelegate next, IAuditTrail trail, AuditDurability durability, ILogger<AuditSettlement> log)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -23,6 +24,9 @@ internal sealed partial class AuditSettlement(RequestDelegate next, IAuditTrail 
         }
         var scope = new OperationScope(http.Features.Get<Caller>() ?? Caller.Anonymous(http.TraceIdentifier));
         http.Features.Set(scope);
+        var settling = new Settling(this, http, audited, scope);
+        if (durability.Enabled)
+            http.Response.OnStarting(static s => ((Settling)s).SettleAsync(null, final: false), settling);   // on disk before the answer starts
         ErrorCode? thrown = null;
         try
         {
@@ -40,22 +44,51 @@ internal sealed partial class AuditSettlement(RequestDelegate next, IAuditTrail 
         }
         finally
         {
-            Settle(http, audited, scope, thrown);
+            await settling.SettleAsync(thrown, final: true);
         }
     }
 
-    private void Settle(HttpContext http, AuditedAs audited, OperationScope scope, ErrorCode? thrown)
+    /// <summary>
+    /// One request's records: the outcomes reported so far that have no record yet (when the answer starts, and again
+    /// when the request ends), and at the end, for a request that reported none, one record of its own.
+    /// </summary>
+    private sealed class Settling(AuditSettlement owner, HttpContext http, AuditedAs audited, OperationScope scope)
     {
-        if (scope.Count > 0)
+        private int settled;
+        private bool requestRecorded;
+
+        public async Task SettleAsync(ErrorCode? thrown, bool final)
         {
-            foreach (var outcome in scope.Outcomes)
-                trail.Write(OutcomeRecords.For(audited, scope.Caller, outcome));
-            return;
+            var outcomes = scope.Count;
+            if (outcomes > settled)
+            {
+                foreach (var outcome in scope.Outcomes.Skip(settled).Take(outcomes - settled))
+                {
+                    settled++;
+                    await owner.WriteAsync(OutcomeRecords.For(audited, scope.Caller, outcome));
+                }
+                return;
+            }
+            if (!final || outcomes > 0 || requestRecorded)
+                return;
+            requestRecorded = true;
+            var status = http.Response.StatusCode;
+            if (thrown is null && status < 400)
+                owner.Unreported(http);   // a secret endpoint answered without the access pipeline
+            await owner.WriteAsync(OutcomeRecords.ForRequest(audited, scope.Caller, thrown ?? ErrorCode.ForStatus(status < 400 ? 500 : status)));
         }
-        var status = http.Response.StatusCode;
-        if (thrown is null && status < 400)
-            LogUnreported(log, http.Request.Path.Value ?? "");   // a secret endpoint answered without the access pipeline
-        trail.Write(OutcomeRecords.ForRequest(audited, scope.Caller, thrown ?? ErrorCode.ForStatus(status < 400 ? 500 : status)));
+    }
+
+    private void Unreported(HttpContext http) => LogUnreported(log, http.Request.Path.Value ?? "");
+
+    private ValueTask WriteAsync(AuditRecord record)
+    {
+        if (!durability.Enabled)
+        {
+            trail.Write(record);
+            return ValueTask.CompletedTask;
+        }
+        return trail.WriteDurablyAsync(record, CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "secret endpoint {Path} answered without reporting an outcome")]

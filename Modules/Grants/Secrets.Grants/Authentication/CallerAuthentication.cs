@@ -124,7 +124,7 @@ internal sealed partial class CallerAuthentication(
             if (!claimed)
             {
                 // refused before any operation on a secret: authentication writes this one record itself
-                audit.Write(AuditRecord.Create(AuditType.ReplayDenied, AuditEffect.Deny, null, null, caller, null, null, ErrorCode.ReplayDenied.Value));
+                await audit.WriteDurablyAsync(AuditRecord.Create(AuditType.ReplayDenied, AuditEffect.Deny, null, null, caller, null, null, ErrorCode.ReplayDenied.Value), http.RequestAborted);
                 throw Refuse(ErrorCode.ReplayDenied, Challenges.Dpop, "invalid_token", "the DPoP proof was already used");
             }
         }

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Secrets.Audit.Contracts;
 using Secrets.Grants.Contracts;
 using Secrets.Providers.Contracts;
 using Secrets.Providers.Kv;
@@ -24,13 +25,15 @@ internal sealed class SecretPipeline : ISecretOperations
     private readonly TokenRequirements token;
     private readonly IPolicyEnforcementPoint pep;
     private readonly ResourceAttributesReader attributes;
+    private readonly IAuditGate audit;
 
-    public SecretPipeline(KvStoreRegistry stores, TenantGuard guard, TokenRequirements token, IPolicyEnforcementPoint pep)
+    public SecretPipeline(KvStoreRegistry stores, TenantGuard guard, TokenRequirements token, IPolicyEnforcementPoint pep, IAuditGate audit)
     {
         this.stores = stores;
         this.guard = guard;
         this.token = token;
         this.pep = pep;
+        this.audit = audit;
         attributes = ReadAttributesAsync;   // one delegate for the life of the pipeline, not one per request
     }
 
@@ -193,6 +196,8 @@ internal sealed class SecretPipeline : ISecretOperations
             throw new SecretsProblem(code);
         for (run.Failing = 0; run.Failing < targets.Count; run.Failing++)
             run.Stores[run.Failing] = stores.Require(run.Uris[run.Failing]!, run.Needs[run.Failing]);
+        run.Failing = 0;
+        audit.EnsureAccepting();   // an event that could not be made durable: refused before the PEP reads any provider
     }
 
     /// <summary>A listing whose entries are filtered one by one needs no decision on its prefix (docs/AUTHORIZATION.md#filtered-listings).</summary>
