@@ -62,13 +62,13 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/secrets-bench.XXXXXX")
 logs=$tmp/logs            # outside the servers' content roots (ASP.NET Core watches its content root)
 mkdir -p "$logs" "$tmp/host-root" "$tmp/baseline-root" "$tmp/vault" "$tmp/tokens"
 out=$repo/artifacts/bench
-host_pid="" base_pid="" status=1
+host_pid="" base_pid="" durable_pid="" kafka_pid="" status=1
 
 stop() { local pid=$1; [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true; }
-cleanup() { local rc=$?; stop "$host_pid"; stop "$base_pid"
+cleanup() { local rc=$?; stop "$host_pid"; stop "$base_pid"; stop "$durable_pid"; stop "$kafka_pid"
   if (( rc == 0 && status == 0 )) && [[ $KEEP != 1 ]]; then rm -rf "$tmp"; else echo "bench: logs kept in $tmp" >&2; fi
   exit "$rc"; }
 trap cleanup EXIT
@@ -98,7 +98,9 @@ tool() { dotnet "$out/tools/Secrets.Benchmarks.dll" "$@"; }
 free_port() { local p; for _ in $(seq 200); do p=$((20000 + RANDOM % 40000)); [[ " $* " == *" $p "* ]] && continue
   ss -Htan "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }; done; die "no free port found"; }
 host_port=$(free_port); base_port=$(free_port "$host_port"); kv2_port=$(free_port "$host_port" "$base_port")
+durable_port=$(free_port "$host_port" "$base_port" "$kv2_port"); kv2d_port=$(free_port "$host_port" "$base_port" "$kv2_port" "$durable_port")
 host_url=http://127.0.0.1:$host_port base_url=http://127.0.0.1:$base_port kv2_url=http://127.0.0.1:$kv2_port
+durable_url=http://127.0.0.1:$durable_port kv2d_url=http://127.0.0.1:$kv2d_port
 value_path='/api/secrets/value?uri=yaml://secret/env%23MY_API_KEY'
 kv2_path='/api/secrets/value?uri=openbao%2Bkv2://secret/bench/app%23token'
 kv2_direct_path='/v1/secret/data/bench/app'
@@ -119,19 +121,36 @@ bearer=$(<"$tmp/tokens/bearer.txt")
 dpop_token=$(<"$tmp/tokens/dpop-token.txt")
 salt=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-(
-  cd "$tmp/host-root"
-  for v in $(compgen -e); do case $v in
-    ASPNETCORE_*|DOTNET_ENVIRONMENT|TENANT_*|SECRET_TENANT_SALT|ALLOW_UNSAFE_CONFIGURATION|ENABLE_*|GRANT_*|AUDIT_*|LIST_MAX_*|MAX_REQUEST_BODY_BYTES|LOG_*|YAML_VAULT_PATH|ENVIRONMENT|Logging__*|Serilog__*|VAULT_*|OPENBAO_*|HASHICORP_*|RATE_LIMIT_*|POLICY_PATH|PDP_*|REDIS_URL|NEGATIVE_CACHE_TTL_S|OIDC_*|SECRETS_*|DPOP_*|TOKEN_REPLAY_GUARD|ANTI_REPLAY_TTL_S|TLS_*)
-      unset "$v" ;; esac; done
-  export ENVIRONMENT=dev YAML_VAULT_PATH="$tmp/vault/vault.yaml" TENANT_SALT="$salt" \
-    ENABLE_AUTHORIZATION=true POLICY_PATH="$tmp/policies.yaml" RATE_LIMIT_PER_CLIENT_RPS=0 \
-    OIDC_ISSUER="$(<"$tmp/tokens/issuer.txt")" OIDC_JWKS_PATH="$tmp/tokens/jwks.json" \
-    VAULT_DEV_ADDR="$kv2_url" VAULT_DEV_ROOT_TOKEN=root
-  [[ $PROFILE == 1 ]] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
-  exec dotnet "$out/host/Secrets.Host.dll" --urls "$host_url"
-) >"$logs/host.log" 2>&1 &
+# start_host NAME ROOT URL KV2_URL [VAR=VALUE...]: the published host on its dev defaults, authorization on, the
+# benchmark's policy, tokens and YAML file, anything else of the caller's environment unset; extra settings last
+start_host() {
+  local name=$1 root=$2 url=$3 kv2=$4; shift 4
+  mkdir -p "$root"
+  (
+    cd "$root"
+    for v in $(compgen -e); do case $v in
+      ASPNETCORE_*|DOTNET_ENVIRONMENT|TENANT_*|SECRET_TENANT_SALT|ALLOW_UNSAFE_CONFIGURATION|ENABLE_*|GRANT_*|AUDIT_*|LIST_MAX_*|MAX_REQUEST_BODY_BYTES|LOG_*|YAML_VAULT_PATH|ENVIRONMENT|Logging__*|Serilog__*|VAULT_*|OPENBAO_*|HASHICORP_*|RATE_LIMIT_*|POLICY_PATH|PDP_*|REDIS_URL|NEGATIVE_CACHE_TTL_S|OIDC_*|SECRETS_*|DPOP_*|TOKEN_REPLAY_GUARD|ANTI_REPLAY_TTL_S|TLS_*|KAFKA_*|OTEL_*)
+        unset "$v" ;; esac; done
+    export ENVIRONMENT=dev YAML_VAULT_PATH="$tmp/vault/vault.yaml" TENANT_SALT="$salt" \
+      ENABLE_AUTHORIZATION=true POLICY_PATH="$tmp/policies.yaml" RATE_LIMIT_PER_CLIENT_RPS=0 \
+      OIDC_ISSUER="$(<"$tmp/tokens/issuer.txt")" OIDC_JWKS_PATH="$tmp/tokens/jwks.json" \
+      VAULT_DEV_ADDR="$kv2" VAULT_DEV_ROOT_TOKEN=root
+    for setting in "$@"; do export "${setting?}"; done
+    [[ $PROFILE == 1 ]] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+    exec dotnet "$out/host/Secrets.Host.dll" --urls "$url"
+  ) >"$logs/$name.log" 2>&1 &
+}
+start_host host "$tmp/host-root" "$host_url" "$kv2_url"
 host_pid=$!
+# the same host with the durable audit pipeline: every event fsync'd to the outbox before the answer, relayed to
+# Kafka (librdkafka's mock cluster, held by the tools process)
+tool kafka-mock "$tmp/kafka.txt" >"$logs/kafka.log" 2>&1 &
+kafka_pid=$!
+for _ in $(seq 100); do [[ -s $tmp/kafka.txt ]] && break; sleep 0.2; done
+[[ -s $tmp/kafka.txt ]] || { cat "$logs/kafka.log" >&2; die "the Kafka mock cluster did not start"; }
+start_host durable "$tmp/durable-root" "$durable_url" "$kv2d_url" AUDIT_OUTBOX_PATH="$tmp/outbox" AUDIT_FAIL_CLOSED=true \
+  KAFKA_BOOTSTRAP_SERVERS="$(<"$tmp/kafka.txt")" KAFKA_TOPIC_PREFIX=bench
+durable_pid=$!
 ( cd "$tmp/baseline-root"; unset ASPNETCORE_URLS; exec dotnet "$out/baseline/Secrets.Baseline.dll" --urls "$base_url" ) >"$logs/baseline.log" 2>&1 &
 base_pid=$!
 
@@ -142,6 +161,7 @@ wait_for() { local name=$1 pid=$2 url=$3; for _ in $(seq 120); do
 wait_for host "$host_pid" "$host_url/health/live"
 wait_for baseline "$base_pid" "$base_url$value_path"
 wait_for host "$host_pid" "$kv2_url/v1/sys/health"
+wait_for durable "$durable_pid" "$durable_url/health/live"
 
 expect() { local url=$1 pattern=$2 body code; shift 2; local -a h=(); for x in "$@"; do h+=(-H "$x"); done
   body=$(curl -sS --max-time 5 "${h[@]}" -w '\n%{http_code}' "$url") || die "curl $url"
@@ -151,6 +171,7 @@ seeded=$(curl -sS --max-time 10 -w '\n%{http_code}' -H 'Content-Type: applicatio
   -d '{"uri":"openbao+kv2://secret/bench/app","value":{"token":"bench-token"}}' "$host_url/api/secrets") || die "seeding KVv2"
 [[ ${seeded##*$'\n'} == 200 ]] || die "seeding openbao+kv2://secret/bench/app answered ${seeded##*$'\n'}"
 expect "$host_url$value_path" '"value":"dev-api-key-change-me"'
+expect "$durable_url$value_path" '"value":"dev-api-key-change-me"'
 expect "$base_url$value_path" '"value":"dev-api-key-change-me"'
 expect "$host_url$value_path" '"value":"dev-api-key-change-me"' "Authorization: Bearer $bearer"
 expect "$host_url$kv2_path" '"value":"bench-token"'
@@ -170,6 +191,7 @@ run_wrk() {   # target seconds -> RPS P99 REQS; fails on errors
   case $target in
     bare) url=$base_url$value_path pid=$base_pid ;;
     value) url=$host_url$value_path ;;
+    durable) url=$durable_url$value_path pid=$durable_pid ;;
     bearer) url=$host_url$value_path extra=(-H "Authorization: Bearer $bearer") ;;
     dpop) url=$host_url$value_path
       tool proofs "$tmp/tokens" "$host_url/api/secrets/value" $((DPOP_MAX_RPS * secs)) "$tmp/proofs.txt" || die "signing DPoP proofs"
@@ -198,7 +220,7 @@ run_wrk() {   # target seconds -> RPS P99 REQS; fails on errors
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-targets=(bare value bearer dpop kv2-direct kv2 hop-direct hop)
+targets=(bare value durable bearer dpop kv2-direct kv2 hop-direct hop)
 echo "bench: warming up (${WARMUP}s per target)" >&2
 if (( WARMUP > 0 )); then for t in "${targets[@]}"; do run_wrk "$t" "$WARMUP"; done; fi
 
@@ -242,6 +264,7 @@ echo
 echo "## Result (medians of $ROUNDS rounds)"
 echo
 awk -v bare="$med_rps_bare" -v bp99="$med_p99_bare" -v value="$med_rps_value" -v vp99="$med_p99_value" \
+    -v durable="$med_rps_durable" -v dp99="$med_p99_durable" \
     -v bearer="$med_rps_bearer" -v dpop="$med_rps_dpop" -v kd="$med_rps_kv2_direct" -v kv="$med_rps_kv2" \
     -v hd="$med_rps_hop_direct" -v hop="$med_rps_hop" -v rss="$rss_peak_mb" -v bpr="$bytes_per_request" 'BEGIN {
   print "| reading | measured | against | ratio | target | met |"
@@ -250,6 +273,8 @@ awk -v bare="$med_rps_bare" -v bp99="$med_p99_bare" -v value="$med_rps_value" -v
   printf "| /value YAML, authorization on, grant hit, anonymous | %.0f req/s | bare %.0f req/s | %.3f | >= 0.40 | %s |\n", value, bare, value / bare, met
   lim = 3 * bp99; if (lim < 5) lim = 5
   printf "| p99 of the same at 50 connections | %.2f ms | bare %.2f ms | %.2fx | <= %.2f ms (max(5, 3 x bare)) | %s |\n", vp99, bp99, vp99 / bp99, lim, (vp99 <= lim ? "yes" : "no")
+  printf "| /value, durable audit: outbox (fsync per group commit) + Kafka relay (mock cluster) | %.0f req/s (= events/s) | ring buffer only %.0f req/s | %.3f | >= 0.85 | %s |\n", durable, value, durable / value, (durable / value >= 0.85 ? "yes" : "no")
+  printf "| p99 of the same | %.2f ms | ring buffer only %.2f ms | %.2fx | reported | |\n", dp99, vp99, dp99 / vp99
   printf "| /value with a bearer JWT (RS256) | %.0f req/s | bare %.0f req/s | %.3f | >= 0.30 | %s |\n", bearer, bare, bearer / bare, (bearer / bare >= 0.30 ? "yes" : "no")
   printf "| /value with DPoP (ES256 proof per request) | %.0f req/s | | | >= 5000 req/s | %s |\n", dpop, (dpop >= 5000 ? "yes" : "no")
   printf "| KVv2 /value through the service | %.0f req/s | direct %.0f req/s | %.3f | >= 0.33 | %s |\n", kv, kd, kv / kd, (kv / kd >= 0.33 ? "yes" : "no")

@@ -16,6 +16,14 @@ if (args is ["listing", .. var listingArgs])
 // "outbox" first: the audit outbox's append benchmarks instead (build/bench-outbox.sh).
 if (args is ["outbox", .. var outboxArgs])
     return OutboxMain.Run(outboxArgs);
+// "kafka-mock": librdkafka's mock cluster for build/bench.sh's durable host; its bootstrap servers go to the file, and it
+// lives until this process is stopped.
+if (args is ["kafka-mock", var bootstrapFile])
+{
+    using var cluster = new Secrets.Testing.Kafka.MockKafkaCluster(1);
+    File.WriteAllText(bootstrapFile, cluster.BootstrapServers);
+    await Task.Delay(Timeout.Infinite);
+}
 // "mint" and "proofs": the tokens of build/bench.sh's bearer and DPoP passes.
 if (args is ["mint", var mintDir])
     return LoadTokens.Mint(mintDir);
