@@ -10,6 +10,8 @@
 # Targets (wrk -c50): every round runs, in an order that rotates round by round,
 #   bare         GET /api/secrets/value on build/baseline (a bare Kestrel app answering the same JSON)
 #   value        GET /api/secrets/value?uri=yaml://secret/env#MY_API_KEY, anonymous
+#   durable      the same on a second host with the durable audit pipeline (AUDIT_OUTBOX_PATH, fail closed, the
+#                relay to Kafka: librdkafka's mock cluster held by `Secrets.Benchmarks kafka-mock`)
 #   bearer       the same with an RS256 bearer token
 #   dpop         the same with a DPoP-bound ES256 token and a fresh DPoP proof per request (build/bench/dpop.lua)
 #   kv2-direct   GET /v1/secret/data/bench/app on the host's embedded dev KVv2 server (X-Vault-Token)
