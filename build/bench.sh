@@ -146,7 +146,7 @@ start_host host "$tmp/host-root" "$host_url" "$kv2_url"
 host_pid=$!
 # the same host with the durable audit pipeline: every event fsync'd to the outbox before the answer, relayed to
 # Kafka (librdkafka's mock cluster, held by the tools process)
-tool kafka-mock "$tmp/kafka.txt" >"$logs/kafka.log" 2>&1 &
+( exec dotnet "$out/tools/Secrets.Benchmarks.dll" kafka-mock "$tmp/kafka.txt" ) >"$logs/kafka.log" 2>&1 &   # exec: $! is the process itself
 kafka_pid=$!
 for _ in $(seq 100); do [[ -s $tmp/kafka.txt ]] && break; sleep 0.2; done
 [[ -s $tmp/kafka.txt ]] || { cat "$logs/kafka.log" >&2; die "the Kafka mock cluster did not start"; }
