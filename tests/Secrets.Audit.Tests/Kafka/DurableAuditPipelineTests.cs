@@ -54,6 +54,11 @@ public sealed class DurableAuditPipelineTests : IDisposable
             (await client.GetAsync($"/api/secrets/value?uri={Q(uri + "#token")}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
+        var outbox = host.Services.GetRequiredService<AuditOutbox>();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (outbox.NextUnacknowledged < 2 * Secrets && DateTime.UtcNow < until)
+            await Task.Delay(20);
+        outbox.NextUnacknowledged.ShouldBe(2 * Secrets);   // all in Kafka (the topics exist from here on), none left in the outbox
         var audit = cluster.Consume(prefix + ".secrets.audit", 2 * Secrets, TimeSpan.FromSeconds(30));
         var changes = cluster.Consume(prefix + ".secrets", Secrets, TimeSpan.FromSeconds(30));
         audit.Count.ShouldBe(2 * Secrets);
