@@ -56,6 +56,10 @@ public static class AuditModule
             builder.Services.AddSingleton<KafkaAuditProducer>();
             builder.Services.AddHostedService<AuditRelay>();
         }
+        else if (outbox is not null)
+        {
+            builder.Services.AddHostedService<UndrainedOutboxWarning>();
+        }
         // tamper evidence (docs/AUDIT.md#tamper-evidence): the node id, the checkpoint rule and the signing key
         builder.Services.AddSingleton(AuditIntegrityOptions.From(config, profile));
         builder.Services.AddSingleton<AuditSigningKeys>();

@@ -24,6 +24,16 @@ public sealed class AuditOutboxRegistrationTests : IDisposable
     }
 
     [Fact]
+    public void An_outbox_without_Kafka_is_warned_about_at_start()
+    {
+        using var host = new SecretsHostFactory(new Dictionary<string, string?> { ["AUDIT_OUTBOX_PATH"] = dir.OutboxPath });
+
+        host.CreateClient().Dispose();
+
+        host.Logs.AllText().ShouldContain("has no Kafka relay (KAFKA_BOOTSTRAP_SERVERS is unset)");
+    }
+
+    [Fact]
     public void Without_AUDIT_OUTBOX_PATH_the_host_has_no_outbox()
     {
         using var host = new SecretsHostFactory();
