@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Secrets.Benchmarks;
 
@@ -15,19 +11,7 @@ namespace Secrets.Benchmarks;
 /// </summary>
 internal static class ListingMain
 {
-    public static int Run(string[] args)
-    {
-        var config = DefaultConfig.Instance
-            .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(15).AsDefault());
-        var summary = BenchmarkRunner.Run<ListingBenchmarks>(config, args);
-        var passed = summary.Reports.Length > 0 && summary.Reports.All(r => r.Success);
-        var ratios = Ratios(summary);
-        Console.WriteLine();
-        Console.WriteLine(ratios);
-        Directory.CreateDirectory(summary.ResultsDirectoryPath);
-        File.WriteAllText(Path.Combine(summary.ResultsDirectoryPath, "listing-ratios.md"), ratios);
-        return passed ? 0 : 1;
-    }
+    public static int Run(string[] args) => InProcessRun.Run<ListingBenchmarks>(args, 3, 15, Ratios, "listing-ratios.md");
 
     private static string Ratios(Summary summary)
     {

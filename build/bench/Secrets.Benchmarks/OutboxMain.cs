@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Secrets.Benchmarks;
 
@@ -15,19 +11,7 @@ namespace Secrets.Benchmarks;
 /// </summary>
 internal static class OutboxMain
 {
-    public static int Run(string[] args)
-    {
-        var config = DefaultConfig.Instance
-            .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(10).AsDefault());
-        var summary = BenchmarkRunner.Run<OutboxBenchmarks>(config, args);
-        var passed = summary.Reports.Length > 0 && summary.Reports.All(r => r.Success);
-        var rates = Rates(summary);
-        Console.WriteLine();
-        Console.WriteLine(rates);
-        Directory.CreateDirectory(summary.ResultsDirectoryPath);
-        File.WriteAllText(Path.Combine(summary.ResultsDirectoryPath, "outbox-ratios.md"), rates);
-        return passed ? 0 : 1;
-    }
+    public static int Run(string[] args) => InProcessRun.Run<OutboxBenchmarks>(args, 2, 10, Rates, "outbox-ratios.md");
 
     private static string Rates(Summary summary)
     {
