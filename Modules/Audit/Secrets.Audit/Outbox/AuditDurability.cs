@@ -16,8 +16,6 @@ internal sealed partial class AuditDurability(IServiceProvider services, bool en
 {
     public bool Enabled => enabled;
 
-    public bool FailClosed => failClosed;
-
     public void EnsureAccepting()
     {
         if (!enabled || !failClosed)
