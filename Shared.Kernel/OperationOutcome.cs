@@ -19,4 +19,7 @@ public sealed record OperationOutcome(
     public int? SourceKvVersion { get; init; }
 
     public IReadOnlyList<string> RelatedDecisionIds { get; init; } = [];
+
+    /// <summary>The use was permitted by a cached grant, without asking the PDP.</summary>
+    public bool CacheHit { get; init; }
 }

@@ -82,7 +82,7 @@ public sealed class HostCommandsTests : IDisposable
         var prev = Hash("secrets-platform/audit-chain/v1/" + node);
         for (var seq = 1; seq <= count; seq++)
         {
-            var line = $$"""{"node_id":"{{node}}","seq":{{seq}},"prev_hash":"{{prev}}","event_type":"SECRET_READ","time":"2026-01-01T10:00:0{{seq}}Z"}""";
+            var line = $$$"""{"specversion":"1.0","id":"{{{node}}}:{{{seq}}}","source":"urn:secrets-platform:audit:node:{{{node}}}","type":"secrets.audit.SECRET_READ","time":"2026-01-01T10:00:0{{{seq}}}Z","data":{"node_id":"{{{node}}}","seq":{{{seq}}},"prev_hash":"{{{prev}}}","event_type":"SECRET_READ","time":"2026-01-01T10:00:0{{{seq}}}Z"}}""";
             lines.Add(line);
             prev = Hash(line);
         }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
@@ -35,6 +36,18 @@ public static class AuditModule
             LogLines(config["AUDIT_LOG"], profile)));
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<IAuditTrail, AuditTrail>();
+        // every event chained (docs/AUDIT.md#tamper-evidence), sampled (docs/AUDIT.md#sampling) and sent in one order
+        var sampleCacheHitN = Settings.Int(config["AUDIT_SAMPLE_CACHE_HIT_N"], "AUDIT_SAMPLE_CACHE_HIT_N", 1, 1, 1_000_000);
+        builder.Services.AddSingleton(sp =>
+        {
+            var integrity = sp.GetRequiredService<AuditIntegrityOptions>();
+            var keys = sp.GetRequiredService<AuditSigningKeys>();
+            var checkpoints = new AuditCheckpoints(new AuditChain(integrity.NodeId), () => keys.Current, sp.GetRequiredService<TenantContext>().TenantId,
+                integrity.CheckpointEvery, integrity.CheckpointSeconds, sp.GetRequiredService<TimeProvider>());
+            return new AuditEmitter(sp.GetRequiredService<AuditLog>(), checkpoints, sp.GetRequiredService<AuditDurability>(), sampleCacheHitN);
+        });
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<AuditCheckpointTimer>();
         var outbox = AuditOutboxOptions.From(config);
         if (outbox is not null)
         {

@@ -12,4 +12,7 @@ public sealed record AccessDecision(bool Permitted, string DecisionId, int Remai
 {
     public static AccessDecision Refused(string decisionId, Obligations obligations, SecretsProblem refusal) =>
         new(false, decisionId, 0, obligations, refusal);
+
+    /// <summary>A permit answered from a cached grant, without asking the PDP (audit may sample such reads).</summary>
+    public bool CacheHit { get; init; }
 }

@@ -11,7 +11,9 @@ namespace Secrets.Audit.Tests.Integrity;
 public sealed class AuditChainTests
 {
     private static ChainedEvent Append(AuditChain chain, string correlationId) =>
-        chain.Append(correlationId, static (json, _, id) => json.WriteString("correlation_id", id));
+        chain.Append(new AuditCloudEvent("SECRET_READ", At, null), correlationId, static (json, _, id) => json.WriteString("correlation_id", id));
+
+    private static readonly DateTimeOffset At = new(2026, 1, 1, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void The_first_event_links_to_the_genesis_value_and_each_next_to_the_hash_of_the_line_before()
@@ -24,11 +26,15 @@ public sealed class AuditChainTests
         var genesis = Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes("secrets-platform/audit-chain/v1/node-a.0001")));
         first.Seq.ShouldBe(1);
         first.PrevHash.ShouldBe(genesis);
-        Encoding.UTF8.GetString(first.Line).ShouldBe($$"""{"node_id":"node-a.0001","seq":1,"prev_hash":"{{genesis}}","correlation_id":"c-1"}""");
+        Encoding.UTF8.GetString(first.Line).ShouldBe(
+            """{"specversion":"1.0","id":"node-a.0001:1","source":"urn:secrets-platform:audit:node:node-a.0001","type":"secrets.audit.SECRET_READ",""" +
+            """ "time":"2026-01-01T10:00:00+00:00","datacontenttype":"application/json","dataschema":"urn:secrets-platform:schema:audit-event:v1",""".TrimStart() +
+            $$$""" "data":{"node_id":"node-a.0001","seq":1,"prev_hash":"{{{genesis}}}","correlation_id":"c-1"}}""".TrimStart());
         first.Hash.ShouldBe(Base64Url.EncodeToString(SHA256.HashData(first.Line)));
         second.Seq.ShouldBe(2);
         second.PrevHash.ShouldBe(first.Hash);
-        JsonDocument.Parse(second.Line).RootElement.GetProperty("prev_hash").GetString().ShouldBe(first.Hash);
+        JsonDocument.Parse(second.Line).RootElement.GetProperty("data").GetProperty("prev_hash").GetString().ShouldBe(first.Hash);
+        JsonDocument.Parse(second.Line).RootElement.GetProperty("id").GetString().ShouldBe("node-a.0001:2");
         chain.LastSeq.ShouldBe(2);
     }
 
@@ -55,7 +61,7 @@ public sealed class AuditChainTests
         {
             for (var i = 0; i < 250; i++)
             {
-                var appended = stream.Checkpoints.Append(t, static (json, _, thread) => json.WriteNumber("thread", thread));
+                var appended = stream.Checkpoints.Append(new AuditCloudEvent("SECRET_READ", At, "ref"), t, static (json, _, thread) => json.WriteNumber("thread", thread));
                 written.Add(appended.Event);
                 if (appended.Checkpoint is { } checkpoint)
                     written.Add(checkpoint);

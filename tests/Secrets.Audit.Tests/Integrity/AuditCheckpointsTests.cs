@@ -13,8 +13,8 @@ public sealed class AuditCheckpointsTests
         using var stream = new AuditStream(every: 5).Events(10);
 
         stream.Lines.Count.ShouldBe(12);   // e1..e5 cp6 e7..e11 cp12
-        var cp = JsonNode.Parse(stream.Lines[11])!;
-        var before = JsonNode.Parse(stream.Lines[10])!;
+        var cp = JsonNode.Parse(stream.Lines[11])!["data"]!;
+        var before = JsonNode.Parse(stream.Lines[10])!["data"]!;
         cp["event_type"]!.GetValue<string>().ShouldBe("AUDIT_CHECKPOINT");
         cp["seq"]!.GetValue<long>().ShouldBe(12);
         cp["first_seq"]!.GetValue<long>().ShouldBe(7);
@@ -41,7 +41,7 @@ public sealed class AuditCheckpointsTests
         stream.Checkpoints.CheckpointPending().ShouldBeNull();
         stream.Events(1).Pending();
 
-        var last = JsonNode.Parse(stream.Lines[^1])!;
+        var last = JsonNode.Parse(stream.Lines[^1])!["data"]!;
         last["first_seq"]!.GetValue<long>().ShouldBe(5);
         last["last_seq"]!.GetValue<long>().ShouldBe(5);
     }

@@ -14,6 +14,8 @@ internal sealed class AuditStream : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 10, 0, 0, TimeSpan.Zero);
 
+    private const string ResourceRef = "p8hREq9O-3DeHnnGUI4MuBZl4bhLkJNAL9eMZyhqj8w";
+
     private readonly AuditChain chain;
 
     public AuditStream(string nodeId = "node-a.0001", int every = 5, int seconds = 60, AuditSigningKey? key = null, FakeTimeProvider? time = null)
@@ -41,13 +43,14 @@ internal sealed class AuditStream : IDisposable
         for (var i = 0; i < count; i++)
         {
             Time.Advance(apart ?? TimeSpan.FromSeconds(1));
-            var written = Checkpoints.Append(Time.GetUtcNow(), static (json, link, now) =>
+            var now = Time.GetUtcNow();
+            var written = Checkpoints.Append(new AuditCloudEvent("SECRET_READ", now, ResourceRef), now, static (json, link, now) =>
             {
                 json.WriteString("event_type", "SECRET_READ");
                 json.WriteString("time", now);
                 json.WriteString("tenant", "t1");
                 json.WriteString("effect", "success");
-                json.WriteString("resource_ref", "p8hREq9O-3DeHnnGUI4MuBZl4bhLkJNAL9eMZyhqj8w");
+                json.WriteString("resource_ref", ResourceRef);
                 json.WriteString("correlation_id", "c-" + link.Seq);
             });
             Lines.Add(Encoding.UTF8.GetString(written.Event.Line));
@@ -66,13 +69,13 @@ internal sealed class AuditStream : IDisposable
         return this;
     }
 
-    public int IndexOfSeq(long seq) => Lines.FindIndex(l => JsonNode.Parse(l)!["seq"]!.GetValue<long>() == seq);
+    public int IndexOfSeq(long seq) => Lines.FindIndex(l => Seq(l) == seq);
 
-    /// <summary>The line of <paramref name="seq"/> with one member changed (re-serialized: every byte may change, as in any edit).</summary>
+    /// <summary>The line with one member of its data changed (re-serialized: every byte may change, as in any edit).</summary>
     public static string Edit(string line, string member, JsonNode? value)
     {
         var node = JsonNode.Parse(line)!.AsObject();
-        node[member] = value;
+        node["data"]![member] = value;
         return node.ToJsonString();
     }
 
@@ -90,7 +93,7 @@ internal sealed class AuditStream : IDisposable
         return AuditVerifier.VerifyAsync(export, keys, every, seconds, at, CancellationToken.None);
     }
 
-    public static long Seq(string line) => JsonDocument.Parse(line).RootElement.GetProperty("seq").GetInt64();
+    public static long Seq(string line) => JsonDocument.Parse(line).RootElement.GetProperty("data").GetProperty("seq").GetInt64();
 
     public void Dispose()
     {

@@ -143,7 +143,7 @@ public sealed class AuditVerifierTests : IDisposable
     public async Task A_tail_cut_longer_ago_than_the_checkpoint_interval_is_truncated()
     {
         var lines = stream.Lines.Take(13).ToList();   // e13 and no checkpoint after it
-        var e13 = DateTimeOffset.Parse(JsonNode.Parse(lines[12])!["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var e13 = DateTimeOffset.Parse(JsonNode.Parse(lines[12])!["data"]!["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
 
         var exportedSoonAfter = await VerifyAsync(lines, at: e13.AddSeconds(30));
         var exportedLater = await VerifyAsync(lines, at: e13.AddSeconds(121));
@@ -189,7 +189,7 @@ public sealed class AuditVerifierTests : IDisposable
     public async Task A_checkpoint_with_an_altered_signature_is_forged()
     {
         var lines = stream.Lines.ToList();
-        var sig = JsonNode.Parse(lines[11])!["sig"]!.GetValue<string>();
+        var sig = JsonNode.Parse(lines[11])!["data"]!["sig"]!.GetValue<string>();
         lines[11] = lines[11].Replace(sig, (sig[0] == 'A' ? "B" : "A") + sig[1..], StringComparison.Ordinal);   // cp12, byte for byte otherwise
 
         var problem = Single(await VerifyAsync(lines));
@@ -204,12 +204,13 @@ public sealed class AuditVerifierTests : IDisposable
     {
         // a key holder who rewrites cp12 to claim seq 1..11 still cannot make it fit the chain
         var lines = stream.Lines.ToList();
-        var cp = JsonNode.Parse(lines[11])!.AsObject();
+        var line = JsonNode.Parse(lines[11])!.AsObject();
+        var cp = line["data"]!.AsObject();
         var statement = new CheckpointStatement(cp["node_id"]!.GetValue<string>(), "t1", 1, 11, cp["head_hash"]!.GetValue<string>(),
             cp["time"]!.GetValue<string>(), 5, 60, stream.Key.Kid);
         cp["first_seq"] = 1;
         cp["sig"] = System.Buffers.Text.Base64Url.EncodeToString(stream.Key.Sign(statement.SignedBytes()));
-        lines[11] = cp.ToJsonString();
+        lines[11] = line.ToJsonString();
 
         var problem = Single(await VerifyAsync(lines));
 

@@ -32,7 +32,7 @@ public sealed class AuditRelayRegistrationTests : IDisposable
         host.CreateClient().Dispose();   // starts the host and its relay
         var outbox = host.Services.GetRequiredService<AuditOutbox>();
 
-        await outbox.AppendAsync("""{"id":7,"event_type":"SECRET_WRITTEN","effect":"success","resource_ref":"ref-7"}"""u8.ToArray(), CancellationToken.None);
+        await outbox.AppendAsync("""{"specversion":"1.0","id":"n:7","subject":"ref-7","data":{"seq":7,"event_type":"SECRET_WRITTEN","effect":"success","resource_ref":"ref-7"}}"""u8.ToArray(), CancellationToken.None);
 
         var until = DateTime.UtcNow.AddSeconds(20);
         while (outbox.NextUnacknowledged < 1 && DateTime.UtcNow < until)
@@ -40,7 +40,9 @@ public sealed class AuditRelayRegistrationTests : IDisposable
         outbox.NextUnacknowledged.ShouldBe(1);   // acknowledged once Kafka has it; the topics exist from here on
         var read = cluster.Consume(prefix + ".secrets.audit", 1, TimeSpan.FromSeconds(20));
         read.Select(r => (r.Message.Key, Encoding.UTF8.GetString(r.Message.Value))).ShouldBe(
-            [("ref-7", """{"id":7,"event_type":"SECRET_WRITTEN","effect":"success","resource_ref":"ref-7"}""")]);
+            [("ref-7", """{"specversion":"1.0","id":"n:7","subject":"ref-7","data":{"seq":7,"event_type":"SECRET_WRITTEN","effect":"success","resource_ref":"ref-7"}}""")]);
+        Encoding.ASCII.GetString(read[0].Message.Headers.GetLastBytes("content-type"))
+            .ShouldBe("application/cloudevents+json; charset=UTF-8");   // the structured mode of the CloudEvents Kafka binding
         cluster.Consume(prefix + ".secrets", 1, TimeSpan.FromSeconds(20)).Count.ShouldBe(1);
     }
 

@@ -36,7 +36,7 @@ public sealed class AuditRelayTests : IDisposable
 
     /// <summary>Event n: keyed by one of five refs, every third one a successful write.</summary>
     private static byte[] Event(int n) => Encoding.UTF8.GetBytes(
-        $$"""{"id":{{n}},"event_type":"{{(n % 3 == 0 ? "SECRET_WRITTEN" : "SECRET_READ")}}","effect":"success","resource_ref":"{{Refs[n % Refs.Length]}}"}""");
+        $$$"""{"specversion":"1.0","id":"n:{{{n}}}","subject":"{{{Refs[n % Refs.Length]}}}","data":{"seq":{{{n}}},"event_type":"{{{(n % 3 == 0 ? "SECRET_WRITTEN" : "SECRET_READ")}}}","effect":"success","resource_ref":"{{{Refs[n % Refs.Length]}}}"}}""");
 
     private static async Task AppendAsync(Secrets.Audit.Outbox.AuditOutbox outbox, int count)
     {
@@ -55,7 +55,7 @@ public sealed class AuditRelayTests : IDisposable
     }
 
     private static List<int> Ids(IEnumerable<Confluent.Kafka.ConsumeResult<string?, byte[]>> read) =>
-        read.Select(r => int.Parse(Encoding.UTF8.GetString(r.Message.Value).Split(',')[0]["{\"id\":".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        read.Select(r => System.Text.Json.JsonDocument.Parse(r.Message.Value).RootElement.GetProperty("data").GetProperty("seq").GetInt32()).ToList();
 
     [Fact]
     public async Task Every_event_reaches_Kafka_once_in_order_per_key_and_is_then_acknowledged()

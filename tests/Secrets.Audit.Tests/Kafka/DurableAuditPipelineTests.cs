@@ -63,7 +63,7 @@ public sealed class DurableAuditPipelineTests : IDisposable
         var changes = cluster.Consume(prefix + ".secrets", Secrets, TimeSpan.FromSeconds(30));
         audit.Count.ShouldBe(2 * Secrets);
         changes.Count.ShouldBe(Secrets);
-        var events = audit.Select(r => (Key: r.Message.Key, Event: JsonNode.Parse(r.Message.Value)!)).ToList();
+        var events = audit.Select(r => (Key: r.Message.Key, Event: JsonNode.Parse(r.Message.Value)!["data"]!)).ToList();
         events.ShouldAllBe(e => e.Key == e.Event["resource_ref"]!.GetValue<string>());
         events.Select(e => e.Event["event_type"]!.GetValue<string>()).Order().ShouldBe(
             Enumerable.Repeat("SECRET_READ", Secrets).Concat(Enumerable.Repeat("SECRET_WRITTEN", Secrets)));
@@ -85,7 +85,7 @@ public sealed class DurableAuditPipelineTests : IDisposable
             outbox.NextOffset.ShouldBe(i);   // durable when the answer arrived, not later
         }
         var stored = await outbox.ReadAsync(0, 10, CancellationToken.None);
-        stored.Select(r => JsonNode.Parse(r.Payload.Span)!["event_type"]!.GetValue<string>()).ShouldAllBe(t => t == "SECRET_READ");
+        stored.Select(r => JsonNode.Parse(r.Payload.Span)!["data"]!["event_type"]!.GetValue<string>()).ShouldAllBe(t => t == "SECRET_READ");
     }
 
     [Fact]

@@ -1,16 +1,25 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Secrets.Audit.Integrity;
 using Secrets.Audit.Log;
+using Secrets.Audit.Outbox;
 
 namespace Secrets.Audit.Tests.Log;
 
 /// <summary>The ring buffer on its own: what HTTP tests cannot arrange deterministically.</summary>
 public sealed class AuditLogTests
 {
-    private static AuditEvent Event(long id, string? uri = null) => new(id, "SECRET_READ", DateTimeOffset.UtcNow, "t1", "anonymous", null, "execute",
-        "success", "ref", "yaml", "dec_" + id, null, "corr-" + id, null, null, null, uri, null, null, null, null);
+    private long stored;
 
-    private static void Append(AuditLog log, string? uri = null) =>
-        log.Append(uri, "SECRET_READ", static (json, id, raw) => JsonSerializer.Serialize(json, Event(id, raw)));
+    /// <summary>Stores the line of one event, numbered as the chain would, with <paramref name="uri"/> as its raw URI.</summary>
+    private void Append(AuditLog log, string? uri = null)
+    {
+        var seq = ++stored;
+        var data = new AuditEvent("node-a.0001", seq, "h", "SECRET_READ", DateTimeOffset.UtcNow, "t1", "anonymous", null, "execute",
+            "success", "ref", "yaml", "dec_" + seq, null, "corr-" + seq, null, null, null, uri, null, null, null, null, null);
+        log.Store(seq, JsonSerializer.SerializeToUtf8Bytes(new { specversion = "1.0", data }), "SECRET_READ");
+    }
 
     [Fact]
     public void Full_buffer_keeps_the_newest_events_newest_first()
@@ -19,23 +28,33 @@ public sealed class AuditLogTests
         for (var i = 0; i < 7; i++)
             Append(log);
 
-        log.Snapshot().Select(e => e.Id).ShouldBe([7L, 6L, 5L]);
+        log.Snapshot().Select(e => e.Seq).ShouldBe([7L, 6L, 5L]);
     }
 
     [Fact]
-    public async Task Concurrent_appends_keep_exactly_the_newest_ids()
+    public async Task Concurrent_events_keep_exactly_the_newest_seqs()
     {
-        // ids are taken under the buffer's lock, so the slot a later id lands in is never
-        // overwritten by an earlier one, however the appending threads interleave
+        // the emitter chains and stores under one lock, so the slot a later seq lands in is never
+        // overwritten by an earlier one, however the writing threads interleave
         var log = new AuditLog(new AuditOptions(true, 16, false));
+        using var key = AuditSigningKey.Generate();
+        var checkpoints = new AuditCheckpoints(new AuditChain("node-a.0001"), key, "t1", 1_000_000, 60, TimeProvider.System);
+        var durability = new AuditDurability(new ServiceCollection().BuildServiceProvider(), false, false,
+            NullLogger<AuditDurability>.Instance);
+        using var emitter = new AuditEmitter(log, checkpoints, durability, 1);
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
         {
             for (var i = 0; i < 1000; i++)
-                Append(log);
+                emitter.Emit(new AuditCloudEvent("SECRET_READ", DateTimeOffset.UtcNow, null), 0, static (json, _) =>
+                {
+                    json.WriteString("event_type", "SECRET_READ");
+                    json.WriteString("time", DateTimeOffset.UtcNow);
+                    json.WriteString("tenant", "t1");
+                }, sampleable: false, out ValueTask<long>? _);
         })));
 
-        log.Snapshot().Select(e => e.Id).ShouldBe(Enumerable.Range(7985, 16).Select(i => (long)i).Reverse());
+        log.Snapshot().Select(e => e.Seq).ShouldBe(Enumerable.Range(7985, 16).Select(i => (long)i).Reverse());
     }
 
     [Fact]
@@ -47,7 +66,7 @@ public sealed class AuditLogTests
         Append(log, longUri);
         Append(log, "yaml://secret/third");
 
-        log.Snapshot().Select(e => (e.Id, e.Uri)).ShouldBe([(3L, "yaml://secret/third"), (2L, longUri), (1L, "yaml://secret/first")]);
+        log.Snapshot().Select(e => (e.Seq, e.Uri)).ShouldBe([(3L, "yaml://secret/third"), (2L, longUri), (1L, "yaml://secret/first")]);
 
         for (var i = 0; i < 4; i++)
             Append(log, "yaml://secret/short");   // the slot of the long event is reused by a short one

@@ -78,7 +78,7 @@ public sealed class OneRecordPerRequestTests(OneRecordHosts hosts) : IClassFixtu
         else if (expected.BulkResults is { } results)
             ShouldBeBulkResults(JsonNode.Parse(text)!, results);
 
-        var records = (await AuditProbe.EventsAsync(client, "correlation_id=" + correlation)).OrderBy(r => r["id"]!.GetValue<long>()).ToList();
+        var records = (await AuditProbe.EventsAsync(client, "correlation_id=" + correlation)).OrderBy(r => r["seq"]!.GetValue<long>()).ToList();
         var all = string.Join('\n', records.Select(r => r.ToJsonString()));
         records.ShouldAllBe(r => r.Str("correlation_id") == correlation, all);
         if (expected.Refused)

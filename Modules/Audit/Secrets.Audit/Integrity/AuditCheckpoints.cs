@@ -12,13 +12,21 @@ namespace Secrets.Audit.Integrity;
 /// <c>AUDIT_CHECKPOINT_EVERY</c>-th event since the previous, under the same lock, so no export holds
 /// that many uncovered events; and <see cref="CheckpointPending"/>, called every
 /// <c>AUDIT_CHECKPOINT_SECONDS</c> and when the node stops, writes one whenever events are uncovered.
+/// While the signing key cannot be read (<paramref name="key"/> answers null) no checkpoint is written:
+/// the events stay uncovered, and <see cref="LagEvents"/> and <see cref="LagSeconds"/> show it.
 /// </summary>
-internal sealed class AuditCheckpoints(AuditChain chain, AuditSigningKey key, string tenant, int every, int seconds, TimeProvider time)
+internal sealed class AuditCheckpoints(AuditChain chain, Func<AuditSigningKey?> key, string tenant, int every, int seconds, TimeProvider time)
 {
     public const string EventType = "AUDIT_CHECKPOINT";
 
     private readonly Lock gate = new();
     private long lastCheckpointSeq;
+    private long firstUncoveredTicks;   // UTC ticks of the oldest event no checkpoint covers; 0 when all are covered
+
+    public AuditCheckpoints(AuditChain chain, AuditSigningKey key, string tenant, int every, int seconds, TimeProvider time)
+        : this(chain, () => key, tenant, every, seconds, time)
+    {
+    }
 
     public AuditChain Chain => chain;
 
@@ -26,36 +34,51 @@ internal sealed class AuditCheckpoints(AuditChain chain, AuditSigningKey key, st
 
     public int Seconds => seconds;
 
+    /// <summary>Events written since the last checkpoint.</summary>
+    public long LagEvents => chain.LastSeq - Volatile.Read(ref lastCheckpointSeq);
+
+    /// <summary>How long the oldest event no checkpoint covers has waited, in seconds; 0 when every event is covered.</summary>
+    public double LagSeconds => Volatile.Read(ref firstUncoveredTicks) is var ticks and > 0
+        ? Math.Max(0, (time.GetUtcNow().UtcTicks - ticks) / (double)TimeSpan.TicksPerSecond)
+        : 0;
+
     /// <summary>Appends one event and, when it is the N-th since the last checkpoint, the checkpoint after it.</summary>
-    public CheckpointAppend Append<TState>(TState state, Action<Utf8JsonWriter, ChainLink, TState> writeMembers)
+    public CheckpointAppend Append<TState>(AuditCloudEvent envelope, TState state, Action<Utf8JsonWriter, ChainLink, TState> writeData)
     {
         lock (gate)
         {
-            var appended = chain.Append(state, writeMembers);
+            var appended = chain.Append(envelope, state, writeData);
+            if (firstUncoveredTicks == 0)
+                Volatile.Write(ref firstUncoveredTicks, time.GetUtcNow().UtcTicks);
             var checkpoint = appended.Seq - lastCheckpointSeq >= every ? WriteCheckpoint() : null;
             return new CheckpointAppend(appended, checkpoint);
         }
     }
 
-    /// <summary>A checkpoint over the events not yet covered, or null when there are none (the timer and shutdown call this).</summary>
+    /// <summary>A checkpoint over the events not yet covered, or null when there are none or no key (the timer and shutdown call this).</summary>
     public ChainedEvent? CheckpointPending()
     {
         lock (gate)
             return chain.LastSeq > lastCheckpointSeq ? WriteCheckpoint() : null;
     }
 
-    private ChainedEvent WriteCheckpoint()
+    private ChainedEvent? WriteCheckpoint()
     {
+        if (key() is not { } signer)
+            return null;
         var firstSeq = lastCheckpointSeq + 1;
-        var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-        var written = chain.Append((Owner: this, FirstSeq: firstSeq, Time: now), static (json, link, s) => s.Owner.WriteMembers(json, link, s.FirstSeq, s.Time));
-        lastCheckpointSeq = written.Seq;
+        var now = time.GetUtcNow();
+        var text = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        var written = chain.Append(new AuditCloudEvent(EventType, now, null), (Owner: this, Key: signer, FirstSeq: firstSeq, Time: text),
+            static (json, link, s) => s.Owner.WriteMembers(json, link, s.Key, s.FirstSeq, s.Time));
+        Volatile.Write(ref lastCheckpointSeq, written.Seq);
+        Volatile.Write(ref firstUncoveredTicks, 0);
         return written;
     }
 
-    private void WriteMembers(Utf8JsonWriter json, ChainLink link, long firstSeq, string now)
+    private void WriteMembers(Utf8JsonWriter json, ChainLink link, AuditSigningKey signer, long firstSeq, string now)
     {
-        var statement = new CheckpointStatement(link.NodeId, tenant, firstSeq, link.Seq - 1, link.PrevHash, now, every, seconds, key.Kid);
+        var statement = new CheckpointStatement(link.NodeId, tenant, firstSeq, link.Seq - 1, link.PrevHash, now, every, seconds, signer.Kid);
         json.WriteString("event_type", EventType);
         json.WriteString("time", statement.Time);
         json.WriteString("tenant", statement.Tenant);
@@ -65,6 +88,6 @@ internal sealed class AuditCheckpoints(AuditChain chain, AuditSigningKey key, st
         json.WriteNumber("every", statement.Every);
         json.WriteNumber("seconds", statement.Seconds);
         json.WriteString("kid", statement.Kid);
-        json.WriteString("sig", Base64Url.EncodeToString(key.Sign(statement.SignedBytes())));
+        json.WriteString("sig", Base64Url.EncodeToString(signer.Sign(statement.SignedBytes())));
     }
 }

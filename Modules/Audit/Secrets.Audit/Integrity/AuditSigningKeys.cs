@@ -15,6 +15,9 @@ internal sealed class AuditSigningKeys(AuditIntegrityOptions options, IServicePr
     private readonly SemaphoreSlim loading = new(1, 1);
     private AuditSigningKey? key = options.SigningKeyPointer is null ? AuditSigningKey.Generate() : null;
 
+    /// <summary>The key once known; null while a pointer has not been read yet.</summary>
+    public AuditSigningKey? Current => Volatile.Read(ref key);
+
     public async ValueTask<AuditSigningKey> CurrentAsync(CancellationToken ct)
     {
         if (Volatile.Read(ref key) is { } known)

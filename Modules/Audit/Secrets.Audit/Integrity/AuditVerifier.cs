@@ -7,10 +7,11 @@ using System.Text.Json;
 namespace Secrets.Audit.Integrity;
 
 /// <summary>
-/// Verifies an export of audit events, one JSON object per line (docs/AUDIT.md#verify-audit). Lines are
-/// grouped by <c>node_id</c> and each node's chain is checked in file order: <c>seq</c> 1, 2, … with no
-/// gap or reorder, each <c>prev_hash</c> the hash of the line before it (the genesis value for seq 1),
-/// each checkpoint signed by a known key over its place in the chain. Only the first problem of a node
+/// Verifies an export of audit events, one CloudEvent (<see cref="AuditCloudEvent"/>) per line
+/// (docs/AUDIT.md#verify-audit); the chain fields are read from its <c>data</c>. Lines are grouped by
+/// <c>node_id</c> and each node's chain is checked in file order: <c>seq</c> 1, 2, … with no gap or
+/// reorder, each <c>prev_hash</c> the hash of the line before it (the genesis value for seq 1), each
+/// checkpoint signed by a known key over its place in the chain. Only the first problem of a node
 /// is reported: what follows it cannot be judged. Then the tail: events after a node's last checkpoint
 /// are not proven, and the stream is truncated when a checkpoint was due there — the tail holds
 /// <c>every</c> events or more, or its first event is more than twice <c>seconds</c> older than the
@@ -72,10 +73,16 @@ internal sealed class AuditVerifier(IReadOnlyDictionary<string, string> keys, in
         try
         {
             using var document = JsonDocument.Parse(line.ToArray());
-            var e = document.RootElement;
-            if (e.ValueKind != JsonValueKind.Object || Text(e, "node_id") is not { Length: > 0 } node)
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || Text(root, "specversion") != AuditCloudEvent.SpecVersion
+                || !root.TryGetProperty("data", out var e) || e.ValueKind != JsonValueKind.Object)
             {
-                problems.Add(new AuditProblem(AuditProblemKind.Malformed, "?", lineNumber, null, "the line has no node_id"));
+                problems.Add(new AuditProblem(AuditProblemKind.Malformed, "?", lineNumber, null, "the line is not a CloudEvents 1.0 event with a data object"));
+                return;
+            }
+            if (Text(e, "node_id") is not { Length: > 0 } node)
+            {
+                problems.Add(new AuditProblem(AuditProblemKind.Malformed, "?", lineNumber, null, "the event's data has no node_id"));
                 return;
             }
             if (!nodes.TryGetValue(node, out var entries))

@@ -1,4 +1,4 @@
 namespace Secrets.Audit.Integrity;
 
 /// <summary>What one append wrote: the event, and the checkpoint that followed it when it was the N-th since the last.</summary>
-internal sealed record CheckpointAppend(ChainedEvent Event, ChainedEvent? Checkpoint);
+internal readonly record struct CheckpointAppend(ChainedEvent Event, ChainedEvent? Checkpoint);

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Secrets.Audit.Kafka;
 
 /// <summary>
-/// Where one audit event goes in Kafka, read from its JSON: keyed by its <c>resource_ref</c> (none for an event that
-/// names no secret); every event to the audit topic, and a change to a secret that succeeded also to the secrets topic.
+/// Where one audit event goes in Kafka, read from its CloudEvent: keyed by its <c>subject</c>, the
+/// <c>resource_ref</c> (none for an event that names no secret); every event to the audit topic, and a change
+/// to a secret that succeeded (its <c>data</c>'s <c>event_type</c> and <c>effect</c>) also to the secrets topic.
 /// </summary>
 internal readonly record struct AuditRoute(string? Key, bool Change)
 {
@@ -23,27 +24,29 @@ internal readonly record struct AuditRoute(string? Key, bool Change)
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 return default;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (reader.Read())
             {
-                if (reader.CurrentDepth != 1)
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                    continue;
+                var depth = reader.CurrentDepth;   // 1: the envelope's attributes, 2: the members of data
+                var member = depth == 1 && reader.ValueTextEquals("subject"u8) ? 's'
+                    : depth == 1 && reader.ValueTextEquals("data"u8) ? 'd'
+                    : depth == 2 && reader.ValueTextEquals("event_type"u8) ? 't'
+                    : depth == 2 && reader.ValueTextEquals("effect"u8) ? 'e'
+                    : ' ';
+                reader.Read();
+                if (member == 'd' && reader.TokenType == JsonTokenType.StartObject)
+                    continue;
+                if (reader.TokenType != JsonTokenType.String)
                 {
                     reader.Skip();
                     continue;
                 }
-                var name = reader.ValueSpan;
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
+                switch (member)
                 {
-                    if (name.SequenceEqual("resource_ref"u8))
-                        key = reader.GetString();
-                    else if (name.SequenceEqual("event_type"u8))
-                        type = reader.GetString();
-                    else if (name.SequenceEqual("effect"u8))
-                        effect = reader.GetString();
-                }
-                else
-                {
-                    reader.Skip();
+                    case 's': key = reader.GetString(); break;
+                    case 't': type = reader.GetString(); break;
+                    case 'e': effect = reader.GetString(); break;
                 }
             }
         }

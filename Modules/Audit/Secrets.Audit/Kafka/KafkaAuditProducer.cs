@@ -5,8 +5,8 @@ namespace Secrets.Audit.Kafka;
 
 /// <summary>
 /// Publishes audit events to Kafka (docs/AUDIT.md#kafka): one idempotent producer with <c>acks=all</c>, the event's
-/// <c>resource_ref</c> as the key (so every event of one secret lands on one partition, in order), the event's JSON
-/// as the value. A delivery completes when every in-sync replica has the event; a failed one throws
+/// <c>resource_ref</c> as the key (so every event of one secret lands on one partition, in order), the event's
+/// CloudEvent as the value in the structured mode of the CloudEvents Kafka binding (header <c>content-type</c>). A delivery completes when every in-sync replica has the event; a failed one throws
 /// <see cref="ProduceException{TKey,TValue}"/> for the caller (the outbox relay) to retry. librdkafka's own log lines
 /// carry no payloads; they go to the application log at their level.
 /// </summary>
@@ -28,7 +28,10 @@ internal sealed partial class KafkaAuditProducer : IDisposable
 
     /// <summary>One event; completes when the brokers acknowledged it (its partition and offset).</summary>
     public Task<DeliveryResult<string?, byte[]>> PublishAsync(string topic, string? key, byte[] payload, CancellationToken ct) =>
-        producer.ProduceAsync(topic, new Message<string?, byte[]> { Key = key, Value = payload }, ct);
+        producer.ProduceAsync(topic, new Message<string?, byte[]> { Key = key, Value = payload, Headers = [new Header("content-type", ContentType)] }, ct);
+
+    /// <summary>The <c>content-type</c> header of every record: the CloudEvents structured mode of the Kafka binding.</summary>
+    private static readonly byte[] ContentType = System.Text.Encoding.ASCII.GetBytes(Integrity.AuditCloudEvent.MediaType);
 
     /// <summary>Waits for every event handed over to be delivered, at most <paramref name="timeout"/>; how many are still queued.</summary>
     public int Flush(TimeSpan timeout) => producer.Flush(timeout);

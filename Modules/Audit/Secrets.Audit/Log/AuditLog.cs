@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -6,20 +5,18 @@ namespace Secrets.Audit.Log;
 
 /// <summary>
 /// The in-memory audit ring buffer and the live subscribers of the SSE stream. Each event is kept as its
-/// JSON, written once into a slot of one buffer allocated at start: a full ring under load keeps no
-/// objects alive for the garbage collector to promote and trace (docs/BENCHMARKS.md). Only an event
-/// longer than a slot (two long raw URIs in dev) gets an array of its own.
+/// line (the CloudEvent of docs/audit-events.md), copied once into a slot of one buffer allocated at
+/// start: a full ring under load keeps no objects alive for the garbage collector to promote and trace
+/// (docs/BENCHMARKS.md). Only an event longer than a slot (two long raw URIs in dev) keeps its own array.
 /// </summary>
-internal sealed class AuditLog : IDisposable
+internal sealed class AuditLog
 {
-    /// <summary>Bytes per slot: an event is about 600 bytes of JSON, with a raw URI in dev.</summary>
-    public const int SlotBytes = 1024;
+    /// <summary>Bytes per slot: an event is about 900 bytes of JSON, with a raw URI in dev.</summary>
+    public const int SlotBytes = 1536;
 
     private readonly byte[] arena;
     private readonly int[] lengths;
     private readonly byte[]?[] oversized;
-    private readonly ArrayBufferWriter<byte> scratch = new(SlotBytes * 2);
-    private readonly Utf8JsonWriter writer;
     private readonly Lock gate = new();
     private readonly List<Channel<AuditFrame>> subscribers = [];
     private long next;
@@ -29,59 +26,38 @@ internal sealed class AuditLog : IDisposable
         arena = new byte[checked(options.BufferSize * SlotBytes)];
         lengths = new int[options.BufferSize];
         oversized = new byte[]?[options.BufferSize];
-        writer = new Utf8JsonWriter(scratch);
     }
 
-    public void Dispose() => writer.Dispose();
-
     /// <summary>
-    /// Numbers one event and stores its JSON under the lock, so ids and ring order always agree;
-    /// <paramref name="write"/> writes the event object for the id it is given.
+    /// Keeps one event's line (a CloudEvent, docs/audit-events.md) and hands it to the live subscribers. The
+    /// caller stores lines in the order of their <c>seq</c>, which is the SSE id of the event.
     /// </summary>
-    public long Append<TState>(TState state, string eventType, Action<Utf8JsonWriter, long, TState> write) =>
-        Append(state, eventType, write, null, out _);
-
-    /// <summary>
-    /// <see cref="Append{TState}(TState, string, Action{Utf8JsonWriter, long, TState})"/>, and hands a copy of the event's
-    /// JSON to <paramref name="durable"/> under the same lock, so the outbox holds events in the order of their ids.
-    /// </summary>
-    public long Append<TState>(TState state, string eventType, Action<Utf8JsonWriter, long, TState> write,
-        Func<byte[], ValueTask<long>>? durable, out ValueTask<long> appended)
+    public void Store(long seq, byte[] line, string eventType)
     {
-        appended = default;
         Channel<AuditFrame>[]? live = null;
-        AuditFrame? frame = null;
-        long id;
         lock (gate)
         {
-            id = ++next;
-            scratch.ResetWrittenCount();
-            writer.Reset(scratch);
-            write(writer, id, state);
-            writer.Flush();
-            var json = scratch.WrittenSpan;
+            var id = ++next;
             var slot = (int)((id - 1) % lengths.Length);
-            if (json.Length <= SlotBytes)
+            if (line.Length <= SlotBytes)
             {
-                json.CopyTo(arena.AsSpan(slot * SlotBytes, SlotBytes));
+                line.CopyTo(arena.AsSpan(slot * SlotBytes, SlotBytes));
                 oversized[slot] = null;
             }
             else
             {
-                oversized[slot] = json.ToArray();
+                oversized[slot] = line;
             }
-            lengths[slot] = json.Length;
-            if (durable is not null)
-                appended = durable(json.ToArray());
+            lengths[slot] = line.Length;
             if (subscribers.Count > 0)
-            {
                 live = [.. subscribers];
-                frame = new AuditFrame(id, eventType, json.ToArray());
-            }
         }
-        foreach (var channel in live ?? [])
-            channel.Writer.TryWrite(frame!);    // a slow subscriber drops its oldest events, never blocks auditing
-        return id;
+        if (live is not null)
+        {
+            var frame = new AuditFrame(seq, eventType, line);
+            foreach (var channel in live)
+                channel.Writer.TryWrite(frame);    // a slow subscriber drops its oldest events, never blocks auditing
+        }
     }
 
     /// <summary>Buffered events, newest first.</summary>
@@ -97,7 +73,7 @@ internal sealed class AuditLog : IDisposable
                 copies.Add(oversized[slot] ?? arena.AsSpan(slot * SlotBytes, lengths[slot]).ToArray());
             }
         }
-        return copies.Select(json => JsonSerializer.Deserialize<AuditEvent>(json)!).ToList();
+        return copies.Select(json => JsonSerializer.Deserialize<AuditCloudEventLine>(json)!.Data).ToList();
     }
 
     public ChannelReader<AuditFrame> Subscribe(CancellationToken until)

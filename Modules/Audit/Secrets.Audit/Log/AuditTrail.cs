@@ -1,17 +1,19 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
+using Secrets.Audit.Integrity;
 using Secrets.Audit.Outbox;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Audit.Log;
 
 /// <summary>
-/// The audit trail: every record becomes one event (the JSON of <see cref="AuditEvent"/>) in the ring
-/// buffer and on the SSE stream, and a log line when <c>AUDIT_LOG</c> asks for it (every record, or
-/// denies and failures only).
+/// The audit trail: every record becomes one event (docs/audit-events.md) through the
+/// <see cref="AuditEmitter"/> — chained, in the ring buffer and on the SSE stream, and with an outbox on
+/// its way to disk and Kafka — and a log line when <c>AUDIT_LOG</c> asks for it (every record, or
+/// denies and failures only). A successful read answered from a cached grant may be sampled out.
 /// </summary>
-internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, AuditOptions options, AuditDurability durability, ILogger<AuditTrail> logger) : IAuditTrail
+internal sealed partial class AuditTrail(AuditEmitter emitter, TenantContext tenant, AuditOptions options, AuditDurability durability, ILogger<AuditTrail> logger) : IAuditTrail
 {
     public void Write(AuditRecord record)
     {
@@ -22,21 +24,15 @@ internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, Aud
     public ValueTask WriteDurablyAsync(AuditRecord record, CancellationToken ct) =>
         Append(record) is { } appended ? durability.CompleteAsync(appended) : ValueTask.CompletedTask;
 
-    /// <summary>The event into the ring buffer (and the log); with an outbox, its append started. Null without one.</summary>
+    /// <summary>The event written (and logged); with an outbox, its append started. Null without one, or when sampled out.</summary>
     private ValueTask<long>? Append(AuditRecord record)
     {
         var eventType = EventTypeName(record.Type);
-        ValueTask<long>? started = null;
-        if (durability.Enabled)
-        {
-            log.Append((Trail: this, Record: record), eventType, static (json, id, state) => state.Trail.WriteEvent(json, id, state.Record),
-                durability.Append, out var appended);
-            started = appended;
-        }
-        else
-        {
-            log.Append((Trail: this, Record: record), eventType, static (json, id, state) => state.Trail.WriteEvent(json, id, state.Record));
-        }
+        var resourceRef = record.Uri is null ? null : tenant.ResourceRef(record.Uri);
+        var sampleable = record.CacheHit && record.Type == AuditType.SecretRead && record.Effect == AuditEffect.Success;
+        if (!emitter.Emit(new AuditCloudEvent(eventType, record.Time, resourceRef), (Trail: this, Record: record, Ref: resourceRef, Type: eventType),
+                static (json, s) => s.Trail.WriteData(json, s.Record, s.Type, s.Ref), sampleable, out var appended))
+            return null;
         var logged = options.LogLines switch
         {
             AuditLogLines.All => true,
@@ -44,24 +40,22 @@ internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, Aud
             _ => false,
         };
         if (logged)
-            LogAudit(logger, eventType, EffectNames[(int)record.Effect], record.Purpose?.Name(), record.Uri is null ? null : tenant.ResourceRef(record.Uri),
+            LogAudit(logger, eventType, EffectNames[(int)record.Effect], record.Purpose?.Name(), resourceRef,
                 record.Caller.Subject, record.DecisionId, record.KvVersion, record.ErrorCode, record.Caller.CorrelationId);
-        return started;
+        return appended;
     }
 
-    /// <summary>The event's JSON: the members of <see cref="AuditEvent"/>, in its order and with its names.</summary>
-    private void WriteEvent(Utf8JsonWriter json, long id, AuditRecord r)
+    /// <summary>The event's <c>data</c> after the chain fields: the members of <see cref="AuditEvent"/>, in its order and with its names.</summary>
+    private void WriteData(Utf8JsonWriter json, AuditRecord r, string eventType, string? resourceRef)
     {
-        json.WriteStartObject();
-        json.WriteNumber("id", id);
-        json.WriteString("event_type", EventTypeName(r.Type));
+        json.WriteString("event_type", eventType);
         json.WriteString("time", r.Time);
         json.WriteString("tenant", tenant.TenantId);
         json.WriteString("subject", r.Caller.Subject);
         json.WriteString("client", r.Caller.ClientId);
         json.WriteString("purpose", r.Purpose?.Name());
         json.WriteString("effect", EffectNames[(int)r.Effect]);
-        json.WriteString("resource_ref", r.Uri is null ? null : tenant.ResourceRef(r.Uri));
+        json.WriteString("resource_ref", resourceRef);
         json.WriteString("provider", r.Uri?.Provider);
         json.WriteString("decision_id", r.DecisionId);
         WriteNumber(json, "kv_version", r.KvVersion);
@@ -84,7 +78,6 @@ internal sealed partial class AuditTrail(AuditLog log, TenantContext tenant, Aud
                 json.WriteStringValue(decision);
             json.WriteEndArray();
         }
-        json.WriteEndObject();
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, int? value)

@@ -61,6 +61,19 @@ internal sealed partial class AuditDurability(IServiceProvider services, bool en
         }
     }
 
+    /// <summary>Waits for an append of the node's own (a checkpoint); a failure is logged, never thrown.</summary>
+    public async ValueTask CompleteQuietlyAsync(ValueTask<long> append)
+    {
+        try
+        {
+            await append;
+        }
+        catch (AuditOutboxException ex)
+        {
+            LogNotDurable(log, ex.Failure.ToString());
+        }
+    }
+
     /// <summary>For an append nobody waits for: a failure is logged.</summary>
     public void Observe(ValueTask<long> append)
     {

@@ -19,7 +19,7 @@ internal static class OutcomeRecords
             type ?? (audited.Fixed ? audited.Type : TypeOf(outcome.Purpose) ?? audited.Type),
             EffectOf(code, type is not null),
             outcome.Uri, outcome.Purpose, caller, outcome.DecisionId, outcome.KvVersion, code?.Value);
-        return record with { Source = outcome.Source, SourceKvVersion = outcome.SourceKvVersion, RelatedDecisionIds = outcome.RelatedDecisionIds };
+        return record with { Source = outcome.Source, SourceKvVersion = outcome.SourceKvVersion, RelatedDecisionIds = outcome.RelatedDecisionIds, CacheHit = outcome.CacheHit };
     }
 
     /// <summary>A request refused before any operation ran: the endpoint's type, no URI, the answer's code.</summary>

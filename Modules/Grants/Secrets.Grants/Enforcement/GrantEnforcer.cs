@@ -185,7 +185,7 @@ internal sealed partial class GrantEnforcer(
             GrantMetrics.Hit();
             decisions[i] = use.Outcome switch
             {
-                GrantLookup.Used => await GuardReplayAsync(new AccessDecision(true, use.DecisionId!, use.RemainingUses, ObligationsOf(use.Grant!)),
+                GrantLookup.Used => await GuardReplayAsync(new AccessDecision(true, use.DecisionId!, use.RemainingUses, ObligationsOf(use.Grant!)) { CacheHit = true },
                     keys[i], binding, use.Grant!.ExpiresAt, caller, ct),
                 GrantLookup.BindingDrift => Refuse(use.DecisionId!, ErrorCode.BindingDenied, challenge: Challenge(caller, "invalid_token", ErrorCode.BindingDenied.Detail)),
                 _ => Refuse(use.DecisionId ?? DecisionIds.New(), ErrorCode.SecretAuthzFailed),

@@ -279,6 +279,7 @@ internal sealed class SecretPipeline : ISecretOperations
                 Source = source < 0 ? null : Uris[source],
                 SourceKvVersion = problem is null && source >= 0 ? Secrets?[source].Version : null,
                 RelatedDecisionIds = related,
+                CacheHit = problem is null && Decisions.ElementAtOrDefault(at) is { CacheHit: true },
             };
         }
     }

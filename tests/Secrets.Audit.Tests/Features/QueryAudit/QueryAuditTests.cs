@@ -53,7 +53,7 @@ public sealed class QueryAuditTests : IDisposable
         var page = await PageAsync("limit=100");
 
         CorrelationIds(page).ShouldBe(["q-5", "q-4", "q-3", "q-2", "q-1"]);
-        var ids = page["items"]!.AsArray().Select(n => n!["id"]!.GetValue<long>()).ToList();
+        var ids = page["items"]!.AsArray().Select(n => n!["seq"]!.GetValue<long>()).ToList();
         ids.ShouldBe(ids.OrderByDescending(i => i).Distinct().ToList());
         page["total"]!.GetValue<int>().ShouldBe(5);
         page["offset"]!.GetValue<int>().ShouldBe(0);

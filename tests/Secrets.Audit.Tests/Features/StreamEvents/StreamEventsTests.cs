@@ -43,8 +43,11 @@ public sealed class StreamEventsTests : IDisposable
         frames.Select(f => f.Event).ShouldBe(["SECRET_WRITTEN", "SECRET_READ"]);
         foreach (var frame in frames)
         {
-            var data = JsonNode.Parse(frame.Data!)!;
-            frame.Id.ShouldBe(data["id"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var cloudEvent = JsonNode.Parse(frame.Data!)!;
+            var data = cloudEvent["data"]!;
+            frame.Id.ShouldBe(data["seq"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            cloudEvent.Str("type").ShouldBe("secrets.audit." + frame.Event);
+            cloudEvent.Str("id").ShouldBe(data.Str("node_id") + ":" + frame.Id);
             data.Str("event_type").ShouldBe(frame.Event);
             data.Str("resource_ref").ShouldBe(ResourceRef(uri));
             data.Str("effect").ShouldBe("success");
@@ -52,8 +55,8 @@ public sealed class StreamEventsTests : IDisposable
             data.AsObject().ContainsKey("value").ShouldBeFalse();
             frame.Raw.ShouldNotContain(value);
         }
-        JsonNode.Parse(frames[0].Data!)!.Str("correlation_id").ShouldBe("sse-write");
-        JsonNode.Parse(frames[1].Data!)!.Str("correlation_id").ShouldBe("sse-read");
+        JsonNode.Parse(frames[0].Data!)!["data"]!.Str("correlation_id").ShouldBe("sse-write");
+        JsonNode.Parse(frames[1].Data!)!["data"]!.Str("correlation_id").ShouldBe("sse-read");
         long.Parse(frames[1].Id!, System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBeGreaterThan(long.Parse(frames[0].Id!, System.Globalization.CultureInfo.InvariantCulture));
         stream.Transcript.ToString().ShouldNotContain(value);
@@ -70,7 +73,7 @@ public sealed class StreamEventsTests : IDisposable
 
         var frame = (await stream.ReadUntilAsync(f => f.Event is not null, cts.Token))[^1];
         frame.Event.ShouldBe("SECRET_READ");
-        var data = JsonNode.Parse(frame.Data!)!;
+        var data = JsonNode.Parse(frame.Data!)!["data"]!;
         data.Str("effect").ShouldBe("failure");
         data.Str("error_code").ShouldBe("SECRET_NOT_FOUND");
         data.Str("correlation_id").ShouldBe("sse-404");
@@ -90,7 +93,7 @@ public sealed class StreamEventsTests : IDisposable
         var b = (await second.ReadUntilAsync(f => f.Event is not null, cts.Token))[^1];
         a.Data.ShouldBe(b.Data);
         var buffered = (await AuditProbe.EventsAsync(client, "correlation_id=sse-two")).ShouldHaveSingleItem();
-        JsonNode.DeepEquals(JsonNode.Parse(a.Data!), buffered).ShouldBeTrue($"stream: {a.Data}\nbuffer: {buffered.ToJsonString()}");
+        JsonNode.DeepEquals(JsonNode.Parse(a.Data!)!["data"], buffered).ShouldBeTrue($"stream: {a.Data}\nbuffer: {buffered.ToJsonString()}");
     }
 
     [Fact]
@@ -125,7 +128,7 @@ public sealed class StreamEventsTests : IDisposable
             await read.ShouldBeOkJsonAsync();
 
         var frame = (await stream.ReadUntilAsync(f => f.Event is not null, cts.Token))[^1];
-        var data = JsonNode.Parse(frame.Data!)!;
+        var data = JsonNode.Parse(frame.Data!)!["data"]!;
         data.Str("resource_ref").ShouldBe(ResourceRef(uri));
         data["uri"].ShouldBeNull();
         frame.Raw.ShouldNotContain("secret/env");

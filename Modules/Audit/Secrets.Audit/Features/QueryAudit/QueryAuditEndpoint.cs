@@ -1,11 +1,15 @@
 using FastEndpoints;
 using FluentValidation;
+using Secrets.Audit.Integrity;
 using Secrets.Audit.Log;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Audit.Features.QueryAudit;
 
-/// <summary>GET /api/secrets/audit: the in-memory audit ring buffer, newest first, filtered and paginated (dev helper).</summary>
+/// <summary>
+/// GET /api/secrets/audit: the <c>data</c> of the events in the in-memory ring buffer, newest first, filtered and
+/// paginated (dev helper). Checkpoints are left out unless <c>event_type=AUDIT_CHECKPOINT</c> asks for them.
+/// </summary>
 internal sealed class QueryAuditEndpoint(AuditLog log, AuditOptions options, TokenRequirements token) : Endpoint<QueryAuditRequest, AuditPage>
 {
     public override void Configure()
@@ -22,7 +26,7 @@ internal sealed class QueryAuditEndpoint(AuditLog log, AuditOptions options, Tok
         token.DemandScope(HttpContext.Features.Get<Caller>() ?? Caller.Anonymous(HttpContext.TraceIdentifier), SecretScopes.ReadMetadata);
         ThrowIfAnyErrors();
         var matches = log.Snapshot().Where(e =>
-            (req.EventType is null || string.Equals(e.EventType, req.EventType, StringComparison.OrdinalIgnoreCase)) &&
+            (req.EventType is null ? e.EventType != AuditCheckpoints.EventType : string.Equals(e.EventType, req.EventType, StringComparison.OrdinalIgnoreCase)) &&
             (req.Effect is null || e.Effect == req.Effect) &&
             (req.Subject is null || e.Subject == req.Subject) &&
             (req.ResourceRef is null || e.ResourceRef == req.ResourceRef) &&

@@ -7,7 +7,8 @@ namespace Secrets.Audit.Features.StreamEvents;
 
 /// <summary>
 /// GET /api/secrets/events: a Server-Sent Events stream of audit events as they happen (no values;
-/// dev helper). Each event: <c>id</c> = audit id, <c>event</c> = event type, <c>data</c> = the JSON event.
+/// dev helper). Each event: <c>id</c> = its <c>seq</c>, <c>event</c> = event type, <c>data</c> = the CloudEvent
+/// (docs/audit-events.md), checkpoints included.
 /// A comment line every 15 s keeps proxies from closing an idle stream.
 /// </summary>
 internal sealed class StreamEventsEndpoint(AuditLog log, AuditOptions options, TokenRequirements token) : EndpointWithoutRequest
