@@ -3,6 +3,8 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
 
 namespace Secrets.Audit.Integrity;
 
@@ -21,6 +23,8 @@ namespace Secrets.Audit.Integrity;
 /// <param name="keys">Public keys by key id (<c>kid</c>, the RFC 7638 thumbprint) as JWK <c>x</c> values.</param>
 internal sealed class AuditVerifier(IReadOnlyDictionary<string, string> keys, int every, int seconds, DateTimeOffset? exportedAt = null)
 {
+    private static readonly JsonEventFormatter Formatter = new();
+
     private readonly Dictionary<string, List<Entry>> nodes = new(StringComparer.Ordinal);
     private readonly List<AuditProblem> problems = [];
     private DateTimeOffset? newest;
@@ -72,17 +76,30 @@ internal sealed class AuditVerifier(IReadOnlyDictionary<string, string> keys, in
         var hash = AuditChain.Hash(line);
         try
         {
-            using var document = JsonDocument.Parse(line.ToArray());
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || Text(root, "specversion") != AuditCloudEvent.SpecVersion
-                || !root.TryGetProperty("data", out var e) || e.ValueKind != JsonValueKind.Object)
+            CloudEvent cloudEvent;
+            try
             {
-                problems.Add(new AuditProblem(AuditProblemKind.Malformed, "?", lineNumber, null, "the line is not a CloudEvents 1.0 event with a data object"));
+                cloudEvent = Formatter.DecodeStructuredModeMessage(line.ToArray(), null, null);
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add(new AuditProblem(AuditProblemKind.Malformed, "?", lineNumber, null, "the line is not a CloudEvents 1.0 event: " + ex.Message));
+                return;
+            }
+            if (cloudEvent.Data is not JsonElement { ValueKind: JsonValueKind.Object } e)
+            {
+                problems.Add(new AuditProblem(AuditProblemKind.Malformed, "?", lineNumber, null, "the event has no data object"));
                 return;
             }
             if (Text(e, "node_id") is not { Length: > 0 } node)
             {
                 problems.Add(new AuditProblem(AuditProblemKind.Malformed, "?", lineNumber, null, "the event's data has no node_id"));
+                return;
+            }
+            if (cloudEvent.Source?.OriginalString != AuditCloudEvent.SourcePrefix + node
+                || (Number(e, "seq") is { } numbered && cloudEvent.Id != node + ":" + Num(numbered)))
+            {
+                problems.Add(new AuditProblem(AuditProblemKind.Malformed, node, lineNumber, Number(e, "seq"), "the event's source and id do not name its node_id and seq"));
                 return;
             }
             if (!nodes.TryGetValue(node, out var entries))
