@@ -5,7 +5,7 @@
 #   build/bench.sh                                   # everything, about 7 minutes on 2 cores
 #   BENCH_ROUNDS=5 BENCH_DURATION=15 build/bench.sh  # longer
 #   BENCH_PROFILE=1 build/bench.sh                   # also: a perf profile of the /value hot path, top items
-#   BENCH_PROFILE=1 BENCH_PROFILE_TARGET=kv2 build/bench.sh   # … of another target (bearer, dpop, kv2)
+#   BENCH_PROFILE=1 BENCH_PROFILE_TARGET=kv2 build/bench.sh   # … of another target (bearer, dpop, kv2, durable)
 #
 # Targets (wrk -c50): every round runs, in an order that rotates round by round,
 #   bare         GET /api/secrets/value on build/baseline (a bare Kestrel app answering the same JSON)
@@ -287,14 +287,21 @@ awk -v bare="$med_rps_bare" -v bp99="$med_p99_bare" -v value="$med_rps_value" -v
 
 # ---------------------------------------------------------------- profile
 if (( PROFILE == 1 )); then
+  case $PROFILE_TARGET in durable) profile_pid=$durable_pid ;; bare|hop|hop-direct) profile_pid=$base_pid ;; *) profile_pid=$host_pid ;; esac
   echo "bench: profiling $PROFILE_TARGET (perf record -F 999 -g, ${DURATION}s)" >&2
-  ( sleep 2; perf record -F 999 -g -p "$host_pid" -o "$tmp/perf.data" -- sleep $((DURATION - 4)) >"$logs/perf.log" 2>&1 ) &
+  ( sleep 2; perf record -F 999 -g -p "$profile_pid" -o "$tmp/perf.data" -- sleep $((DURATION - 4)) >"$logs/perf.log" 2>&1 ) &
   perf_pid=$!
+  cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }   # utime + stime, in clock ticks
+  server_before=$(cpu_ticks "$profile_pid") kafka_before=$(cpu_ticks "$kafka_pid") idle_before=$(awk '/^cpu / { print $5 + $6 }' /proc/stat)
   run_wrk "$PROFILE_TARGET" "$DURATION"
+  server_cpu=$(( $(cpu_ticks "$profile_pid") - server_before )) kafka_cpu=$(( $(cpu_ticks "$kafka_pid") - kafka_before ))
+  idle_cpu=$(( $(awk '/^cpu / { print $5 + $6 }' /proc/stat) - idle_before ))
   wait "$perf_pid" || true
   echo
   echo "## Profile of $PROFILE_TARGET at $RPS req/s (share of the host's CPU samples by the innermost component on the stack)"
   echo
+  awk -v s="$server_cpu" -v k="$kafka_cpu" -v i="$idle_cpu" -v d="$DURATION" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    printf "- CPU during the run, in cores of %d: the server %.2f, the Kafka mock cluster process %.2f, idle or waiting for I/O %.2f (the rest: wrk, perf, others)\n\n", '"$(nproc)"', s / hz / d, k / hz / d, i / hz / d }'
   perf script -i "$tmp/perf.data" 2>/dev/null | python3 "$repo/build/bench/profile_components.py"
 fi
 

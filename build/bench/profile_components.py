@@ -20,6 +20,8 @@ COMPONENTS = [
     ("FluentValidation", r"FluentValidation"),
     ("FastEndpoints", r"\[FastEndpoints"),
     ("Secrets.Grants (authentication, PEP, grant state)", r"\[Secrets\.Grants\]"),
+    ("Secrets.Audit: outbox (write loop, write, fsync)", r"Secrets\.Audit\.Outbox"),
+    ("Secrets.Audit: Kafka relay and producer (Confluent.Kafka, librdkafka)", r"Secrets\.Audit\.Kafka|Confluent\.Kafka|librdkafka"),
     ("Secrets.Audit", r"\[Secrets\.Audit\]"),
     ("Secrets.Providers: KVv2 client", r"Secrets\.Providers\.Kv\.Kv2"),
     ("Secrets.Providers (pipeline, slice, YAML store)", r"\[Secrets\.Providers\]"),
@@ -29,19 +31,24 @@ COMPONENTS = [
     ("Kestrel / sockets / HTTP", r"Kestrel|System\.Net\.|Microsoft\.AspNetCore\.(Http|Routing|Hosting|Server)"),
     ("other ASP.NET Core", r"Microsoft\.AspNetCore"),
 ]
+HEADER = re.compile(r"^\s*(.*?)\s+\d+(?:/\d+)?\s+(?:\[\d+\]\s+)?[\d.]+:")   # "comm pid/tid [cpu] time:"
+DIGITS = re.compile(r"[0-9]+")
 PATTERNS = [(name, re.compile(rx)) for name, rx in COMPONENTS]
 
 
 def main():
     total = 0
     counts = collections.Counter()
+    threads = collections.Counter()
     stack = []
+    thread = ""
 
     def flush():
         nonlocal total
         if not stack:
             return
         total += 1
+        threads[thread] += 1
         for frame in stack:
             for name, rx in PATTERNS:
                 if rx.search(frame):
@@ -55,10 +62,18 @@ def main():
             stack.clear()
         elif line.startswith(("\t", " ")):
             stack.append(line.strip())
+        else:
+            header = HEADER.match(line)
+            thread = DIGITS.sub("#", header.group(1)) if header else "?"
     flush()
     print(f"| component | share of {total} samples |")
     print("| --- | ---: |")
     for name, count in counts.most_common():
+        print(f"| {name} | {100 * count / max(total, 1):.1f}% |")
+    print()
+    print(f"| thread (perf's name for it, numbers folded) | share of {total} samples |")
+    print("| --- | ---: |")
+    for name, count in threads.most_common(8):
         print(f"| {name} | {100 * count / max(total, 1):.1f}% |")
 
 

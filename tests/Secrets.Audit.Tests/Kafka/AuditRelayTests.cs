@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Secrets.Audit.Kafka;
 using Secrets.Audit.Tests.Outbox;
 using Secrets.Testing.Kafka;
@@ -74,6 +75,36 @@ public sealed class AuditRelayTests : IDisposable
             Ids(audit.Where(r => r.Message.Key == key)).ShouldBe(Enumerable.Range(0, 1000).Where(n => Refs[n % Refs.Length] == key), $"{key} in order");
         var changes = cluster.Consume(prefix + ".secrets", 334, TimeSpan.FromSeconds(30));
         Ids(changes).Order().ShouldBe(Enumerable.Range(0, 1000).Where(n => n % 3 == 0));
+    }
+
+    [Fact]
+    public async Task After_a_batch_smaller_than_the_batch_size_the_relay_pauses_before_it_reads_again()
+    {
+        await using var outbox = dir.Open();
+        using var producer = Producer(cluster.BootstrapServers);
+        var time = new FakeTimeProvider();
+        using var relay = new AuditRelay(outbox, producer, NullLogger<AuditRelay>.Instance, time);
+        await outbox.AppendAsync(Event(0), CancellationToken.None);
+        await relay.StartAsync(CancellationToken.None);
+        await WaitForAsync(() => outbox.NextUnacknowledged == 1);
+
+        await outbox.AppendAsync(Event(1), CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));   // real time: the relay's pause runs on the fake clock
+        outbox.NextUnacknowledged.ShouldBe(1);
+        time.Advance(AuditRelay.Pace);
+
+        await WaitForAsync(() => outbox.NextUnacknowledged == 2);
+        await relay.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(until, "the relay did not get there");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]

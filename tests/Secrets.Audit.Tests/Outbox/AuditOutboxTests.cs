@@ -153,6 +153,45 @@ public sealed class AuditOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task The_segment_being_written_is_filled_with_zeros_ahead_and_holds_only_records_once_closed()
+    {
+        var framed = OutboxFraming.FramedLength(100);
+        string segment;
+        await using (var outbox = dir.Open())
+        {
+            for (var i = 0; i < 3; i++)
+                await outbox.AppendAsync(TempOutbox.Payload(i), Ct);
+            segment = dir.Segments().Single();
+            await WaitForAsync(() => new FileInfo(segment).Length > 3 * framed);
+            (await outbox.ReadAsync(0, 10, Ct)).Count.ShouldBe(3);
+        }
+
+        new FileInfo(segment).Length.ShouldBe(3 * framed);
+    }
+
+    [Fact]
+    public async Task A_segment_that_rolls_over_loses_the_zeros_after_its_last_record()
+    {
+        var framed = OutboxFraming.FramedLength(100);
+        await using var outbox = dir.Open(segmentBytes: 64 << 10);
+        var perSegment = (64 << 10) / framed;
+        for (var i = 0; i <= perSegment; i++)
+            await outbox.AppendAsync(TempOutbox.Payload(i), Ct);
+
+        var segments = dir.Segments();
+        segments.Length.ShouldBe(2);
+        new FileInfo(segments[0]).Length.ShouldBe(perSegment * framed);
+        (await outbox.ReadAsync(0, perSegment + 10, Ct)).Count.ShouldBe(perSegment + 1);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+            await Task.Delay(10);
+        condition().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_directory_that_cannot_be_created_is_refused_as_unwritable()
     {
         // root ignores permission bits, so the outbox path is put below a regular file: no user may create a directory there

@@ -14,7 +14,7 @@ public sealed class OutboxRecoveryTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    public static TheoryData<string> TornTails => ["short length", "short payload", "short crc", "bad crc", "zero-filled"];
+    public static TheoryData<string> TornTails => ["short length", "short payload", "short crc", "bad crc", "zero-filled record"];
 
     private static byte[] Torn(string kind)
     {
@@ -26,7 +26,7 @@ public sealed class OutboxRecoveryTests : IDisposable
             "short payload" => frame[..50],
             "short crc" => frame[..^2],
             "bad crc" => Flip(frame, 60),
-            "zero-filled" => new byte[4096],
+            "zero-filled record" => [.. frame[..4], .. new byte[frame.Length - 4]],   // its length written, the rest still zeros
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
@@ -69,6 +69,26 @@ public sealed class OutboxRecoveryTests : IDisposable
             .ShouldBe([TempOutbox.Payload(0), TempOutbox.Payload(1), TempOutbox.Payload(2)]);
         (await outbox.AppendAsync(TempOutbox.Payload(3), Ct)).ShouldBe(3);
         (await outbox.ReadAsync(3, 10, Ct)).Single().Payload.ToArray().ShouldBe(TempOutbox.Payload(3));
+    }
+
+    [Fact]
+    public async Task Zeros_after_the_last_record_are_cut_off_without_counting_a_torn_record()
+    {
+        // what a crash leaves of the space the writer fills with zeros ahead of its records
+        var segment = await WriteGoodRecordsAsync(3);
+        var good = new FileInfo(segment).Length;
+        await using (var file = new FileStream(segment, FileMode.Append))
+            await file.WriteAsync(new byte[1 << 20], Ct);
+        var truncations = new List<long>();
+        using var listener = Listen("secrets_audit_outbox_truncated_total", truncations);
+
+        await using var outbox = dir.Open();
+
+        new FileInfo(segment).Length.ShouldBe(good);
+        truncations.ShouldBeEmpty();
+        dir.Logs.Entries.ShouldNotContain(e => e.Level >= LogLevel.Warning);
+        (await outbox.AppendAsync(TempOutbox.Payload(3), Ct)).ShouldBe(3);
+        (await outbox.ReadAsync(0, 10, Ct)).Count.ShouldBe(4);
     }
 
     [Fact]

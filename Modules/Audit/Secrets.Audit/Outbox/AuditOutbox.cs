@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Secrets.Audit.Outbox;
 
@@ -11,8 +11,10 @@ namespace Secrets.Audit.Outbox;
 /// <item>An offset is a record's sequence number: the first record ever appended is 0, and each segment file is named by
 /// the offset of its first record. Offsets survive restarts and acknowledgements unchanged, so a record read again
 /// after a crash carries the offset (and the payload, with its event id) it had before.</item>
-/// <item><see cref="AppendAsync"/> completes only when its record is on disk. Appends queue for one writer loop, which
-/// writes everything queued as one batch and flushes it with one fsync (group commit).</item>
+/// <item><see cref="AppendAsync"/> completes only when its record is on disk. Appends queue for one writer thread, which
+/// writes everything queued as one batch and flushes it with one fdatasync (group commit). Ahead of the records, the
+/// segment being written is filled with zeros and flushed in the background, so a batch's flush has no file size to
+/// commit; the zeros after the last record are cut off again when the segment rolls over and when the outbox closes.</item>
 /// <item>Appends are refused with <see cref="AuditOutboxFailure.Full"/> while the un-acknowledged bytes would pass
 /// <see cref="AuditOutboxOptions.MaxBytes"/>, and with <see cref="AuditOutboxFailure.Unwritable"/> when a write or
 /// flush fails. A failed write is cut off again and the next batch tries afresh; a failed fsync leaves the kernel's copy
@@ -24,14 +26,25 @@ internal sealed class AuditOutbox : IAsyncDisposable
     /// <summary>A batch stops taking queued appends at this many bytes (one more record may follow).</summary>
     private const int BatchBytes = 1 << 20;
 
+    /// <summary>The active segment is kept filled with zeros (on disk) up to this many bytes past its last record.</summary>
+    private const int PreallocateBytes = 4 << 20;
+
+    private static readonly byte[] Zeros = new byte[1 << 20];
+
     private readonly AuditOutboxOptions options;
     private readonly ILogger logger;
-    private readonly Channel<OutboxAppend> queue = Channel.CreateUnbounded<OutboxAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<OutboxAppend> queued = new();
+    private readonly object queueGate = new();   // a monitor: the writer sleeps on it while nothing is queued
     private readonly Lock gate = new();
     private readonly Lock ackLock = new();
     private readonly List<OutboxSegment> segments;
-    private readonly Task writer;
-    private FileStream active;
+    private readonly Thread writer;
+    private readonly TaskCompletionSource writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SafeFileHandle active;
+    private long allocated;          // writer only: the active segment is records or flushed zeros up to here
+    private Task<long>? extending;   // writer only: the zero fill from allocated on, completing with where it ends
+    private bool closing;            // under queueGate
+    private bool writerWaiting;      // under queueGate
     private long committedLength;
     private long committedNext;
     private long acknowledged;
@@ -57,8 +70,10 @@ internal sealed class AuditOutbox : IAsyncDisposable
         cursor = new OutboxCursor(segments[0].BaseOffset, segments[0].BaseOffset, 0);
         acknowledgedByte = Locate(acknowledged + 1);
         reservedEnd = last.StartByte + committedLength;
-        active = new FileStream(last.Path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete, 1) { Position = committedLength };
-        writer = Task.Run(WriteLoopAsync);
+        active = File.OpenHandle(last.Path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        allocated = committedLength;   // opening cut the file back to its records
+        writer = new Thread(WriteLoop) { IsBackground = true, Name = "audit outbox writer" };
+        writer.Start();
         AuditOutboxMetrics.Track(this);
     }
 
@@ -103,7 +118,7 @@ internal sealed class AuditOutbox : IAsyncDisposable
         }
     }
 
-    /// <summary>How many group commits (one fsync each) have been made since opening.</summary>
+    /// <summary>How many group commits (one fdatasync each) have been made since opening.</summary>
     public long FsyncCount => Interlocked.Read(ref fsyncs);
 
     public AuditOutboxHealth Health
@@ -142,10 +157,19 @@ internal sealed class AuditOutbox : IAsyncDisposable
             if (Interlocked.CompareExchange(ref reservedEnd, reserved + append.FramedLength, reserved) == reserved)
                 break;
         }
-        if (!queue.Writer.TryWrite(append))
+        lock (queueGate)
         {
-            Interlocked.Add(ref reservedEnd, -append.FramedLength);
-            throw new ObjectDisposedException(nameof(AuditOutbox));
+            if (closing)
+            {
+                Interlocked.Add(ref reservedEnd, -append.FramedLength);
+                throw new ObjectDisposedException(nameof(AuditOutbox));
+            }
+            queued.Enqueue(append);
+            if (writerWaiting)
+            {
+                writerWaiting = false;
+                Monitor.Pulse(queueGate);
+            }
         }
         return new ValueTask<long>(ct.CanBeCanceled ? append.Task.WaitAsync(ct) : append.Task);
     }
@@ -219,9 +243,12 @@ internal sealed class AuditOutbox : IAsyncDisposable
         if (disposed)
             return;
         disposed = true;
-        queue.Writer.TryComplete();
-        await writer;
-        await active.DisposeAsync();
+        lock (queueGate)
+        {
+            closing = true;
+            Monitor.Pulse(queueGate);
+        }
+        await writerDone.Task.ConfigureAwait(false);
         AuditOutboxMetrics.Untrack(this);
     }
 
@@ -296,30 +323,53 @@ internal sealed class AuditOutbox : IAsyncDisposable
         return new AuditOutboxException(AuditOutboxFailure.Corrupt, message);
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// The writer thread: sleeps while nothing is queued, takes everything queued (up to <see cref="BatchBytes"/>) as one
+    /// batch and commits it; once closing, it commits what is still queued, then closes the active segment.
+    /// </summary>
+    private void WriteLoop()
     {
-        var reader = queue.Reader;
         var batch = new List<OutboxAppend>();
         var buffer = new byte[64 * 1024];
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            var bytes = 0;
-            while (bytes < BatchBytes && reader.TryRead(out var append))
+            while (true)
             {
-                batch.Add(append);
-                bytes += append.FramedLength;
+                batch.Clear();
+                var bytes = 0;
+                lock (queueGate)
+                {
+                    while (queued.Count == 0 && !closing)
+                    {
+                        writerWaiting = true;
+                        Monitor.Wait(queueGate);
+                    }
+                    while (bytes < BatchBytes && queued.TryDequeue(out var append))
+                    {
+                        batch.Add(append);
+                        bytes += append.FramedLength;
+                    }
+                }
+                if (batch.Count == 0)
+                    break;
+                if (buffer.Length < bytes)
+                    buffer = new byte[Math.Max(bytes, buffer.Length * 2)];
+                var at = 0;
+                foreach (var append in batch)
+                    at += OutboxFraming.Write(append.Payload.Span, buffer.AsSpan(at));
+                Commit(batch, buffer.AsSpan(0, bytes));
+                Preallocate();
             }
-            if (buffer.Length < bytes)
-                buffer = new byte[Math.Max(bytes, buffer.Length * 2)];
-            var at = 0;
-            foreach (var append in batch)
-                at += OutboxFraming.Write(append.Payload.Span, buffer.AsSpan(at));
-            Commit(batch, buffer.AsSpan(0, bytes));
+            Close();
+            writerDone.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            writerDone.TrySetException(e);
         }
     }
 
-    /// <summary>One group commit: one write and one fsync for the whole batch, then every append in it completes.</summary>
+    /// <summary>One group commit: one write and one fdatasync for the whole batch, then every append in it completes.</summary>
     private void Commit(List<OutboxAppend> batch, ReadOnlySpan<byte> data)
     {
         try
@@ -327,8 +377,9 @@ internal sealed class AuditOutbox : IAsyncDisposable
             if (faulted)
                 throw new IOException("an earlier flush failed");
             RollIfFull(data.Length);
-            active.Position = committedLength;
-            active.Write(data);
+            if (extending is not null && committedLength + data.Length > allocated)
+                FinishPreallocating();   // the batch reaches into the zeros still being written
+            RandomAccess.Write(active, data, committedLength);
         }
         catch (Exception e)
         {
@@ -339,7 +390,7 @@ internal sealed class AuditOutbox : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            active.Flush(flushToDisk: true);
+            OutboxFileSync.FlushData(active);
         }
         catch (Exception e)
         {
@@ -361,26 +412,101 @@ internal sealed class AuditOutbox : IAsyncDisposable
             batch[i].TrySetResult(first + i);
     }
 
+    /// <summary>
+    /// Starts filling the next <see cref="PreallocateBytes"/> of the active segment with zeros (then a flush) on the thread
+    /// pool when fewer than half of that are left past the last record, never past the segment size. The writer does not
+    /// write into that range before the fill has completed. A fill that fails is dropped: batches then grow the file.
+    /// </summary>
+    private void Preallocate()
+    {
+        if (extending is { IsCompleted: true })
+            FinishPreallocating();
+        if (extending is not null || faulted)
+            return;
+        var from = Math.Max(allocated, committedLength);
+        var to = Math.Min(from + PreallocateBytes, options.SegmentBytes);
+        if (from - committedLength >= PreallocateBytes / 2 || to <= from)
+            return;
+        allocated = from;
+        var file = active;
+        extending = Task.Run(() => FillWithZeros(file, from, to));
+    }
+
+    private static long FillWithZeros(SafeFileHandle file, long from, long to)
+    {
+        for (var at = from; at < to; at += Zeros.Length)
+            RandomAccess.Write(file, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, to - at)), at);
+        RandomAccess.FlushToDisk(file);
+        return to;
+    }
+
+    /// <summary>Waits for the zero fill in progress, if any; its range counts as allocated when it succeeded.</summary>
+    private void FinishPreallocating()
+    {
+        if (extending is null)
+            return;
+        try
+        {
+            allocated = Math.Max(allocated, extending.GetAwaiter().GetResult());
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Audit outbox: filling the segment ahead with zeros failed; batches grow the file instead");
+        }
+        extending = null;
+    }
+
+    /// <summary>Cuts the zeros after the last record off the active segment (and flushes that), so only records remain.</summary>
+    private void TrimActive()
+    {
+        FinishPreallocating();
+        if (RandomAccess.GetLength(active) != committedLength)
+        {
+            RandomAccess.SetLength(active, committedLength);
+            RandomAccess.FlushToDisk(active);
+        }
+        allocated = committedLength;
+    }
+
+    /// <summary>At close: the active segment loses its zeros (a failure leaves them for the next open to cut) and is closed.</summary>
+    private void Close()
+    {
+        try
+        {
+            if (!faulted)
+                TrimActive();
+            else
+                FinishPreallocating();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            logger.LogWarning(e, "Audit outbox: the zeros after the last record could not be cut off at close");
+        }
+        active.Dispose();
+    }
+
     /// <summary>Starts a new segment, named by the next offset, when the batch would take the current one past its size.</summary>
     private void RollIfFull(int bytes)
     {
         if (committedLength == 0 || committedLength + bytes <= options.SegmentBytes)
             return;
+        TrimActive();   // a segment before the last holds only records: opening counts its bytes by its length
         OutboxSegment next;
         lock (gate)
             next = new OutboxSegment(committedNext, Path.Combine(options.Path, OutboxSegment.FileName(committedNext)), segments[^1].StartByte + committedLength);
-        var stream = new FileStream(next.Path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, 1);
+        var handle = File.OpenHandle(next.Path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete);
         try
         {
             OutboxDirectory.Flush(options.Path);
         }
         catch
         {
-            stream.Dispose();
+            handle.Dispose();
             throw;
         }
         active.Dispose();
-        active = stream;
+        active = handle;
+        allocated = 0;
         lock (gate)
         {
             segments.Add(next);
@@ -388,23 +514,18 @@ internal sealed class AuditOutbox : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes a failed write's partial bytes off the segment again; if that fails too, nothing more is appended.</summary>
+    /// <summary>Takes a failed write's partial bytes (and the zeros after them) off the segment again; if that fails too, nothing more is appended.</summary>
     private void CutBack()
     {
         try
         {
-            if (active.Length != committedLength)
-            {
-                active.SetLength(committedLength);
-                active.Flush(flushToDisk: true);
-            }
+            TrimActive();
         }
         catch (Exception)
         {
             faulted = true;
         }
     }
-
     private void Fail(List<OutboxAppend> batch, int bytes, Exception cause)
     {
         writeFailed = true;

@@ -6,7 +6,9 @@ namespace Secrets.Audit.Outbox;
 /// Opens the outbox directory as a crash left it (docs/AUDIT.md#outbox): reads the acknowledged offset, deletes
 /// segments it covers, and scans the last segment. A torn final record (a short length, a short payload or CRC, a bad
 /// CRC on the record that ends the file, or a zero-filled tail) was never flushed, so no append completed for it: it
-/// is cut off (file length set back, fsync), logged with its offset and size, and counted. A record that fails its
+/// is cut off (file length set back, fsync), logged with its offset and size, and counted. Zeros that start where a
+/// record would (the space the writer fills ahead of its records, left by a crash) are cut off too, but no record was
+/// torn there: they are neither counted nor warned about. A record that fails its
 /// checks with more bytes after it is corruption of data that was once durable: opening stops with
 /// <see cref="AuditOutboxFailure.Corrupt"/> and skips nothing.
 /// </summary>
@@ -82,15 +84,18 @@ internal static class OutboxRecovery
         long count = 0;
         long position;
         bool torn;
+        bool unused;
         using (var reader = new OutboxSegmentReader(path, 0, fileLength))
         {
             OutboxFrameStatus status;
             while ((status = reader.Next()) == OutboxFrameStatus.Record)
                 count++;
             position = reader.Position;
+            unused = status == OutboxFrameStatus.BadLength && reader.RestIsZero();
             torn = status switch
             {
                 OutboxFrameStatus.End => false,
+                _ when unused => true,
                 OutboxFrameStatus.Short => true,
                 OutboxFrameStatus.BadCrc when position + reader.FramedLengthAtPosition() == fileLength => true,
                 _ when reader.RestIsZero() => true,
@@ -107,6 +112,12 @@ internal static class OutboxRecovery
             file.Flush(flushToDisk: true);
         }
         var dropped = fileLength - position;
+        if (unused)
+        {
+            logger.LogInformation("Audit outbox: cut {Bytes} bytes of zeros (space filled ahead of the records) off {Segment} at offset {Offset}",
+                dropped, System.IO.Path.GetFileName(path), baseOffset + count);
+            return (count, position);
+        }
         logger.LogWarning("Audit outbox: cut a torn record off {Segment} at offset {Offset}, byte {Position}: {Bytes} bytes dropped",
             System.IO.Path.GetFileName(path), baseOffset + count, position, dropped);
         AuditOutboxMetrics.Truncated.Add(1);
