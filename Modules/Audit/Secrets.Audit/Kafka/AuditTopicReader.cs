@@ -67,7 +67,8 @@ internal sealed class AuditTopicReader(KafkaSettings settings, string topic)
                 continue;
             if (!result.IsPartitionEOF && result.Offset.Value < ends[p])
                 read[p].Add(new TopicMessage(p, result.Offset.Value, result.Message.Value ?? []));
-            if (result.Offset.Value >= ends[p] - (result.IsPartitionEOF ? 0 : 1))
+            // the end as taken at the start, or what the broker lets a read-committed reader see of it
+            if (result.IsPartitionEOF || result.Offset.Value >= ends[p] - 1)
                 open.Remove(p);
         }
         consumer.Unassign();
