@@ -115,6 +115,17 @@ public sealed class HostCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_audit_help_names_every_option_and_exits_0()
+    {
+        var help = await RunAsync(Settings(), "verify-audit", "--help");
+
+        help.Code.ShouldBe(0);
+        help.Out.ShouldStartWith("usage: verify-audit <file>...");
+        foreach (var option in new[] { "--kafka", "--topic", "--keys", "--at", "--every", "--seconds", "KAFKA_SECURITY_PROTOCOL", "crud.secrets.audit" })
+            help.Out.ShouldContain(option);
+    }
+
+    [Fact]
     public void Only_the_named_commands_are_commands()
     {
         HostCommands.IsCommand(["hash-uri", "x"]).ShouldBeTrue();

@@ -2,8 +2,10 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
+using Secrets.Providers.Features.ResolveAuditSigningKey;
 using Secrets.Providers.Kv;
 using Secrets.Providers.Kv.Kv2;
 using Secrets.Providers.Kv.Yaml;
@@ -24,7 +26,7 @@ public static class ProvidersModule
     }
 
     /// <summary>
-    /// Registers the stores, the access pipeline and the health check. <paramref name="addInProcessKv2Server"/> adds a
+    /// Registers the stores, the access pipeline, the audit signing key's resolver and the health check. <paramref name="addInProcessKv2Server"/> adds a
     /// KVv2 server inside the process (the host passes the embedded dev server's); it is called only when a KVv2
     /// provider asks for one (docs/PROVIDERS.md#embedded-dev-kvv2-server), and must register an <see cref="IInProcessKv2Server"/>.
     /// </summary>
@@ -47,6 +49,7 @@ public static class ProvidersModule
         builder.Services.AddSingleton<KvStoreRegistry>();
         builder.Services.AddSingleton<SecretPipeline>();
         builder.Services.AddSingleton<ISecretOperations>(sp => sp.GetRequiredService<SecretPipeline>());
+        builder.Services.AddSingleton<IAuditSigningKeyResolver, AuditSigningKeyResolver>();
         builder.Services.AddHealthChecks().AddCheck<ProvidersHealthCheck>("providers", tags: ["ready"]);
         return builder;
     }

@@ -80,6 +80,9 @@ public sealed class VerifyAuditCommandTests : IDisposable
     [InlineData("export.ndjson", "--keys")]
     [InlineData("export.ndjson", "--keys", "k.json", "--bogus")]
     [InlineData("export.ndjson", "--keys", "k.json", "--every", "0")]
+    [InlineData("--topic", "audit", "--keys", "k.json")]
+    [InlineData("--keys", "k.json", "--kafka")]
+    [InlineData("--kafka", "b1:9092")]
     public async Task Bad_arguments_exit_2_with_the_usage(params string[] args)
     {
         var (code, output, error) = await RunAsync(args);

@@ -55,6 +55,25 @@ public sealed class KafkaSettingsTests
         settings.ToString().ShouldContain("sasl_ssl");
     }
 
+    [Fact]
+    public void A_reader_has_its_own_group_commits_nothing_starts_at_the_beginning_and_uses_the_same_security()
+    {
+        var config = KafkaSettings.From(Config(
+            ("KAFKA_BOOTSTRAP_SERVERS", "b1:9093"), ("KAFKA_SECURITY_PROTOCOL", "ssl"), ("KAFKA_SSL_CA_LOCATION", "/etc/ca.pem"),
+            ("KAFKA_SSL_KEY_PASSWORD", "k3y-pass")))!.ConsumerConfig("verify-audit-1");
+
+        config.BootstrapServers.ShouldBe("b1:9093");
+        config.GroupId.ShouldBe("verify-audit-1");
+        config.EnableAutoCommit.ShouldBe(false);
+        config.EnableAutoOffsetStore.ShouldBe(false);
+        config.AutoOffsetReset.ShouldBe(AutoOffsetReset.Earliest);
+        config.EnablePartitionEof.ShouldBe(true);
+        config.IsolationLevel.ShouldBe(IsolationLevel.ReadCommitted);
+        config.Get("security.protocol").ShouldBe("ssl");
+        config.Get("ssl.ca.location").ShouldBe("/etc/ca.pem");
+        config.Get("ssl.key.password").ShouldBe("k3y-pass");
+    }
+
     [Theory]
     [InlineData("KAFKA_TOPIC_PREFIX", "bad prefix", "KAFKA_TOPIC_PREFIX")]
     [InlineData("KAFKA_SECURITY_PROTOCOL", "tls", "KAFKA_SECURITY_PROTOCOL")]

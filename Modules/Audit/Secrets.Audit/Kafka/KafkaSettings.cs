@@ -77,6 +77,28 @@ internal sealed record KafkaSettings(string BootstrapServers, string TopicPrefix
         return config;
     }
 
+    /// <summary>
+    /// A reader's configuration (<c>verify-audit --kafka</c>): its own group id, which it never joins or commits to
+    /// (offsets are assigned), read-committed, the end of each partition reported, the security settings as given.
+    /// </summary>
+    public ConsumerConfig ConsumerConfig(string groupId)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = groupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = true,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            AllowAutoCreateTopics = false,
+        };
+        foreach (var (property, value) in Security)
+            config.Set(property, value);
+        return config;
+    }
+
     public override string ToString() =>
         $"{BootstrapServers}, topics {SecretsTopic} and {AuditTopic}" + (Security.TryGetValue("security.protocol", out var p) ? $", {p}" : "");
 }

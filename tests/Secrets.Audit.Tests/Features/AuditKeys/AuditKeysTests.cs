@@ -64,7 +64,7 @@ public sealed class AuditKeysTests
     }
 
     [Fact]
-    public async Task With_a_pointer_and_no_resolver_the_keys_are_503_PROVIDER_UNAVAILABLE()
+    public async Task With_a_pointer_to_no_secret_the_keys_are_503_PROVIDER_UNAVAILABLE()
     {
         using var host = new SecretsHostFactory(new Dictionary<string, string?> { ["AUDIT_SIGNING_KEY_POINTER"] = "openbao+kv2://secret/audit/signing#seed" });
 
