@@ -23,17 +23,7 @@ public sealed partial class OpsAssetsTests
         "secrets_audit_kafka_delivery_duration_ms_bucket",
     };
 
-    /// <summary>
-    /// The checkpoint lag gauges, which a host exports once audit checkpoints run on the live trail (docs/ops/README.md).
-    /// Taken as given until then; drop them from this set when the host exports them.
-    /// </summary>
-    private static readonly HashSet<string> LiveCheckpointSeries = new(StringComparer.Ordinal)
-    {
-        "secrets_audit_checkpoint_lag_seconds",
-        "secrets_audit_checkpoint_lag_events",
-    };
-
-    private static bool TakenAsGiven(string name) => KafkaOnly.Contains(name) || LiveCheckpointSeries.Contains(name);
+    private static bool TakenAsGiven(string name) => KafkaOnly.Contains(name);
 
     private static readonly HashSet<string> PromQlKeywords = new(StringComparer.Ordinal)
     {
@@ -52,7 +42,6 @@ public sealed partial class OpsAssetsTests
         used.Where(n => !exposed.Contains(n) && !TakenAsGiven(n)).Order(StringComparer.Ordinal)
             .ShouldBeEmpty($"exported: {string.Join(", ", exposed.Order(StringComparer.Ordinal))}");
         KafkaOnly.Where(n => !used.Contains(n)).ShouldBeEmpty("the Kafka allow-list names only series the assets use");
-        LiveCheckpointSeries.Where(n => !used.Contains(n)).ShouldBeEmpty("the checkpoint allow-list names only series the assets use");
     }
 
     [Fact]
