@@ -38,7 +38,7 @@ internal static class Api
     /// <summary>The audit records of one request, oldest first.</summary>
     public static async Task<IReadOnlyList<JsonNode>> AuditOfAsync(this HttpClient client, string correlationId) =>
         (await AuditProbe.EventsAsync(client, "correlation_id=" + Uri.EscapeDataString(correlationId)))
-        .OrderBy(e => e["id"]!.GetValue<long>()).ToList();
+        .OrderBy(e => e["seq"]!.GetValue<long>()).ToList();
 
     public static string? Str(this JsonNode? node, string property) => node?[property]?.GetValue<string>();
 

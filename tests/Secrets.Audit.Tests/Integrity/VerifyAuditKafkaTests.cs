@@ -56,7 +56,7 @@ public sealed class VerifyAuditKafkaTests : IDisposable
     private static IEnumerable<(string Line, string? Key)> Keyed(IEnumerable<string> lines) =>
         lines.Select(l => (l, IsCheckpoint(l) ? null : Refs[AuditStream.Seq(l) % Refs.Length]));
 
-    private static bool IsCheckpoint(string line) => JsonNode.Parse(line)!["event_type"]!.GetValue<string>() == AuditCheckpoints.EventType;
+    private static bool IsCheckpoint(string line) => JsonNode.Parse(line)!["data"]!["event_type"]!.GetValue<string>() == AuditCheckpoints.EventType;
 
     /// <summary>Both nodes' lines interleaved, as two nodes writing to one topic at once.</summary>
     private IEnumerable<(string Line, string? Key)> Both(IEnumerable<(string Line, string? Key)>? nodeA = null) =>
