@@ -57,6 +57,13 @@ public sealed partial class MockKafkaCluster : IDisposable
             SetBrokerUp(id);
     }
 
+    /// <summary>The broker that leads each partition of <paramref name="topic"/>, by partition.</summary>
+    public IReadOnlyDictionary<int, int> Leaders(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();   // any broker that is up answers
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.ToDictionary(p => p.PartitionId, p => p.Leader);
+    }
+
     /// <summary>
     /// Reads <paramref name="topic"/> from the beginning of each of its partitions, without a consumer group (so a
     /// broker that is down holds up only its own partitions), until <paramref name="enough"/> says so for the
@@ -65,12 +72,7 @@ public sealed partial class MockKafkaCluster : IDisposable
     public IReadOnlyList<ConsumeResult<string?, byte[]>> Peek(string topic, Func<IReadOnlyList<ConsumeResult<string?, byte[]>>, bool> enough, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(enough);
-        List<TopicPartitionOffset> partitions;
-        using (var admin = new DependentAdminClientBuilder(holder.Handle).Build())
-        {
-            partitions = [.. admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-                .Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning))];
-        }
+        var partitions = Leaders(topic).Keys.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)).ToList();
         var config = new ConsumerConfig
         {
             BootstrapServers = BootstrapServers,
