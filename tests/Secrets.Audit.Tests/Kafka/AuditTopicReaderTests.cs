@@ -7,13 +7,13 @@ namespace Secrets.Audit.Tests.Kafka;
 public sealed class AuditTopicReaderTests
 {
     [Theory]
-    [InlineData("""{"node_id":"n1","seq":7,"prev_hash":"x"}""", "n1", 7L)]
-    [InlineData("""{"specversion":"1.0","type":"SECRET_READ","data":{"node_id":"n1","seq":7,"prev_hash":"x"}}""", "n1", 7L)]
-    [InlineData("""{"node_id":"n1"}""", "n1", null)]
+    [InlineData("""{"specversion":"1.0","type":"secrets.audit.SECRET_READ","data":{"node_id":"n1","seq":7,"prev_hash":"x"}}""", "n1", 7L)]
+    [InlineData("""{"specversion":"1.0","data":{"node_id":"n1"}}""", "n1", null)]
+    [InlineData("""{"node_id":"n1","seq":7,"prev_hash":"x"}""", null, null)]
     [InlineData("""{"data":"n1"}""", null, null)]
     [InlineData("""[1,2]""", null, null)]
     [InlineData("""not json""", null, null)]
-    public void The_chain_position_is_read_at_the_top_level_or_inside_data(string json, string? node, long? seq) =>
+    public void The_chain_position_is_read_inside_data(string json, string? node, long? seq) =>
         AuditTopicReader.PositionOf(Encoding.UTF8.GetBytes(json)).ShouldBe((node, seq));
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class AuditTopicReaderTests
     }
 
     private static TopicMessage Message(int partition, long offset, string node, long seq, string extra = "") =>
-        new(partition, offset, Encoding.UTF8.GetBytes($$"""{"node_id":"{{node}}","seq":{{seq}},"x":"{{extra}}"}"""));
+        new(partition, offset, Encoding.UTF8.GetBytes($$$"""{"specversion":"1.0","data":{"node_id":"{{{node}}}","seq":{{{seq}}},"x":"{{{extra}}}"}}"""));
 
     private static string Describe(TopicMessage m) => AuditTopicReader.PositionOf(m.Value) is ({ } node, { } seq) ? $"{node}:{seq}" : "?";
 }

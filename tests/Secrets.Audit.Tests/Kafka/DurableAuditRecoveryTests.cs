@@ -34,15 +34,18 @@ public sealed class DurableAuditRecoveryTests : IDisposable
 
     private string AuditTopic => prefix + ".secrets.audit";
 
-    private SecretsHostFactory Host()
+    private SecretsHostFactory Host(params (string Key, string Value)[] settings)
     {
-        var host = new SecretsHostFactory(new Dictionary<string, string?>
+        var config = new Dictionary<string, string?>
         {
             ["RATE_LIMIT_PER_CLIENT_RPS"] = "0",
             ["AUDIT_OUTBOX_PATH"] = dir.OutboxPath,
             ["KAFKA_BOOTSTRAP_SERVERS"] = cluster.BootstrapServers,
             ["KAFKA_TOPIC_PREFIX"] = prefix,
-        });
+        };
+        foreach (var (key, value) in settings)
+            config[key] = value;
+        var host = new SecretsHostFactory(config);
         hosts.Add(host);
         return host;
     }
@@ -76,7 +79,8 @@ public sealed class DurableAuditRecoveryTests : IDisposable
     [Fact]
     public async Task A_thousand_operations_while_Kafka_is_down_all_succeed_and_reach_Kafka_once_each_in_order_when_it_is_back()
     {
-        var host = Host();
+        // no checkpoint falls among the 1,020 events (the host stops only when the test ends): every record is an operation's
+        var host = Host(("AUDIT_CHECKPOINT_EVERY", "100000"), ("AUDIT_CHECKPOINT_SECONDS", "86400"));
         var client = host.CreateClient();
         var outbox = host.Services.GetRequiredService<AuditOutbox>();
         const int Secrets = 20;
@@ -142,12 +146,15 @@ public sealed class DurableAuditRecoveryTests : IDisposable
             await SendOkAsync(client, Write($"openbao+kv2://secret/torn/s{i}", "v", $"before-{i}"));
         var firstOutbox = first.Services.GetRequiredService<AuditOutbox>();
         await UntilAsync(() => firstOutbox.NextUnacknowledged == 3, TimeSpan.FromSeconds(30), "the first host relays its events");
-        first.Dispose();   // stopped: the outbox is closed
+        first.Dispose();   // stopped: the outbox is closed, the last record the checkpoint the stop signed
+        var kept = OutboxFiles.Payloads(dir.OutboxPath).ToList();
+        kept.Count.ShouldBe(4);
+        AuditPayload.IsCheckpoint(kept[^1]).ShouldBeTrue();
 
         // power lost while the next record was written: the whole event reached the disk, its CRC did not
         var segment = OutboxFiles.Segments(dir.OutboxPath).ShouldHaveSingleItem();
         var durable = new FileInfo(segment).Length;
-        var payload = Encoding.UTF8.GetBytes("""{"id":999,"event_type":"SECRET_WRITTEN","effect":"success","resource_ref":"torn-canary","correlation_id":"torn-1"}""");
+        var payload = Encoding.UTF8.GetBytes("""{"specversion":"1.0","id":"n:999","data":{"event_type":"SECRET_WRITTEN","effect":"success","resource_ref":"torn-canary","correlation_id":"torn-1"}}""");
         var frame = new byte[OutboxFraming.FramedLength(payload.Length)];
         OutboxFraming.Write(payload, frame);
         var torn = frame[..^2];
@@ -160,17 +167,19 @@ public sealed class DurableAuditRecoveryTests : IDisposable
         new FileInfo(segment).Length.ShouldBe(durable);
         var cut = second.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Audit outbox: cut a torn record off", StringComparison.Ordinal)).ShouldHaveSingleItem();
         cut.Level.ShouldBe(Serilog.Events.LogEventLevel.Warning);
-        (cut.Prop("Segment"), cut.Prop("Offset"), cut.Prop("Position"), cut.Prop("Bytes")).ShouldBe((Path.GetFileName(segment), 3L, durable, (long)torn.Length));
+        (cut.Prop("Segment"), cut.Prop("Offset"), cut.Prop("Position"), cut.Prop("Bytes")).ShouldBe((Path.GetFileName(segment), 4L, durable, (long)torn.Length));
         for (var i = 0; i < 2; i++)
             await SendOkAsync(client, Write($"openbao+kv2://secret/torn/s{i}", "w", $"after-{i}"));
         var outbox = second.Services.GetRequiredService<AuditOutbox>();
-        await UntilAsync(() => outbox.NextUnacknowledged == 5, TimeSpan.FromSeconds(30), "the second host relays its events");
+        await UntilAsync(() => outbox.NextUnacknowledged == 6, TimeSpan.FromSeconds(30), "the second host relays the first one's checkpoint and its own events");
         (await MetricValueAsync(client, "secrets_audit_outbox_truncated_total")).ShouldBeGreaterThanOrEqualTo(1);
 
         string[] expected = ["before-0", "before-1", "before-2", "after-0", "after-1"];
-        OutboxFiles.Payloads(dir.OutboxPath).Select(p => AuditPayload.Text(p, "correlation_id")).ShouldBe(expected);
-        var audit = cluster.Consume(AuditTopic, 5, TimeSpan.FromSeconds(30));
-        audit.Select(r => AuditPayload.Text(r.Message.Value, "correlation_id")).Order(StringComparer.Ordinal).ShouldBe(expected.Order(StringComparer.Ordinal));
+        OutboxFiles.Payloads(dir.OutboxPath).Where(p => !AuditPayload.IsCheckpoint(p)).Select(p => AuditPayload.Text(p, "correlation_id")).ShouldBe(expected);
+        var audit = cluster.Consume(AuditTopic, 6, TimeSpan.FromSeconds(30));
+        audit.Count(r => AuditPayload.IsCheckpoint(r.Message.Value)).ShouldBe(1);
+        audit.Where(r => !AuditPayload.IsCheckpoint(r.Message.Value)).Select(r => AuditPayload.Text(r.Message.Value, "correlation_id"))
+            .Order(StringComparer.Ordinal).ShouldBe(expected.Order(StringComparer.Ordinal));
         audit.ShouldAllBe(r => !Encoding.UTF8.GetString(r.Message.Value).Contains("torn-canary", StringComparison.Ordinal));
     }
 

@@ -147,8 +147,8 @@ internal sealed class AuditTopicReader(KafkaSettings settings, string topic)
     private sealed record Placed(long Seq, byte[] Digest, TopicMessage Message);
 
     /// <summary>
-    /// The chain position of one event: <c>node_id</c> and <c>seq</c> at the top level, or inside <c>data</c> (the
-    /// CloudEvents form); nulls when the message is not a JSON object that holds both.
+    /// The chain position of one event (docs/audit-events.md): <c>node_id</c> and <c>seq</c> inside the CloudEvent's
+    /// <c>data</c>; nulls when the message is not an event that holds both.
     /// </summary>
     internal static (string? Node, long? Seq) PositionOf(byte[] json)
     {
@@ -156,12 +156,9 @@ internal sealed class AuditTopicReader(KafkaSettings settings, string topic)
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return default;
-            var top = Position(root);
-            if (top.Node is not null)
-                return top;
-            return root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object ? Position(data) : default;
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                ? Position(data)
+                : default;
         }
         catch (JsonException)
         {
