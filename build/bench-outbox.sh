@@ -3,7 +3,7 @@
 # in process. 1, 16 and 64 concurrent appenders each append 100 events of 600 bytes, every append waiting for its group
 # commit's fsync, to an outbox in a fresh directory under OUTBOX_BENCH_DIR (default: the temp folder).
 # With "kafka" first: the whole durable path without HTTP (docs/BENCHMARKS.md#durable-audit): 64 concurrent appenders
-# append 500,000 CloudEvents of 900 bytes while the service's relay and Kafka producer deliver them to librdkafka's mock
+# append 500,000 CloudEvents of about 1 KB while the service's relay and Kafka producer deliver them to librdkafka's mock
 # cluster in the same process; one iteration ends when the last event is acknowledged in the outbox (every event before
 # it delivered); events/s and the append p99 against the goal of 50,000 events/s (outbox-kafka-ratios.md).
 #

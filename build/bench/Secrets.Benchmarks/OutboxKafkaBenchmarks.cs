@@ -13,7 +13,7 @@ namespace Secrets.Benchmarks;
 
 /// <summary>
 /// The durable audit path without HTTP (docs/BENCHMARKS.md#durable-audit): one operation is <see cref="Events"/> audit
-/// events of about 900 bytes (CloudEvents JSON, as the service writes them) appended by
+/// events of about 1 KB (CloudEvents JSON, as the service writes them) appended by
 /// <see cref="Appenders"/> concurrent appenders, every append waiting for its group commit's flush, while the service's
 /// <see cref="AuditRelay"/> and <see cref="KafkaAuditProducer"/> deliver the outbox to librdkafka's mock cluster (one
 /// broker, in this process, over TCP on 127.0.0.1). The operation ends when the last event is acknowledged in the
@@ -106,7 +106,7 @@ public class OutboxKafkaBenchmarks
     private int Share(int appender) => (Events / Appenders) + (appender < Events % Appenders ? 1 : 0);
 
     /// <summary>
-    /// A successful read's audit event as the service writes it (the schema's fields, realistic values, about 900
+    /// A successful read's audit event as the service writes it (the schema's fields, realistic values, about 1 KB
     /// bytes): a CloudEvent whose subject is one of <see cref="Appenders"/> resource refs, so the relay keys and spreads
     /// them over partitions as it would.
     /// </summary>
