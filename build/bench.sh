@@ -12,13 +12,6 @@
 #   value        GET /api/secrets/value?uri=yaml://secret/env#MY_API_KEY, anonymous
 #   durable      the same on a second host with the durable audit pipeline (AUDIT_OUTBOX_PATH, fail closed, the
 #                relay to Kafka: librdkafka's mock cluster held by `Secrets.Benchmarks kafka-mock`)
-# After the rounds, once more BENCH_ROUNDS rounds of two targets, value and
-#   durable-sampled  the same durable host with AUDIT_SAMPLE_CACHE_HIT_N=10 (docs/AUDIT.md#sampling): every measured
-#                request is a grant-cache hit, so 9 of 10 reads skip the outbox; its ratio is against value in those
-#                rounds, while the 0.85 goal is durable's. No third host: the durable host is restarted once with the
-#                setting (a fresh outbox, the same Kafka) and warmed up. A restart before every durable run instead
-#                (same outbox) measured durable at 0.26-0.36 of value against 0.44-0.46 without, so durable is never
-#                measured right after a restart
 #   bearer       the same with an RS256 bearer token
 #   dpop         the same with a DPoP-bound ES256 token and a fresh DPoP proof per request (build/bench/dpop.lua)
 #   kv2-direct   GET /v1/secret/data/bench/app on the host's embedded dev KVv2 server (X-Vault-Token)
@@ -26,6 +19,13 @@
 #   hop-direct   GET /v1/secret/data/bench/app on build/baseline (a fixed KVv2-shaped answer)
 #   hop          GET /hop/api/secrets/value on build/baseline: one bare HttpClient call to its own
 #                hop-direct endpoint, in the same process: the floor of the kv2 / kv2-direct ratio
+# After the rounds, once more BENCH_ROUNDS rounds of two targets, value and
+#   durable-sampled  the same durable host with AUDIT_SAMPLE_CACHE_HIT_N=10 (docs/AUDIT.md#sampling): every measured
+#                request is a grant-cache hit, so 9 of 10 reads skip the outbox; its ratio is against value in those
+#                rounds, while the 0.85 goal is durable's. No third host: the durable host is restarted once with the
+#                setting (a fresh outbox, the same Kafka) and warmed up. A restart before every durable run instead
+#                (same outbox) measured durable at 0.26-0.36 of value against 0.44-0.46 without, so durable is never
+#                measured right after a restart
 # The host runs on its shipped dev defaults (logging as shipped, audit to the ring buffer and SSE) with
 # authorization ON: the embedded PDP with a policy whose permits last (max_uses 100000000, ttl 1 day),
 # so every measured request is a grant-cache hit. Two settings differ from the defaults, because a load
