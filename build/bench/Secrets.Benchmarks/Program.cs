@@ -16,6 +16,9 @@ if (args is ["listing", .. var listingArgs])
 // "outbox" first: the audit outbox's append benchmarks instead (build/bench-outbox.sh).
 if (args is ["outbox", .. var outboxArgs])
     return OutboxMain.Run(outboxArgs);
+// "outbox-kafka" first: the outbox and the Kafka relay together, events appended and delivered (build/bench-outbox.sh kafka).
+if (args is ["outbox-kafka", .. var outboxKafkaArgs])
+    return OutboxKafkaMain.Run(outboxKafkaArgs);
 // "kafka-mock": librdkafka's mock cluster for build/bench.sh's durable host; its bootstrap servers go to the file, and it
 // lives until this process is stopped.
 if (args is ["kafka-mock", var bootstrapFile])
