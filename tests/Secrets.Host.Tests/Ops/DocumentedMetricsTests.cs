@@ -43,8 +43,8 @@ public sealed partial class DocumentedMetricsTests
     }
 
     /// <summary>
-    /// A host with the outbox (opened over a torn tail), Kafka and authorization on, after a write, two reads (a
-    /// decision, then its grant), a 404, a tenant violation and its events' delivery to Kafka: every sample on
+    /// A host with the outbox (opened over a torn tail), Kafka, authorization and sampling on, after a write, three
+    /// reads (a decision, then its grant twice, the second cache hit sampled out), a 404, a tenant violation and its events' delivery to Kafka: every sample on
     /// <c>/metrics</c> once all of <paramref name="wanted"/> are there (the exporter answers from a cache for a moment), or after 10 s.
     /// </summary>
     private static async Task<List<(string Series, HashSet<string> Labels)>> ScrapeAfterTrafficAsync(IEnumerable<string> wanted)
@@ -62,11 +62,12 @@ public sealed partial class DocumentedMetricsTests
                 ["KAFKA_BOOTSTRAP_SERVERS"] = cluster.BootstrapServers,
                 ["KAFKA_TOPIC_PREFIX"] = "m" + Guid.NewGuid().ToString("N")[..8],
                 ["ENABLE_AUTHORIZATION"] = "true",
-                ["GRANT_MAX_USES_DEFAULT"] = "2",
+                ["GRANT_MAX_USES_DEFAULT"] = "3",
+                ["AUDIT_SAMPLE_CACHE_HIT_N"] = "2",   // the third read, a grant's second cache hit, is sampled out
             });
             var client = host.CreateClient();
             (await client.PostAsync("/api/secrets", new StringContent("""{"uri":"yaml://secret/metrics#k","value":"v"}""", System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode.ShouldBeTrue();
-            for (var i = 0; i < 2; i++)
+            for (var i = 0; i < 3; i++)
                 (await client.GetAsync("/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fenv%23MY_API_KEY")).IsSuccessStatusCode.ShouldBeTrue();
             ((int)(await client.GetAsync("/api/secrets/value?uri=yaml%3A%2F%2Fsecret%2Fmissing")).StatusCode).ShouldBe(404);
             ((int)(await client.GetAsync("/api/secrets/value?uri=yaml%3A%2F%2Felsewhere%2Fx")).StatusCode).ShouldBe(400);
