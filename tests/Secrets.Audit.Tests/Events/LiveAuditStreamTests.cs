@@ -233,6 +233,10 @@ public sealed class LiveAuditStreamTests : IDisposable
         var client = host.CreateClient();
         client.DefaultRequestHeaders.Add(AuditProbe.CorrelationHeader, "snapshot-1");
         (await client.PostJsonAsync("/api/secrets", new { uri = "yaml://secret/snapshot/app", value = new { token = Canary } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var outbox = host.Services.GetRequiredService<AuditOutbox>();
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (outbox.NextOffset < 2 && DateTime.UtcNow < until)   // the answer waited for its event; the checkpoint after it commits next
+            await Task.Delay(10);
 
         var lines = await OutboxLinesAsync(host);
 
