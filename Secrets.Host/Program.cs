@@ -17,7 +17,7 @@ builder.AddHostDefaults();    // profile guards, tenant, Serilog with redaction,
 // The embedded dev KVv2 server is its own project: Providers adds it through this hook only when a KVv2 provider
 // asks for it (dev and test), and knows it only as IInProcessKv2Server.
 builder.AddProvidersModule(addInProcessKv2Server: b => b.AddEmbeddedKv2Server())
-    .AddPolicyModule().AddGrantsModule().AddAuditModule();
+    .AddPolicyModule().AddGrantsModule().AddAuditModule().AddRotationModule();
 
 // The module bus for questions off the request path (the PDP question on a grant miss). The two calls
 // every request makes, authorise and audit, are direct calls on contract interfaces (docs/ARCHITECTURE.md).

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Secrets.Rotation.Features.BulkOperations;
 using Secrets.Testing;
 
 namespace Secrets.Rotation.Tests.Features.BulkOperations;
@@ -234,6 +236,40 @@ public sealed class BulkOperationsTests : IDisposable
         problem["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ShouldContain("operations");
         (await File.ReadAllTextAsync(host.YamlPath)).ShouldBe(before);
         (await AuditProbe.EventsAsync(client)).ShouldBeRequestRefusal("SECRET_BULK", "INVALID_REQUEST");   // one record, nothing ran
+    }
+
+    [Theory]
+    [InlineData(3, 3, true)]
+    [InlineData(3, 4, false)]
+    [InlineData(250, 250, true)]
+    public async Task BULK_MAX_OPERATIONS_sets_the_limit(int limit, int count, bool accepted)
+    {
+        using var limited = new SecretsHostFactory(new Dictionary<string, string?> { ["BULK_MAX_OPERATIONS"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var limitedClient = limited.CreateClient();
+        var operations = Enumerable.Range(0, count).Select(i => new { op = "set", uri = $"yaml://secret/bulk/limit#k{i}", value = $"v{i}" }).ToArray();
+
+        var response = await limitedClient.PostJsonAsync(Bulk, new { operations, continueOnError = true });
+
+        if (accepted)
+        {
+            (await response.ShouldBeOkJsonAsync())["results"]!.AsArray().Count.ShouldBe(count);
+        }
+        else
+        {
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
+            problem.ToJsonString().ShouldContain($"at most {limit} entries");
+            limited.Services.GetRequiredService<BulkLimits>().MaxOperations.ShouldBe(limit);
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10001")]
+    [InlineData("many")]
+    public void A_BULK_MAX_OPERATIONS_outside_1_to_10000_stops_the_start_naming_it(string value)
+    {
+        using var invalid = new SecretsHostFactory(new Dictionary<string, string?> { ["BULK_MAX_OPERATIONS"] = value });
+        Should.Throw<Exception>(() => invalid.CreateClient()).ToString().ShouldContain("BULK_MAX_OPERATIONS");
     }
 
     [Fact]

@@ -6,13 +6,13 @@ namespace Secrets.Rotation.Features.BulkOperations;
 
 internal sealed class BulkValidator : Validator<BulkRequest>
 {
-    public const int MaxOperations = 100;
     private static readonly string[] Ops = ["set", "delete", "undelete", "destroy", "rotate"];
 
     public BulkValidator()
     {
-        RuleFor(x => x.Operations).NotEmpty().Must(o => o is null || o.Count <= MaxOperations)
-            .WithMessage($"'operations' takes at most {MaxOperations} entries.");
+        var max = Resolve<BulkLimits>().MaxOperations;   // BULK_MAX_OPERATIONS
+        RuleFor(x => x.Operations).NotEmpty().Must(o => o is null || o.Count <= max)
+            .WithMessage($"'operations' takes at most {max} entries (BULK_MAX_OPERATIONS).");
         RuleForEach(x => x.Operations).NotNull().ChildRules(op =>
         {
             op.RuleFor(o => o.Op).Must(Ops.Contains).WithMessage("'op' must be set, delete, undelete, destroy or rotate.");
