@@ -29,6 +29,9 @@ public sealed record AuditRecord(
     /// <summary>The decisions of the request's other uses (copy, move).</summary>
     public IReadOnlyList<string> RelatedDecisionIds { get; init; } = [];
 
+    /// <summary>A rotation: the KVv2 version it replaced (the new one is <see cref="KvVersion"/>).</summary>
+    public int? PreviousKvVersion { get; init; }
+
     /// <summary>The use was answered from a cached grant, without asking the PDP: such reads may be sampled (docs/AUDIT.md#sampling).</summary>
     public bool CacheHit { get; init; }
 

@@ -5,7 +5,7 @@ namespace Secrets.Audit.Log;
 /// <summary>
 /// An audit event's <c>data</c> (docs/audit-events.md): what the ring buffer's query answers. It has no
 /// value field; raw URIs are included in dev only, resource_refs always. The source fields and related
-/// decisions are set for copy and move; <see cref="SampledOut"/> counts the cache-hit reads left out
+/// decisions are set for copy and move; <see cref="PreviousKvVersion"/> for a rotation; <see cref="SampledOut"/> counts the cache-hit reads left out
 /// before this event (<c>AUDIT_SAMPLE_CACHE_HIT_N</c>).
 /// </summary>
 internal sealed record AuditEvent(
@@ -32,6 +32,8 @@ internal sealed record AuditEvent(
     [property: JsonPropertyName("source_uri")] string? SourceUri,
     [property: JsonPropertyName("source_kv_version")] int? SourceKvVersion,
     [property: JsonPropertyName("related_decision_ids")] IReadOnlyList<string>? RelatedDecisionIds,
+    [property: JsonPropertyName("previous_kv_version")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PreviousKvVersion,
     [property: JsonPropertyName("sampled_out")]
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SampledOut);
 

@@ -78,6 +78,8 @@ internal sealed partial class AuditTrail(AuditEmitter emitter, TenantContext ten
                 json.WriteStringValue(decision);
             json.WriteEndArray();
         }
+        if (r.PreviousKvVersion is { } previous)
+            json.WriteNumber("previous_kv_version", previous);
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, int? value)

@@ -19,7 +19,12 @@ internal static class OutcomeRecords
             type ?? (audited.Fixed ? audited.Type : TypeOf(outcome.Purpose) ?? audited.Type),
             EffectOf(code, type is not null),
             outcome.Uri, outcome.Purpose, caller, outcome.DecisionId, outcome.KvVersion, code?.Value);
-        return record with { Source = outcome.Source, SourceKvVersion = outcome.SourceKvVersion, RelatedDecisionIds = outcome.RelatedDecisionIds, CacheHit = outcome.CacheHit };
+        return record with
+        {
+            Source = outcome.Source, SourceKvVersion = outcome.SourceKvVersion, RelatedDecisionIds = outcome.RelatedDecisionIds, CacheHit = outcome.CacheHit,
+            // a rotation writes with check-and-set on the version it read, so the version it replaced is the one before its own
+            PreviousKvVersion = record.Type == AuditType.SecretRotated && code is null && outcome.KvVersion is > 1 and var written ? written - 1 : null,
+        };
     }
 
     /// <summary>A request refused before any operation ran: the endpoint's type, no URI, the answer's code.</summary>

@@ -153,6 +153,27 @@ public sealed class RotateSecretTests : IDisposable
         records[0].ShouldBeSuccess("SECRET_ROTATED", "rotate", "yaml://secret/env#MY_API_KEY");
         records[0].Str("subject").ShouldBe("anonymous");
         records[0].Str("correlation_id").ShouldBe("rotate-audit-1");
+        records[0].AsObject().ContainsKey("previous_kv_version").ShouldBeFalse();   // YAML has no versions
+    }
+
+    [Fact]
+    public async Task A_KVv2_rotation_is_audited_with_the_version_it_replaced_the_new_one_and_its_decision()
+    {
+        const string uri = "openbao+kv2://secret/rotated/app";
+        (await client.PostJsonAsync("/api/secrets", new { uri, value = new { token = "t1", other = "o" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        for (var round = 1; round <= 2; round++)
+        {
+            var correlation = $"rotate-kv2-{round}";
+            var body = await (await client.PostAsync(Rotate, new { uri = uri + "#token", value = $"t{round + 1}" }, correlation)).ShouldBeOkJsonAsync();
+
+            var record = (await client.AuditOfAsync(correlation)).ShouldHaveSingleItem();
+            (record.Str("event_type"), record.Str("effect")).ShouldBe(("SECRET_ROTATED", "success"));
+            record["kv_version"]!.GetValue<int>().ShouldBe(round + 1);
+            record["previous_kv_version"]!.GetValue<int>().ShouldBe(round);
+            body.ToJsonString().ShouldContain($"{round + 1}");
+            record.Str("decision_id").ShouldNotBeNullOrEmpty();
+        }
     }
 
     [Theory]
