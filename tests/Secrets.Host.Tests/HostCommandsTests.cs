@@ -156,9 +156,9 @@ public sealed class HostCommandsTests : IDisposable
 
     private static async Task<(int Code, string Out, string Err)> RunProcessAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", ["run", "--project", Path.Combine(RepoRoot(), "Secrets.Host"), "--no-build", "--no-launch-profile", "--", .. args])
+        var start = new ProcessStartInfo("dotnet", ["run", "--project", Path.Combine(RepoPaths.Root, "Secrets.Host"), "--no-build", "--no-launch-profile", "--", .. args])
         {
-            WorkingDirectory = RepoRoot(),
+            WorkingDirectory = RepoPaths.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -180,13 +180,5 @@ public sealed class HostCommandsTests : IDisposable
                 process.Kill(entireProcessTree: true);
         }
         return (process.ExitCode, await output, await error);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Secrets.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Secrets.sln not found above the test binaries");
     }
 }

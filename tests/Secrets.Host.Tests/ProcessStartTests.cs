@@ -10,7 +10,7 @@ public sealed class ProcessStartTests
     [Fact]
     public async Task Dotnet_run_serves_health_and_a_yaml_secret_on_the_default_url_in_the_dev_profile()
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var dir = Path.Combine(Path.GetTempPath(), "secrets-process", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var yaml = Path.Combine(dir, "secrets.yaml");
@@ -67,13 +67,5 @@ public sealed class ProcessStartTests
             await process.WaitForExitAsync();
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Secrets.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Secrets.sln not found above the test binaries");
     }
 }

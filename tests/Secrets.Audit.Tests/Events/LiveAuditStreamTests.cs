@@ -265,12 +265,6 @@ public sealed class LiveAuditStreamTests : IDisposable
         return stable;
     }
 
-    /// <summary>docs/schemas/audit-event.v1.schema.json, found from the test's directory up to the repository root.</summary>
-    public static string SchemaPath()
-    {
-        var dirInfo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dirInfo is not null && !File.Exists(Path.Combine(dirInfo.FullName, "docs", "schemas", "audit-event.v1.schema.json")))
-            dirInfo = dirInfo.Parent;
-        return Path.Combine(dirInfo!.FullName, "docs", "schemas", "audit-event.v1.schema.json");
-    }
+    /// <summary>docs/schemas/audit-event.v1.schema.json.</summary>
+    public static string SchemaPath() => RepoPaths.Of("docs", "schemas", "audit-event.v1.schema.json");
 }

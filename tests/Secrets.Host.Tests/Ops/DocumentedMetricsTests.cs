@@ -104,7 +104,7 @@ public sealed partial class DocumentedMetricsTests
     /// <summary>The rows of the metrics table in docs/AUDIT.md#metrics: each metric and the names of its documented labels.</summary>
     private static Dictionary<string, List<string>> AuditReferenceMetrics()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepoRoot(), "docs", "AUDIT.md"));
+        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "AUDIT.md"));
         var section = lines.SkipWhile(l => l.Trim() != "## Metrics").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal));
         var metrics = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var row in section.Select(l => TableRow().Match(l)).Where(m => m.Success))
@@ -120,15 +120,8 @@ public sealed partial class DocumentedMetricsTests
 
     /// <summary>The metric names docs/ops/README.md quotes.</summary>
     private static IEnumerable<string> OpsReadmeMetrics() =>
-        OpsMetricName().Matches(File.ReadAllText(Path.Combine(RepoRoot(), "docs", "ops", "README.md"))).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal);
+        OpsMetricName().Matches(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "ops", "README.md"))).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal);
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Secrets.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Secrets.sln not found above the test binaries");
-    }
 
     [GeneratedRegex(@"^\|\s*`(?<name>[a-z_:][a-z0-9_:]*)`\s*\|\s*(?<labels>[^|]*)\|")]
     private static partial Regex TableRow();

@@ -47,7 +47,7 @@ public sealed partial class OpsAssetsTests
     [Fact]
     public void Every_alert_has_a_duration_a_severity_a_summary_and_a_runbook_section()
     {
-        var anchors = File.ReadAllLines(Path.Combine(RepoRoot(), "docs", "ops", "RUNBOOK.md"))
+        var anchors = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "ops", "RUNBOOK.md"))
             .Where(l => l.StartsWith('#')).Select(Anchor).ToHashSet(StringComparer.Ordinal);
         var rules = AlertRules();
 
@@ -143,7 +143,7 @@ public sealed partial class OpsAssetsTests
     private static List<AlertRule> AlertRules()
     {
         var stream = new YamlStream();
-        using (var reader = new StreamReader(Path.Combine(RepoRoot(), "docs", "ops", "prometheus-alerts.yaml")))
+        using (var reader = new StreamReader(Path.Combine(RepoPaths.Root, "docs", "ops", "prometheus-alerts.yaml")))
             stream.Load(reader);
         var root = (YamlMappingNode)stream.Documents.Single().RootNode;
         var rules = new List<AlertRule>();
@@ -172,7 +172,7 @@ public sealed partial class OpsAssetsTests
     }
 
     private static JsonObject Dashboard() =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "docs", "ops", "grafana-dashboard.json")))!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "ops", "grafana-dashboard.json")))!.AsObject();
 
     private static IEnumerable<string> DashboardExpressions()
     {
@@ -206,14 +206,6 @@ public sealed partial class OpsAssetsTests
     {
         var text = heading.TrimStart('#').Trim().ToLowerInvariant();
         return new string(text.Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or ' ').ToArray()).Replace(' ', '-');
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Secrets.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Secrets.sln not found above the test binaries");
     }
 
     private sealed record AlertRule(string Alert, string Expr, string? For, string? Severity, string? Summary, string? Description, string? RunbookUrl);
