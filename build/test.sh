@@ -26,6 +26,11 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
   skipped=$((skipped + ${s:-0}))
 done
+# name every failed test at the end, where a CI log that keeps only its tail still shows it
+for trx in "$results"/*.trx; do
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" \
+    | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p'
+done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1   # the run failed before or outside any test (build error, crashed test host)
   echo "dotnet test exited with $status without a failing test result" >&2
