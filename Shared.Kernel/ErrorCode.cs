@@ -30,6 +30,7 @@ public sealed record ErrorCode
     public static readonly ErrorCode MalformedUri = new("MALFORMED_URI", 400, BadRequest, "the URI is malformed");
     public static readonly ErrorCode FragmentNotAllowed = new("FRAGMENT_NOT_ALLOWED", 400, BadRequest, "this operation addresses a whole path; remove the fragment");
     public static readonly ErrorCode InvalidRequest = new("INVALID_REQUEST", 400, BadRequest, "the request is invalid");
+    public static readonly ErrorCode FragmentRequired = new("FRAGMENT_REQUIRED", 400, BadRequest, "this operation writes one key: name it with a #fragment");
     public static readonly ErrorCode InvalidValue = new("INVALID_VALUE", 400, BadRequest, "without a fragment the value must be a JSON object of keys");
     public static readonly ErrorCode UnsupportedValue = new("UNSUPPORTED_VALUE", 400, BadRequest, "this provider stores scalars and lists as keys; nested maps are paths");
     public static readonly ErrorCode Unauthenticated = new("UNAUTHENTICATED", 401, "Unauthorized", "authentication is required: send an access token");

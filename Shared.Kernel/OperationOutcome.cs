@@ -22,4 +22,10 @@ public sealed record OperationOutcome(
 
     /// <summary>The use was permitted by a cached grant, without asking the PDP.</summary>
     public bool CacheHit { get; init; }
+
+    /// <summary>A gated destroy: the approval this outcome requested, granted, let expire or carried out (the evidence).</summary>
+    public string? ApprovalId { get; init; }
+
+    /// <summary>A scheduled rotation: the name of the schedule that ran it.</summary>
+    public string? Schedule { get; init; }
 }

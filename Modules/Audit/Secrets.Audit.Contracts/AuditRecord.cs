@@ -35,6 +35,12 @@ public sealed record AuditRecord(
     /// <summary>The use was answered from a cached grant, without asking the PDP: such reads may be sampled (docs/AUDIT.md#sampling).</summary>
     public bool CacheHit { get; init; }
 
+    /// <summary>A gated destroy's approval id: on its request, its approval, its expiry and the destroy it allowed.</summary>
+    public string? ApprovalId { get; init; }
+
+    /// <summary>The rotation schedule that ran this operation (no caller asked for it).</summary>
+    public string? Schedule { get; init; }
+
     public static AuditRecord Create(AuditType type, AuditEffect effect, CanonicalSecretUri? uri, Purpose? purpose, Caller caller,
         string? decisionId, int? kvVersion, string? errorCode)
     {

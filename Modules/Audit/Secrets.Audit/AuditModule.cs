@@ -36,6 +36,8 @@ public static class AuditModule
             LogLines(config["AUDIT_LOG"], profile)));
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<IAuditTrail, AuditTrail>();
+        builder.Services.AddSingleton<OperationAudit>();
+        builder.Services.AddSingleton<IOperationAudit>(sp => sp.GetRequiredService<OperationAudit>());
         // every event chained (docs/AUDIT.md#tamper-evidence), sampled (docs/AUDIT.md#sampling) and sent in one order
         var sampleCacheHitN = Settings.Int(config["AUDIT_SAMPLE_CACHE_HIT_N"], "AUDIT_SAMPLE_CACHE_HIT_N", 1, 1, 1_000_000);
         builder.Services.AddSingleton(sp =>

@@ -44,6 +44,7 @@ public static class GrantsModule
         {
             builder.Services.AddSingleton<IGrantState, InMemoryGrantState>();
             builder.Services.AddSingleton<IReplayWindow, InMemoryReplayWindow>();
+            builder.Services.AddSingleton<ISharedRecords, InMemorySharedRecords>();
         }
         else
         {
@@ -51,6 +52,7 @@ public static class GrantsModule
             builder.Services.AddSingleton(_ => RedisConnection.Connect(redisUrl));
             builder.Services.AddSingleton<IGrantState>(sp => new RedisGrantState(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<IReplayWindow>(sp => new RedisReplayWindow(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddSingleton<ISharedRecords>(sp => new RedisSharedRecords(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddHostedService<GrantStateConnection>();
             builder.Services.AddHealthChecks().AddCheck<GrantStateHealthCheck>("grant-state", tags: ["ready"]);
         }

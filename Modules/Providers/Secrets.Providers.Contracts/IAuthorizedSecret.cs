@@ -31,6 +31,13 @@ public interface IAuthorizedSecret
     /// </summary>
     Task<int?> ReplaceAsync(SecretValue value, CancellationToken ct);
 
+    /// <summary>
+    /// Roll back: writes the data of <paramref name="toVersion"/> (the map, or with a fragment that key's value) as the
+    /// newest version, over whatever is there; 409 <c>VERSION_DELETED</c> / <c>VERSION_DESTROYED</c> when that version's
+    /// data is gone, 404 when it never existed. Returns the new version.
+    /// </summary>
+    Task<int?> RollbackAsync(int toVersion, CancellationToken ct);
+
     /// <summary>Soft-deletes the latest version (or removes the fragment's key: a new version without it).</summary>
     Task<int?> DeleteAsync(CancellationToken ct);
 

@@ -20,6 +20,9 @@ public sealed record SecretTarget(string? Uri, Purpose Purpose, KvCapabilities N
     /// <summary>False for operations on a whole path: a fragment is then 400 <c>FRAGMENT_NOT_ALLOWED</c>.</summary>
     public bool FragmentAllowed { get; init; } = true;
 
+    /// <summary>True for operations that write one key (a generated value): no fragment is then 400 <c>FRAGMENT_REQUIRED</c>.</summary>
+    public bool FragmentRequired { get; init; }
+
     /// <summary>The secret copied or moved from: the audit record is about the first target that is not a source, and names the source.</summary>
     public bool IsSource { get; init; }
 
@@ -28,4 +31,10 @@ public sealed record SecretTarget(string? Uri, Purpose Purpose, KvCapabilities N
     /// decided instead, and the caller sees only what it may use for the purpose.
     /// </summary>
     public bool DecidedPerEntry { get; init; }
+
+    /// <summary>A step of a gated destroy: the approval it belongs to, carried into the audit record as evidence.</summary>
+    public string? ApprovalId { get; init; }
+
+    /// <summary>A scheduled rotation: the schedule that runs it, carried into the audit record.</summary>
+    public string? Schedule { get; init; }
 }

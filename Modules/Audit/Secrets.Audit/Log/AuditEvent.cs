@@ -5,7 +5,8 @@ namespace Secrets.Audit.Log;
 /// <summary>
 /// An audit event's <c>data</c> (docs/audit-events.md): what the ring buffer's query answers. It has no
 /// value field; raw URIs are included in dev only, resource_refs always. The source fields and related
-/// decisions are set for copy and move; <see cref="PreviousKvVersion"/> for a rotation; <see cref="SampledOut"/> counts the cache-hit reads left out
+/// decisions are set for copy and move; <see cref="PreviousKvVersion"/> for a rotation; <see cref="ApprovalId"/> for the steps of a gated destroy;
+/// <see cref="Schedule"/> for a scheduled rotation; <see cref="SampledOut"/> counts the cache-hit reads left out
 /// before this event (<c>AUDIT_SAMPLE_CACHE_HIT_N</c>).
 /// </summary>
 internal sealed record AuditEvent(
@@ -34,6 +35,10 @@ internal sealed record AuditEvent(
     [property: JsonPropertyName("related_decision_ids")] IReadOnlyList<string>? RelatedDecisionIds,
     [property: JsonPropertyName("previous_kv_version")]
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PreviousKvVersion,
+    [property: JsonPropertyName("approval_id")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApprovalId,
+    [property: JsonPropertyName("schedule")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Schedule,
     [property: JsonPropertyName("sampled_out")]
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SampledOut);
 

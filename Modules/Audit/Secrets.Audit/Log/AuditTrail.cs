@@ -80,6 +80,10 @@ internal sealed partial class AuditTrail(AuditEmitter emitter, TenantContext ten
         }
         if (r.PreviousKvVersion is { } previous)
             json.WriteNumber("previous_kv_version", previous);
+        if (r.ApprovalId is { } approval)
+            json.WriteString("approval_id", approval);
+        if (r.Schedule is { } schedule)
+            json.WriteString("schedule", schedule);
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, int? value)

@@ -13,7 +13,7 @@ namespace Secrets.Audit.Settlement;
 /// A request refused before any operation ran (its body or query did not bind, a bug) gets one record
 /// of its own, with the code it was answered with.
 /// </summary>
-internal sealed partial class AuditSettlement(RequestDelegate next, IAuditTrail trail, AuditDurability durability, ILogger<AuditSettlement> log)
+internal sealed partial class AuditSettlement(RequestDelegate next, OperationAudit audit, AuditDurability durability, ILogger<AuditSettlement> log)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -81,15 +81,7 @@ internal sealed partial class AuditSettlement(RequestDelegate next, IAuditTrail 
 
     private void Unreported(HttpContext http) => LogUnreported(log, http.Request.Path.Value ?? "");
 
-    private ValueTask WriteAsync(AuditRecord record)
-    {
-        if (!durability.Enabled)
-        {
-            trail.Write(record);
-            return ValueTask.CompletedTask;
-        }
-        return trail.WriteDurablyAsync(record, CancellationToken.None);
-    }
+    private ValueTask WriteAsync(AuditRecord record) => audit.WriteAsync(record, CancellationToken.None);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "secret endpoint {Path} answered without reporting an outcome")]
     private static partial void LogUnreported(ILogger logger, string path);

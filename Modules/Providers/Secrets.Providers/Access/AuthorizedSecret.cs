@@ -100,6 +100,18 @@ internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, K
         return await WrittenAsync(version, ct);
     }
 
+    public async Task<int?> RollbackAsync(int toVersion, CancellationToken ct)
+    {
+        Require(KvCapabilities.Read | KvCapabilities.PinnedRead | KvCapabilities.Write);
+        var source = await store.ReadAsync(Path, toVersion, ct) ?? throw new SecretsProblem(ErrorCode.SecretNotFound);
+        var fragment = uri.Fragment;
+        SecretValue? value = null;
+        if (fragment is not null && !source.Data.TryGet(fragment, out value))
+            throw new SecretsProblem(ErrorCode.FragmentNotFound);
+        var version = await store.UpdateAsync(Path, current => fragment is null ? source.Data : (current ?? SecretMap.Empty).With(fragment, value!), ct);
+        return await WrittenAsync(version, ct);
+    }
+
     public async Task<int?> DeleteAsync(CancellationToken ct)
     {
         Require(KvCapabilities.SoftDelete);

@@ -184,6 +184,8 @@ internal sealed class SecretPipeline : ISecretOperations
             var (target, uri) = (targets[run.Failing], run.Uris[run.Failing]!);
             if (!target.FragmentAllowed && uri.Fragment is not null)
                 throw new SecretsProblem(ErrorCode.FragmentNotAllowed);
+            if (target.FragmentRequired && uri.Fragment is null)
+                throw new SecretsProblem(ErrorCode.FragmentRequired);
             run.Needs[run.Failing] = target.Needs;
             if (uri.Version is null)
                 continue;
@@ -280,6 +282,8 @@ internal sealed class SecretPipeline : ISecretOperations
                 SourceKvVersion = problem is null && source >= 0 ? Secrets?[source].Version : null,
                 RelatedDecisionIds = related,
                 CacheHit = problem is null && Decisions.ElementAtOrDefault(at) is { CacheHit: true },
+                ApprovalId = Targets[at].ApprovalId,
+                Schedule = Targets[at].Schedule,
             };
         }
     }

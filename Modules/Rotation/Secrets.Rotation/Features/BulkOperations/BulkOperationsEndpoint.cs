@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Contracts;
+using Secrets.Rotation.Features.RollbackSecret;
+using Secrets.Rotation.Features.RotateSecret;
+using Secrets.Rotation.Generation;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Rotation.Features.BulkOperations;
@@ -20,7 +23,7 @@ internal sealed class BulkOperationsEndpoint(ISecretOperations secrets) : Endpoi
     {
         Post("/api/secrets/bulk");
         Options(x => x.WithMetadata(new AuditedAs(AuditType.SecretBulk)));
-        Summary(s => s.Summary = "Run set/delete/undelete/destroy/rotate operations in order");
+        Summary(s => s.Summary = "Run set/delete/undelete/destroy/rotate/rollback operations in order");
     }
 
     public override async Task HandleAsync(BulkRequest req, CancellationToken ct)
@@ -33,7 +36,7 @@ internal sealed class BulkOperationsEndpoint(ISecretOperations secrets) : Endpoi
         {
             var (op, result) = (operations[i], ran[i]);
             var status = result.Problem?.Status
-                ?? (result.Value is null && op.Op is not ("set" or "rotate") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK);
+                ?? (result.Value is null && op.Op is not ("set" or "rotate" or "rollback") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK);
             results.Add(new BulkResult(i, op.Op, result.Uri?.ToString(), status, result.Problem?.Code.Value, result.Value, result.Problem?.RetryAfterSeconds));
         }
         var failed = results.Count(r => r.Code is not null);
@@ -45,7 +48,9 @@ internal sealed class BulkOperationsEndpoint(ISecretOperations secrets) : Endpoi
     private static SecretOperation<int?> Operation(BulkOperation op) => op.Op switch
     {
         "set" => new(new SecretTarget(op.Uri, Purpose.Write, KvCapabilities.Write), (s, c) => s.WriteAsync(op.Value!, null, c)),
-        "rotate" => new(new SecretTarget(op.Uri, Purpose.Rotate, KvCapabilities.Read | KvCapabilities.Write), (s, c) => s.ReplaceAsync(op.Value!, c)),
+        "rotate" => new(RotateSecretEndpoint.Target(op.Uri, op.Generate is not null),
+            (s, c) => s.ReplaceAsync(op.Generate is { } spec ? SecretGenerator.Generate(spec) : op.Value!, c)),
+        "rollback" => new(RollbackSecretEndpoint.Target(op.Uri), (s, c) => s.RollbackAsync(op.ToVersion!.Value, c)),
         "delete" => new(new SecretTarget(op.Uri, Purpose.Delete, KvCapabilities.SoftDelete), (s, c) => s.DeleteAsync(c)),
         "undelete" => new(new SecretTarget(op.Uri, Purpose.Undelete, KvCapabilities.Undelete) { FragmentAllowed = false },
             async (s, c) => { await s.UndeleteAsync(op.Versions!, c); return null; }),
