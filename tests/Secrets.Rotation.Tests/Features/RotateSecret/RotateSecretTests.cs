@@ -176,6 +176,24 @@ public sealed class RotateSecretTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task On_KVv2_a_whole_map_rotation_replaces_every_key_and_a_key_rotation_keeps_the_others_each_a_new_version()
+    {
+        const string uri = "openbao+kv2://secret/rotated/map";
+        await (await client.PostJsonAsync("/api/secrets", new { uri, value = new { user = "u1", password = "p1", region = "eu" } })).ShouldBeOkJsonAsync();
+
+        var whole = await (await client.PostJsonAsync(Rotate, new { uri, value = new { user = "u2", password = "p2" } })).ShouldBeOkJsonAsync();
+        var key = await (await client.PostJsonAsync(Rotate, new { uri = uri + "#password", value = "p3" })).ShouldBeOkJsonAsync();
+
+        whole["version"]!.GetValue<int>().ShouldBe(2);
+        key["version"]!.GetValue<int>().ShouldBe(3);
+        var latest = (await client.ReadValueAsync(uri))!.AsObject();
+        latest.Select(p => (p.Key, p.Value!.GetValue<string>())).ShouldBe([("user", "u2"), ("password", "p3")], ignoreOrder: true);
+        var second = await (await client.GetAsync($"/api/secrets/value?uri={Q(uri)}&version=2")).ShouldBeOkJsonAsync();
+        second["value"]!.AsObject().Count.ShouldBe(2);   // the whole-map rotation dropped region
+        second["value"]!["password"]!.GetValue<string>().ShouldBe("p2");
+    }
+
     [Theory]
     [InlineData("""{"uri":"yaml://secret/env#MY_API_KEY"}""")]
     [InlineData("""{"uri":"yaml://secret/env#MY_API_KEY","value":null}""")]
