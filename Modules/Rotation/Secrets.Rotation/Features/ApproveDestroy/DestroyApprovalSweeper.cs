@@ -25,9 +25,13 @@ internal sealed partial class DestroyApprovalSweeper(DestroyApprovals approvals,
             {
                 LogSweepFailed(log, problem.Code.Value);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogSweepFailed(log, ex.GetType().Name);   // a bug must not stop the host; the message may name a key, so it is left out
+            }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "destroy approval sweep failed ({Code}); trying again on the next tick")]
-    private static partial void LogSweepFailed(ILogger logger, string code);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "destroy approval sweep failed ({Reason}); trying again on the next tick")]
+    private static partial void LogSweepFailed(ILogger logger, string reason);
 }
