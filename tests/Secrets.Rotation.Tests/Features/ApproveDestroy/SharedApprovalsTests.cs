@@ -15,10 +15,12 @@ public sealed class SharedApprovalsTests : IClassFixture<RedisServer>, IDisposab
 {
     private readonly GatedDestroyHost a;
     private readonly GatedDestroyHost b;
+    private readonly RedisServer redis;
     private readonly string path = $"openbao+kv2://secret/shared/{Guid.NewGuid():N}";
 
     public SharedApprovalsTests(RedisServer redis)
     {
+        this.redis = redis;
         var kv2 = "http://127.0.0.1:" + LoopbackPorts.Unused().ToString(CultureInfo.InvariantCulture);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         a = new GatedDestroyHost(time, ("REDIS_URL", redis.ConnectionString), ("VAULT_DEV_ADDR", kv2));
@@ -57,6 +59,19 @@ public sealed class SharedApprovalsTests : IClassFixture<RedisServer>, IDisposab
         (await a.AuditOfApprovalAsync(id)).Select(e => e.Str("event_type")).ShouldBe(["SECRET_DESTROY_REQUESTED", "SECRET_DESTROY_APPROVED"]);
         var onB = (await b.AuditOfApprovalAsync(id)).Select(e => (e.Str("event_type"), e.Str("effect"), e.Str("subject"))).ToList();
         onB.ShouldBe([("SECRET_DESTROY_APPROVED", "deny", Alice), ("SECRET_DESTROY_APPROVED", "success", Bob), ("SECRET_DESTROYED", "success", Bob)]);
+    }
+
+    [Fact]
+    public async Task A_node_of_another_tenant_on_the_same_Redis_does_not_find_the_approval()
+    {
+        var id = await RequestOnAAsync();
+        using var other = new GatedDestroyHost(a.Time, a.Issuer, ("REDIS_URL", redis.ConnectionString), ("TENANT_ID", "t2"));
+        using var bobOfT2 = other.As(Bob);
+
+        await (await bobOfT2.ApproveAsync(id)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "APPROVAL_NOT_FOUND");
+
+        using var bobOnB = b.As(Bob);
+        (await bobOnB.ApproveAsync(id)).StatusCode.ShouldBe(HttpStatusCode.NoContent);   // still pending for its own tenant
     }
 
     [Fact]
