@@ -43,8 +43,10 @@ public sealed record ErrorCode
     public static readonly ErrorCode SecretAuthzFailed = new("SECRET_AUTHZ_FAILED", 403, "Forbidden", "access denied by policy");
     public static readonly ErrorCode InsufficientScope = new("INSUFFICIENT_SCOPE", 403, "Forbidden", "the access token lacks the scope this operation needs");
     public static readonly ErrorCode EnvironmentGuard = new("ENVIRONMENT_GUARD", 403, "Forbidden", "this provider refuses writes and deletes outside dev and test");
+    public static readonly ErrorCode ApprovalSelfDenied = new("APPROVAL_SELF_DENIED", 403, "Forbidden", "a destroy must be approved by a different subject than the one who requested it");
     public static readonly ErrorCode SecretNotFound = new("SECRET_NOT_FOUND", 404, "Not Found", "secret not found");
     public static readonly ErrorCode FragmentNotFound = new("FRAGMENT_NOT_FOUND", 404, "Not Found", "key not found in secret");
+    public static readonly ErrorCode ApprovalNotFound = new("APPROVAL_NOT_FOUND", 404, "Not Found", "no such destroy approval");
     public static readonly ErrorCode NotFound = new("NOT_FOUND", 404, "Not Found", "no such resource");
     public static readonly ErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, "Method Not Allowed", "method not allowed on this resource");
     public static readonly ErrorCode DestinationExists = new("DESTINATION_EXISTS", 409, "Conflict", "the destination exists; set overwrite to replace it");
@@ -52,6 +54,8 @@ public sealed record ErrorCode
     public static readonly ErrorCode VersionDeleted = new("VERSION_DELETED", 409, "Conflict", "the version is soft-deleted");
     public static readonly ErrorCode VersionDestroyed = new("VERSION_DESTROYED", 409, "Conflict", "the version is destroyed");
     public static readonly ErrorCode CasMismatch = new("CAS_MISMATCH", 409, "Conflict", "check-and-set version mismatch");
+    public static readonly ErrorCode ApprovalExpired = new("APPROVAL_EXPIRED", 409, "Conflict", "the destroy approval expired; request the destroy again");
+    public static readonly ErrorCode ApprovalAlreadyUsed = new("APPROVAL_ALREADY_USED", 409, "Conflict", "the destroy approval was already approved");
     public static readonly ErrorCode CasRequired = new("CAS_REQUIRED", 428, "Precondition Required", "the provider requires check-and-set on this path: send cas");
     public static readonly ErrorCode PayloadTooLarge = new("PAYLOAD_TOO_LARGE", 413, "Payload Too Large", "the request body is too large");
     public static readonly ErrorCode UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type", "send application/json");

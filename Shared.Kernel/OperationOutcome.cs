@@ -26,6 +26,9 @@ public sealed record OperationOutcome(
     /// <summary>A gated destroy: the approval this outcome requested, granted, let expire or carried out (the evidence).</summary>
     public string? ApprovalId { get; init; }
 
+    /// <summary>The step of a gated destroy this outcome is; <see cref="ApprovalStep.None"/> for the operation itself.</summary>
+    public ApprovalStep ApprovalStep { get; init; }
+
     /// <summary>A scheduled rotation: the name of the schedule that ran it.</summary>
     public string? Schedule { get; init; }
 }

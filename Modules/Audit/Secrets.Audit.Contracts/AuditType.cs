@@ -15,6 +15,12 @@ public enum AuditType
     SecretMoved,
     /// <summary>A bulk request refused as a whole, before any of its operations ran (its operations are audited one by one).</summary>
     SecretBulk,
+    /// <summary>A gated destroy asked for (docs/API.md#gated-destroy): the approval is pending, nothing was destroyed.</summary>
+    SecretDestroyRequested,
+    /// <summary>A second subject's approval of a gated destroy, or its refusal; a successful one is followed by <c>SECRET_DESTROYED</c>.</summary>
+    SecretDestroyApproved,
+    /// <summary>A gated destroy's approval expired while pending: written once, by the first node that noticed.</summary>
+    SecretDestroyApprovalExpired,
     AuthzDenied,
     ReplayDenied,
     BindingDenied,

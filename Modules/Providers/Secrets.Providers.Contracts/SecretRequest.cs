@@ -18,4 +18,11 @@ public sealed record SecretRequest(IReadOnlyList<SecretTarget> Targets)
     public Action? CheckShape { get; init; }
 
     public Func<IReadOnlyList<CanonicalSecretUri>, ErrorCode?>? CheckTargets { get; init; }
+
+    /// <summary>
+    /// A gated destroy's approval (docs/API.md#gated-destroy): runs once the PEP permitted the use and before the work.
+    /// What it throws is the request's answer, audited as the target's step (<see cref="ApprovalStep.Approved"/>); once
+    /// it returns, that step gets its own record, and the work's outcome follows as the operation itself.
+    /// </summary>
+    public Func<CancellationToken, Task>? Approve { get; init; }
 }

@@ -35,6 +35,9 @@ public sealed record SecretTarget(string? Uri, Purpose Purpose, KvCapabilities N
     /// <summary>A step of a gated destroy: the approval it belongs to, carried into the audit record as evidence.</summary>
     public string? ApprovalId { get; init; }
 
+    /// <summary>Which step of a gated destroy this use is (its audit record's type); <see cref="ApprovalStep.None"/> for the operation itself.</summary>
+    public ApprovalStep ApprovalStep { get; init; }
+
     /// <summary>A scheduled rotation: the schedule that runs it, carried into the audit record.</summary>
     public string? Schedule { get; init; }
 }

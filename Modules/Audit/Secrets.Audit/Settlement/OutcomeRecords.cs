@@ -6,7 +6,7 @@ namespace Secrets.Audit.Settlement;
 /// <summary>
 /// What an operation's outcome is audited as (docs/AUDIT.md): a refusal by the token or the PEP is a
 /// deny of its own type (<c>AUTHZ_DENIED</c>, <c>BINDING_DENIED</c>, <c>REPLAY_DENIED</c>); anything else
-/// is the operation's type — its purpose's, or the endpoint's fixed one (copy, move) — with effect
+/// is the operation's type — a gated destroy's step, its purpose's, or the endpoint's fixed one (copy, move) — with effect
 /// success, deny (a 403) or failure.
 /// </summary>
 internal static class OutcomeRecords
@@ -16,7 +16,7 @@ internal static class OutcomeRecords
         var code = outcome.Problem?.Code;
         var type = code is null ? null : DenyType(code);
         var record = AuditRecord.Create(
-            type ?? (audited.Fixed ? audited.Type : TypeOf(outcome.Purpose) ?? audited.Type),
+            type ?? StepType(outcome.ApprovalStep) ?? (audited.Fixed ? audited.Type : TypeOf(outcome.Purpose) ?? audited.Type),
             EffectOf(code, type is not null),
             outcome.Uri, outcome.Purpose, caller, outcome.DecisionId, outcome.KvVersion, code?.Value);
         return record with
@@ -40,6 +40,15 @@ internal static class OutcomeRecords
         "SECRET_AUTHZ_FAILED" or "INSUFFICIENT_SCOPE" or "PDP_UNAVAILABLE" or "GRANT_STATE_UNAVAILABLE" => AuditType.AuthzDenied,
         "BINDING_DENIED" or "SENDER_BINDING_REQUIRED" => AuditType.BindingDenied,
         "REPLAY_DENIED" => AuditType.ReplayDenied,
+        _ => null,
+    };
+
+    /// <summary>A step of a gated destroy has a type of its own; the destroy it allowed is the operation's (<c>SECRET_DESTROYED</c>).</summary>
+    private static AuditType? StepType(ApprovalStep step) => step switch
+    {
+        ApprovalStep.Requested => AuditType.SecretDestroyRequested,
+        ApprovalStep.Approved => AuditType.SecretDestroyApproved,
+        ApprovalStep.Expired => AuditType.SecretDestroyApprovalExpired,
         _ => null,
     };
 

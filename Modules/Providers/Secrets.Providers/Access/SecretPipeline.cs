@@ -14,7 +14,8 @@ namespace Secrets.Providers.Access;
 /// For every target of a request, one step after the other: the token allows the purpose (403 scope,
 /// 401 sender binding), the request's own shape (400), the URI grammar (400), the tenant's mounts (400),
 /// the target's URI rules (400), the targets' relation (400), the provider's capability (501); then the
-/// PEP once for every use (a grant use is spent only here); then the work; then one outcome per
+/// PEP once for every use (a grant use is spent only here); then a gated destroy's approval step, when the request has
+/// one (reported as an outcome of its own); then the work; then one outcome per
 /// operation, reported to the request's <see cref="OperationScope"/> for the audit trail. A failure is
 /// reported for the target it concerns and thrown on unchanged.
 /// </summary>
@@ -70,6 +71,12 @@ internal sealed class SecretPipeline : ISecretOperations
             {
                 run.Failing = run.Decisions.FindIndex(d => ReferenceEquals(d, deny));
                 throw deny.Refusal!;
+            }
+            if (request.Approve is { } approve)
+            {
+                await approve(ct);
+                scope.Report(run.Outcome(null));   // the approval's own record; the work's outcome follows as the operation itself
+                run.Approved = true;
             }
             run.Secrets = new AuthorizedSecret[run.Count];
             for (var i = 0; i < run.Count; i++)
@@ -258,6 +265,9 @@ internal sealed class SecretPipeline : ISecretOperations
         public List<AccessDecision> Decisions { get; set; } = [];
         public AuthorizedSecret[]? Secrets { get; set; }
 
+        /// <summary>The request's approval step ran and was reported: what follows is the operation itself.</summary>
+        public bool Approved { get; set; }
+
         /// <summary>The target a failure concerns; -1 for the request as a whole (the primary, target 0).</summary>
         public int Failing { get; set; }
 
@@ -283,6 +293,7 @@ internal sealed class SecretPipeline : ISecretOperations
                 RelatedDecisionIds = related,
                 CacheHit = problem is null && Decisions.ElementAtOrDefault(at) is { CacheHit: true },
                 ApprovalId = Targets[at].ApprovalId,
+                ApprovalStep = Approved ? ApprovalStep.None : Targets[at].ApprovalStep,
                 Schedule = Targets[at].Schedule,
             };
         }

@@ -1,14 +1,20 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
+using Secrets.Providers.Features.DestroyVersions;
+using Secrets.Rotation.Contracts;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.SoftDeleteSecret;
 
-/// <summary>DELETE /api/secrets?uri=&amp;destroy=: soft-delete the latest version (or one key), or destroy every version.</summary>
-internal sealed class SoftDeleteSecretEndpoint(SecretPipeline pipeline) : Endpoint<SoftDeleteSecretRequest>
+/// <summary>
+/// DELETE /api/secrets?uri=&amp;destroy=: soft-delete the latest version (or one key), or destroy every version — with
+/// <c>DESTROY_REQUIRES_APPROVAL=true</c> a 202 with the approval the destroy waits for (docs/API.md#gated-destroy).
+/// </summary>
+internal sealed class SoftDeleteSecretEndpoint(SecretPipeline pipeline, IDestroyApprovals approvals) : Endpoint<SoftDeleteSecretRequest>
 {
     public override void Configure()
     {
@@ -23,6 +29,11 @@ internal sealed class SoftDeleteSecretEndpoint(SecretPipeline pipeline) : Endpoi
         var target = req.Destroy
             ? new SecretTarget(req.Uri, Purpose.DestroyVersions, KvCapabilities.Destroy) { FragmentAllowed = false }
             : new SecretTarget(req.Uri, Purpose.Delete, KvCapabilities.SoftDelete);
+        if (req.Destroy && approvals.Required)
+        {
+            await Send.ResponseAsync(await GatedDestroy.RequestAsync(this, pipeline, approvals, target, null, ct), StatusCodes.Status202Accepted, ct);
+            return;
+        }
         await pipeline.RunAsync(this, target, async (secret, c) =>
         {
             if (req.Destroy)

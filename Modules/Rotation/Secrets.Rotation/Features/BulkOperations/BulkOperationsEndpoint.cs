@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Contracts;
+using Secrets.Rotation.Features.ApproveDestroy;
 using Secrets.Rotation.Features.RollbackSecret;
 using Secrets.Rotation.Features.RotateSecret;
 using Secrets.Rotation.Generation;
@@ -15,9 +16,10 @@ namespace Secrets.Rotation.Features.BulkOperations;
 /// POST /api/secrets/bulk: runs operations in order, each through the access pipeline with its own
 /// purpose, decision and audit record (the PEP is asked once for the batch), and returns one result per
 /// operation that ran. With continueOnError=false it stops at the first failure and names it in
-/// <c>stoppedAt</c>; the operations after it did not run.
+/// <c>stoppedAt</c>; the operations after it did not run. With <c>DESTROY_REQUIRES_APPROVAL=true</c> a <c>destroy</c>
+/// destroys nothing: its result is 202 with the id of the approval it waits for (docs/API.md#gated-destroy).
 /// </summary>
-internal sealed class BulkOperationsEndpoint(ISecretOperations secrets) : Endpoint<BulkRequest, BulkResponse>
+internal sealed class BulkOperationsEndpoint(ISecretOperations secrets, DestroyApprovals approvals) : Endpoint<BulkRequest, BulkResponse>
 {
     public override void Configure()
     {
@@ -35,9 +37,15 @@ internal sealed class BulkOperationsEndpoint(ISecretOperations secrets) : Endpoi
         for (var i = 0; i < ran.Count; i++)
         {
             var (op, result) = (operations[i], ran[i]);
+            var (version, pending) = (result.Value?.Version, result.Value?.Approval);
             var status = result.Problem?.Status
-                ?? (result.Value is null && op.Op is not ("set" or "rotate" or "rollback") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK);
-            results.Add(new BulkResult(i, op.Op, result.Uri?.ToString(), status, result.Problem?.Code.Value, result.Value, result.Problem?.RetryAfterSeconds));
+                ?? (pending is not null ? StatusCodes.Status202Accepted
+                    : version is null && op.Op is not ("set" or "rotate" or "rollback") ? StatusCodes.Status204NoContent : StatusCodes.Status200OK);
+            results.Add(new BulkResult(i, op.Op, result.Uri?.ToString(), status, result.Problem?.Code.Value, version, result.Problem?.RetryAfterSeconds)
+            {
+                ApprovalId = pending?.ApprovalId,
+                ExpiresAt = pending?.ExpiresAt,
+            });
         }
         var failed = results.Count(r => r.Code is not null);
         int? stoppedAt = !req.ContinueOnError && failed > 0 ? results.Count - 1 : null;
@@ -45,18 +53,39 @@ internal sealed class BulkOperationsEndpoint(ISecretOperations secrets) : Endpoi
     }
 
     /// <summary>What each op is: the same authorised operations as the single-secret endpoints.</summary>
-    private static SecretOperation<int?> Operation(BulkOperation op) => op.Op switch
+    private SecretOperation<BulkDone> Operation(BulkOperation op) => op.Op switch
     {
-        "set" => new(new SecretTarget(op.Uri, Purpose.Write, KvCapabilities.Write), (s, c) => s.WriteAsync(op.Value!, null, c)),
-        "rotate" => new(RotateSecretEndpoint.Target(op.Uri, op.Generate is not null),
+        "set" => Versioned(new SecretTarget(op.Uri, Purpose.Write, KvCapabilities.Write), (s, c) => s.WriteAsync(op.Value!, null, c)),
+        "rotate" => Versioned(RotateSecretEndpoint.Target(op.Uri, op.Generate is not null),
             (s, c) => s.ReplaceAsync(op.Generate is { } spec ? SecretGenerator.Generate(spec) : op.Value!, c)),
-        "rollback" => new(RollbackSecretEndpoint.Target(op.Uri), (s, c) => s.RollbackAsync(op.ToVersion!.Value, c)),
-        "delete" => new(new SecretTarget(op.Uri, Purpose.Delete, KvCapabilities.SoftDelete), (s, c) => s.DeleteAsync(c)),
+        "rollback" => Versioned(RollbackSecretEndpoint.Target(op.Uri), (s, c) => s.RollbackAsync(op.ToVersion!.Value, c)),
+        "delete" => Versioned(new SecretTarget(op.Uri, Purpose.Delete, KvCapabilities.SoftDelete), (s, c) => s.DeleteAsync(c)),
         "undelete" => new(new SecretTarget(op.Uri, Purpose.Undelete, KvCapabilities.Undelete) { FragmentAllowed = false },
-            async (s, c) => { await s.UndeleteAsync(op.Versions!, c); return null; }),
-        _ when op.Versions is null => new(new SecretTarget(op.Uri, Purpose.DestroyVersions, KvCapabilities.Destroy) { FragmentAllowed = false },
-            async (s, c) => { await s.DestroyAllAsync(c); return null; }),
-        _ => new(new SecretTarget(op.Uri, Purpose.DestroyVersions, KvCapabilities.Destroy) { FragmentAllowed = false },
-            async (s, c) => { await s.DestroyAsync(op.Versions, c); return null; }),
+            async (s, c) => { await s.UndeleteAsync(op.Versions!, c); return BulkDone.Nothing; }),
+        _ => Destroy(op),
     };
+
+    /// <summary>A destroy: of the given versions, or of all; with approvals required, a pending approval instead (202).</summary>
+    private SecretOperation<BulkDone> Destroy(BulkOperation op)
+    {
+        var target = new SecretTarget(op.Uri, Purpose.DestroyVersions, KvCapabilities.Destroy) { FragmentAllowed = false };
+        if (approvals.Required)
+        {
+            var id = approvals.NewApprovalId();
+            var requester = HttpContext.Features.GetRequiredFeature<OperationScope>().Caller;
+            return new(target with { ApprovalId = id, ApprovalStep = ApprovalStep.Requested },
+                async (s, c) => new BulkDone(null, await approvals.RequestAsync(id, s.Uri, op.Versions, requester, c)));
+        }
+        return new(target, async (s, c) =>
+        {
+            if (op.Versions is { } versions)
+                await s.DestroyAsync(versions, c);
+            else
+                await s.DestroyAllAsync(c);
+            return BulkDone.Nothing;
+        });
+    }
+
+    private static SecretOperation<BulkDone> Versioned(SecretTarget target, Func<IAuthorizedSecret, CancellationToken, Task<int?>> work) =>
+        new(target, async (s, c) => new BulkDone(await work(s, c)));
 }
