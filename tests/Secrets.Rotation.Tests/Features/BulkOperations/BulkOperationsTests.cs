@@ -257,7 +257,7 @@ public sealed class BulkOperationsTests : IDisposable
         else
         {
             var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "INVALID_REQUEST");
-            problem.ToJsonString().ShouldContain($"at most {limit} entries");
+            problem.ToJsonString().ShouldContain($"at most {limit} entries", Case.Sensitive, problem.ToJsonString());
             limited.Services.GetRequiredService<BulkLimits>().MaxOperations.ShouldBe(limit);
         }
     }

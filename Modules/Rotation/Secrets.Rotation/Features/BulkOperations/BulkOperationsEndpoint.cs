@@ -19,7 +19,7 @@ namespace Secrets.Rotation.Features.BulkOperations;
 /// <c>stoppedAt</c>; the operations after it did not run. With <c>DESTROY_REQUIRES_APPROVAL=true</c> a <c>destroy</c>
 /// destroys nothing: its result is 202 with the id of the approval it waits for (docs/API.md#gated-destroy).
 /// </summary>
-internal sealed class BulkOperationsEndpoint(ISecretOperations secrets, DestroyApprovals approvals) : Endpoint<BulkRequest, BulkResponse>
+internal sealed class BulkOperationsEndpoint(ISecretOperations secrets, DestroyApprovals approvals, BulkLimits limits) : Endpoint<BulkRequest, BulkResponse>
 {
     public override void Configure()
     {
@@ -31,6 +31,13 @@ internal sealed class BulkOperationsEndpoint(ISecretOperations secrets, DestroyA
     public override async Task HandleAsync(BulkRequest req, CancellationToken ct)
     {
         var operations = req.Operations!;
+        if (operations.Count > limits.MaxOperations)
+        {
+            // an error code that ends in "Validator" marks a message of ours, which the problem body keeps (it holds no input)
+            AddError(new FluentValidation.Results.ValidationFailure(nameof(req.Operations),
+                $"'operations' takes at most {limits.MaxOperations} entries (BULK_MAX_OPERATIONS).") { ErrorCode = "BulkLimitsValidator" });
+            ThrowIfAnyErrors();   // 400 as a whole, before any operation runs
+        }
         var ran = await secrets.RunEachAsync(HttpContext.Features.GetRequiredFeature<OperationScope>(),
             operations.Select(Operation).ToList(), req.ContinueOnError, ct);
         var results = new List<BulkResult>(ran.Count);
