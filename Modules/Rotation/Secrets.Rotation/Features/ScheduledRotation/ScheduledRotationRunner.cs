@@ -58,7 +58,7 @@ internal sealed partial class ScheduledRotationRunner(
         {
             failed = problem;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // the pipeline reported it as INTERNAL_ERROR for the audit record; only its type is logged, never its message
             failed = new SecretsProblem(ErrorCode.InternalError);

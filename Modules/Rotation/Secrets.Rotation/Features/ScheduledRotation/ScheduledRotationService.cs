@@ -41,7 +41,7 @@ internal sealed partial class ScheduledRotationService(
                 if (due.Occurrence is not { } occurrence || due.RunAt > now)
                     continue;
                 if (now <= due.Schedule.RunDeadline(occurrence))
-                    await RunAsync(due.Schedule, occurrence, stoppingToken);
+                    await RunAsync(due.Schedule, occurrence);
                 else
                     LogGivenUp(logger, due.Schedule.Name, occurrence);
                 plan[i] = Plan(due.Schedule, occurrence, time.GetUtcNow());
@@ -62,15 +62,15 @@ internal sealed partial class ScheduledRotationService(
         }
     }
 
-    private async Task RunAsync(RotationSchedule schedule, DateTimeOffset occurrence, CancellationToken ct)
+    /// <summary>
+    /// One run, not cancelled by the host stopping: a rotation whose lease was taken finishes and is audited and
+    /// recorded (the host's shutdown timeout bounds the wait; every provider call has its own timeout).
+    /// </summary>
+    private async Task RunAsync(RotationSchedule schedule, DateTimeOffset occurrence)
     {
         try
         {
-            await runner.RunAsync(schedule, occurrence, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
+            await runner.RunAsync(schedule, occurrence, CancellationToken.None);
         }
         catch (Exception e)
         {
