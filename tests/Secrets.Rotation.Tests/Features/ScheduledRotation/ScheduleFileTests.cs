@@ -65,6 +65,9 @@ public sealed class ScheduleFileTests
         // 03:00 in Berlin is 02:00 UTC in winter, 01:00 UTC in summer
         schedule.NextAfter(new DateTimeOffset(2026, 1, 10, 0, 0, 0, TimeSpan.Zero)).ShouldBe(new DateTimeOffset(2026, 1, 10, 2, 0, 0, TimeSpan.Zero));
         schedule.NextAfter(new DateTimeOffset(2026, 7, 10, 0, 0, 0, TimeSpan.Zero)).ShouldBe(new DateTimeOffset(2026, 7, 10, 1, 0, 0, TimeSpan.Zero));
+        schedule.NextAfter(new DateTimeOffset(2026, 7, 10, 0, 0, 0, TimeSpan.Zero))!.Value.Offset.ShouldBe(TimeSpan.Zero);   // shown in UTC
+        schedule.LatestBetween(new DateTimeOffset(2026, 7, 9, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 7, 10, 0, 0, 0, TimeSpan.Zero))
+            .ShouldBe(new DateTimeOffset(2026, 7, 9, 1, 0, 0, TimeSpan.Zero));
     }
 
     [Theory]

@@ -28,12 +28,12 @@ internal sealed record RotationSchedule(
     /// <summary>How long an occurrence's lease outlives the last moment any node may still run it (clock skew between nodes).</summary>
     private static readonly TimeSpan LeaseSlack = TimeSpan.FromHours(1);
 
-    /// <summary>The first occurrence strictly after <paramref name="instant"/>; null when the expression never fires again.</summary>
-    public DateTimeOffset? NextAfter(DateTimeOffset instant) => Expression.GetNextOccurrence(instant, TimeZone);
+    /// <summary>The first occurrence strictly after <paramref name="instant"/>, in UTC; null when the expression never fires again.</summary>
+    public DateTimeOffset? NextAfter(DateTimeOffset instant) => Expression.GetNextOccurrence(instant, TimeZone)?.ToUniversalTime();
 
-    /// <summary>The latest occurrence in (<paramref name="after"/>, <paramref name="upTo"/>], or null.</summary>
+    /// <summary>The latest occurrence in (<paramref name="after"/>, <paramref name="upTo"/>], in UTC, or null.</summary>
     public DateTimeOffset? LatestBetween(DateTimeOffset after, DateTimeOffset upTo) =>
-        Expression.GetPreviousOccurrence(upTo, TimeZone, inclusive: true) is { } latest && latest > after ? latest : null;
+        Expression.GetPreviousOccurrence(upTo, TimeZone, inclusive: true) is { } latest && latest > after ? latest.ToUniversalTime() : null;
 
     /// <summary>The last moment any node may still run <paramref name="occurrence"/>; after it the occurrence is given up.</summary>
     public DateTimeOffset RunDeadline(DateTimeOffset occurrence) => occurrence + Jitter + CatchUp + Grace;

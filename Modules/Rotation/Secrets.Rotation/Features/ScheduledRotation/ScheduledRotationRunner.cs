@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Contracts;
@@ -33,13 +34,13 @@ internal sealed partial class ScheduledRotationRunner(
         {
             if (!await runs.TryLeaseAsync(schedule, occurrence, node.Id, ct))
             {
-                LogLeaseHeldElsewhere(logger, schedule.Name, occurrence);
+                LogLeaseHeldElsewhere(logger, schedule.Name, Iso(occurrence));
                 return null;
             }
         }
         catch (SecretsProblem problem)
         {
-            LogLeaseUnavailable(logger, schedule.Name, occurrence, problem.Code.Value);
+            LogLeaseUnavailable(logger, schedule.Name, Iso(occurrence), problem.Code.Value);
             Count(schedule, "skipped");
             return null;
         }
@@ -67,7 +68,7 @@ internal sealed partial class ScheduledRotationRunner(
 
         var run = new ScheduleRun(time.GetUtcNow(), occurrence, OutcomeOf(failed), failed?.Code.Value, version, node.Id);
         Count(schedule, run.Outcome);
-        LogRan(logger, schedule.Name, occurrence, run.Outcome, run.ErrorCode, version, caller.CorrelationId);
+        LogRan(logger, schedule.Name, Iso(occurrence), run.Outcome, run.ErrorCode, version, caller.CorrelationId);
         try
         {
             await audit.RecordAsync(new AuditedAs(AuditType.SecretRotated), scope, ct);
@@ -95,17 +96,20 @@ internal sealed partial class ScheduledRotationRunner(
         _ => ScheduleRun.Failure,
     };
 
+    /// <summary>A due time as logged: ISO 8601 in UTC, whatever the culture.</summary>
+    internal static string Iso(DateTimeOffset instant) => instant.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
     private static void Count(RotationSchedule schedule, string outcome) =>
         Runs.Add(1, new KeyValuePair<string, object?>("schedule", schedule.Name), new KeyValuePair<string, object?>("outcome", outcome));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled rotation {Schedule} due {Occurrence}: {Outcome} {ErrorCode} version {Version} (correlation id {CorrelationId})")]
-    private static partial void LogRan(ILogger logger, string schedule, DateTimeOffset occurrence, string outcome, string? errorCode, int? version, string correlationId);
+    private static partial void LogRan(ILogger logger, string schedule, string occurrence, string outcome, string? errorCode, int? version, string correlationId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduled rotation {Schedule} due {Occurrence}: another node holds the lease")]
-    private static partial void LogLeaseHeldElsewhere(ILogger logger, string schedule, DateTimeOffset occurrence);
+    private static partial void LogLeaseHeldElsewhere(ILogger logger, string schedule, string occurrence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduled rotation {Schedule} due {Occurrence} skipped on this node: its lease cannot be taken ({ErrorCode})")]
-    private static partial void LogLeaseUnavailable(ILogger logger, string schedule, DateTimeOffset occurrence, string errorCode);
+    private static partial void LogLeaseUnavailable(ILogger logger, string schedule, string occurrence, string errorCode);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled rotation {Schedule} failed unexpectedly ({ExceptionType})")]
     private static partial void LogUnexpected(ILogger logger, string schedule, string exceptionType);

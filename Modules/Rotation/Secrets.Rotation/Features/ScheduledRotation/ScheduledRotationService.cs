@@ -43,7 +43,7 @@ internal sealed partial class ScheduledRotationService(
                 if (now <= due.Schedule.RunDeadline(occurrence))
                     await RunAsync(due.Schedule, occurrence);
                 else
-                    LogGivenUp(logger, due.Schedule.Name, occurrence);
+                    LogGivenUp(logger, due.Schedule.Name, ScheduledRotationRunner.Iso(occurrence));
                 plan[i] = Plan(due.Schedule, occurrence, time.GetUtcNow());
             }
 
@@ -96,7 +96,7 @@ internal sealed partial class ScheduledRotationService(
     private static partial void LogStarted(ILogger logger, int enabled, int configured);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduled rotation {Schedule} due {Occurrence} given up: past its catch-up window")]
-    private static partial void LogGivenUp(ILogger logger, string schedule, DateTimeOffset occurrence);
+    private static partial void LogGivenUp(ILogger logger, string schedule, string occurrence);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled rotation {Schedule} could not run ({ExceptionType}); the next occurrence is planned")]
     private static partial void LogRunFailed(ILogger logger, string schedule, string exceptionType);
