@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Secrets.Testing;
+using Secrets.Testing.Auth;
 
 namespace Secrets.Rotation.Tests.Features.ScheduledRotation;
 
@@ -96,6 +98,50 @@ public sealed class ScheduledRotationPolicyTests
         reads.ShouldAllBe(e => e.Str("event_type") == "SECRET_METADATA_READ");
         reads.Select(e => e.Str("resource_ref")).ShouldBe(
             [Api.ResourceRef(visible + "#k"), Api.ResourceRef($"openbao+kv2://secret/visible/{id}/other#k")], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task The_listing_needs_the_read_metadata_scope_when_scopes_are_enforced()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "secrets-tests", "schedules-" + Guid.NewGuid().ToString("N") + ".json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, ScheduledRotationHost.OneSchedule("scoped", "openbao+kv2://secret/scoped#k"));
+        try
+        {
+            using var host = new AuthenticatedHost(("SECRETS_ENFORCE_SCOPES", "true"), ("ROTATION_SCHEDULES_PATH", file));
+
+            var refused = await host.ClientWith(host.TokenWithout("secrets.read_metadata")).GetAsync(Scheduled.Path);
+            await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
+
+            var listed = await host.ClientWith(host.TokenWith("secrets.read_metadata")).SchedulesAsync();
+            listed.Select(s => s!["name"]!.GetValue<string>()).ShouldBe(["scoped"]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task The_scheduler_holds_the_rotate_scope_so_enforced_scopes_do_not_stop_it()
+    {
+        // no caller here may do anything (anonymous has no scopes): the secret is seeded and read at the KVv2 server itself
+        var port = LoopbackPorts.Unused();
+        var path = "scoped-" + Guid.NewGuid().ToString("N")[..8];
+        using var host = ScheduledRotationHost.Create(ScheduledRotationHost.OneSchedule("scoped", $"openbao+kv2://secret/{path}#k"),
+            new Dictionary<string, string?> { ["SECRETS_ENFORCE_SCOPES"] = "true", ["VAULT_DEV_ADDR"] = $"http://127.0.0.1:{port}" });
+        (await host.CreateClient().GetAsync(Scheduled.Path)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);   // the host runs; anonymous is refused
+        using var kv = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        kv.DefaultRequestHeaders.Add("X-Vault-Token", "root");
+        (await kv.PostAsJsonAsync($"/v1/secret/data/{path}", new { data = new { k = "before" } })).EnsureSuccessStatusCode();
+
+        host.Time.Advance(ScheduledRotationHost.FirstDue - host.Time.GetUtcNow());
+
+        await Scheduled.EventuallyAsync(async () =>
+        {
+            var stored = await kv.GetFromJsonAsync<JsonNode>($"/v1/secret/data/{path}");
+            return stored!["data"]!["metadata"]!["version"]!.GetValue<int>() == 2 && stored["data"]!["data"]!["k"]!.GetValue<string>() != "before";
+        }, "the scheduler rotated with scopes enforced");
     }
 
     [Fact]
