@@ -4,16 +4,18 @@ using Microsoft.Extensions.Hosting;
 using Secrets.Rotation.Contracts;
 using Secrets.Rotation.Features.ApproveDestroy;
 using Secrets.Rotation.Features.BulkOperations;
+using Secrets.Rotation.Features.ScheduledRotation;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Rotation;
 
 /// <summary>
-/// The Rotation module: rotate, bulk, copy and move (later rollback, schedules, backup and restore),
-/// composed of the operations of the Providers module's access pipeline (<c>ISecretOperations</c>).
-/// Besides its endpoints it holds its limits (<c>BULK_MAX_OPERATIONS</c>) and the gated destroy: the pending approvals
-/// every node shares, the expiry sweeper, and what the destroy endpoints of Providers ask (<see cref="IDestroyApprovals"/>):
-/// <c>DESTROY_REQUIRES_APPROVAL</c>, <c>APPROVAL_TTL_S</c>.
+/// The Rotation module: rotate (given or generated values), rollback, bulk, copy and move, scheduled rotation, the gated
+/// destroy (and later backup and restore), composed of the operations of the Providers module's access pipeline
+/// (<c>ISecretOperations</c>). Besides its endpoints it holds its limits (<c>BULK_MAX_OPERATIONS</c>); the gated destroy:
+/// the pending approvals every node shares, the expiry sweeper, and what the destroy endpoints of Providers ask
+/// (<see cref="IDestroyApprovals"/>): <c>DESTROY_REQUIRES_APPROVAL</c>, <c>APPROVAL_TTL_S</c>; and, with
+/// <c>ROTATION_SCHEDULES_PATH</c>, the scheduled rotations: the file is validated here, so a bad one stops the host.
 /// </summary>
 public static class RotationModule
 {
@@ -32,6 +34,23 @@ public static class RotationModule
         builder.Services.AddSingleton<DestroyApprovals>();
         builder.Services.AddSingleton<IDestroyApprovals>(sp => sp.GetRequiredService<DestroyApprovals>());
         builder.Services.AddHostedService<DestroyApprovalSweeper>();
+        AddScheduledRotation(builder);
         return builder;
+    }
+
+    /// <summary>The schedules of <c>ROTATION_SCHEDULES_PATH</c> and the service that runs them; without it, none (the list is empty).</summary>
+    private static void AddScheduledRotation(IHostApplicationBuilder builder)
+    {
+        var path = builder.Configuration["ROTATION_SCHEDULES_PATH"];
+        builder.Services.AddSingleton<ScheduleRuns>();
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            builder.Services.AddSingleton(RotationSchedules.None);
+            return;
+        }
+        builder.Services.AddSingleton(new RotationSchedules(ScheduleFile.Load(path)));
+        builder.Services.AddSingleton(SchedulerNode.From(builder.Configuration["AUDIT_NODE_ID"]));
+        builder.Services.AddSingleton<ScheduledRotationRunner>();
+        builder.Services.AddHostedService<ScheduledRotationService>();
     }
 }

@@ -46,10 +46,12 @@ public sealed partial class PolicySampleTests
 
         var set = Parse(uncommented);
 
-        set.Rules.Select(r => r.Id).ShouldBe(["dev-anonymous-everything", "owners-manage-their-secrets", "payments-runtime", "nobody-destroys-prod-versions"]);
+        set.Rules.Select(r => r.Id).ShouldBe(["dev-anonymous-everything", "owners-manage-their-secrets", "payments-runtime", "scheduled-rotation", "nobody-destroys-prod-versions"]);
         Render(set.Evaluate(Request("write", "openbao+kv2://secret/team/x", "erin", owner: "erin"))).ShouldBe("permit owners-manage-their-secrets");
         Render(set.Evaluate(Request("execute", "openbao+kv2://secret/payments/stripe#key", "svc-payments", client: "payments-api")))
             .ShouldBe("permit payments-runtime ttl=60 uses=5 binding=dpop");
+        Render(set.Evaluate(Request("rotate", "openbao+kv2://secret/payments/db#password", "rotation-scheduler"))).ShouldBe("permit scheduled-rotation");
+        Render(set.Evaluate(Request("read", "openbao+kv2://secret/payments/db#password", "rotation-scheduler"))).ShouldBe("deny -");
         Render(set.Evaluate(Request("destroy_versions", "openbao+kv2://secret/prod/db")))
             .ShouldBe("deny nobody-destroys-prod-versions");
     }
