@@ -22,4 +22,7 @@ public sealed record OperationOutcome(
 
     /// <summary>The use was permitted by a cached grant, without asking the PDP.</summary>
     public bool CacheHit { get; init; }
+
+    /// <summary>A backup: how many paths it archived (or had reached when it failed).</summary>
+    public int? ItemCount { get; init; }
 }

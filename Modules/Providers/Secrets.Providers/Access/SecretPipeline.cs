@@ -280,6 +280,7 @@ internal sealed class SecretPipeline : ISecretOperations
                 SourceKvVersion = problem is null && source >= 0 ? Secrets?[source].Version : null,
                 RelatedDecisionIds = related,
                 CacheHit = problem is null && Decisions.ElementAtOrDefault(at) is { CacheHit: true },
+                ItemCount = Secrets?[at].ItemCount,
             };
         }
     }
