@@ -15,6 +15,10 @@ public enum AuditType
     SecretMoved,
     /// <summary>A bulk request refused as a whole, before any of its operations ran (its operations are audited one by one).</summary>
     SecretBulk,
+    /// <summary>A backup: one record for the request, about its prefix, with the count of paths archived.</summary>
+    SecretBackedUp,
+    /// <summary>A restore: one record per archived path; one without a URI when the archive is refused before any path ran.</summary>
+    SecretRestored,
     AuthzDenied,
     ReplayDenied,
     BindingDenied,

@@ -34,6 +34,8 @@ internal sealed record AuditEvent(
     [property: JsonPropertyName("related_decision_ids")] IReadOnlyList<string>? RelatedDecisionIds,
     [property: JsonPropertyName("previous_kv_version")]
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PreviousKvVersion,
+    [property: JsonPropertyName("item_count")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ItemCount,
     [property: JsonPropertyName("sampled_out")]
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SampledOut);
 

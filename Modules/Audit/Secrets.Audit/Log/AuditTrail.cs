@@ -80,6 +80,8 @@ internal sealed partial class AuditTrail(AuditEmitter emitter, TenantContext ten
         }
         if (r.PreviousKvVersion is { } previous)
             json.WriteNumber("previous_kv_version", previous);
+        if (r.ItemCount is { } items)
+            json.WriteNumber("item_count", items);
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, int? value)
