@@ -299,4 +299,25 @@ public sealed class BackupRestoreTests : IDisposable
         host.Logs.AllText().ShouldNotContainCanary(canary, "the log");
         (await client.ReadValueAsync(paths[0]))!["password"]!.GetValue<string>().ShouldBe($"{canary}-db-3");   // the canary was there to leak
     }
+
+    [Fact]
+    public async Task A_yaml_backup_restores_onto_openbao_as_one_version_per_path()
+    {
+        var archive = await client.BackupAsync("yaml://secret/*");
+        var request = new HttpRequestMessage(HttpMethod.Post, Archives.Restore + "?dry_run=false&provider=openbao%2Bkv2")
+        {
+            Content = new ByteArrayContent(archive) { Headers = { ContentType = new("application/octet-stream") } },
+        };
+
+        var actions = await (await client.SendAsync(request)).ActionsAsync();
+
+        actions.ShouldBe(new Dictionary<string, string>
+        {
+            ["openbao+kv2://secret/app/db"] = "create",
+            ["openbao+kv2://secret/env"] = "create",
+        }, ignoreOrder: true);
+        (await client.ReadValueAsync("openbao+kv2://secret/env"))!["MY_API_KEY"]!.GetValue<string>().ShouldBe("dev-api-key");
+        (await client.ReadValueAsync("openbao+kv2://secret/app/db"))!["password"]!.GetValue<string>().ShouldBe("db-password");
+        (await client.DetailAsync("openbao+kv2://secret/env"))!["versions"]!.AsArray().Count.ShouldBe(1);
+    }
 }
