@@ -11,7 +11,7 @@ namespace Secrets.Host;
 /// <summary>
 /// <c>backup</c> and <c>restore</c> (docs/BACKUP.md#host-commands): HTTP clients of a running service, so that an
 /// archive is made and restored through the same API, authorisation and audit trail as any other request. The
-/// server is <c>--server</c>, else <c>SECRETS_ADDR</c>, else http://127.0.0.1:8080; the bearer token <c>--token</c>,
+/// server is <c>--server</c>, else <c>SECRETS_ADDR</c>, else http://127.0.0.1:9100; the bearer token <c>--token</c>,
 /// else <c>SECRETS_TOKEN</c>. On a terminal a progress bar shows the paths and bytes; piped, plain lines. A failure
 /// exits non-zero with the problem's code; nothing printed holds a value (the archive is encrypted, the report names
 /// paths only).
@@ -21,12 +21,12 @@ internal static class ArchiveCommands
     public const string Backup = "backup";
     public const string Restore = "restore";
 
-    private const string DefaultServer = "http://127.0.0.1:8080";
+    private const string DefaultServer = "http://127.0.0.1:9100";
 
     private const string BackupUsage = """
         usage: Secrets.Host backup --prefix <canonical URI prefix> --out <file> [--server <url>] [--token <token>]
           Streams an encrypted archive of every path under the prefix (all versions and metadata) to <file>.
-          --server   the service (default: SECRETS_ADDR, else http://127.0.0.1:8080)
+          --server   the service (default: SECRETS_ADDR, else http://127.0.0.1:9100)
           --token    a bearer token with the scope secrets.admin (default: SECRETS_TOKEN)
         """;
 
@@ -35,7 +35,7 @@ internal static class ArchiveCommands
           Uploads an archive; the service authenticates it whole, then restores each path and reports it.
           --dry-run   report create/update/unchanged per path and change nothing
           --provider  restore onto another provider scheme (e.g. hashicorp+kv2) with the same mount
-          --server    the service (default: SECRETS_ADDR, else http://127.0.0.1:8080)
+          --server    the service (default: SECRETS_ADDR, else http://127.0.0.1:9100)
           --token     a bearer token with the scope secrets.admin (default: SECRETS_TOKEN)
         """;
 
