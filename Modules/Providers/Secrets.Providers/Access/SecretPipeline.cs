@@ -164,6 +164,20 @@ internal sealed class SecretPipeline : ISecretOperations
         }
     }
 
+    public void DemandPurpose(OperationScope scope, Purpose purpose)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        try
+        {
+            token.Demand(scope.Caller, purpose);
+        }
+        catch (SecretsProblem problem)
+        {
+            scope.Report(new OperationOutcome(purpose, null, null, null, problem));
+            throw;
+        }
+    }
+
     /// <summary>Every check that can refuse a request without asking anyone, one step at a time across the targets.</summary>
     private void Check(Caller caller, Run run)
     {

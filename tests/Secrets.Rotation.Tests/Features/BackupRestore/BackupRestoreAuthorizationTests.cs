@@ -82,7 +82,11 @@ public sealed class BackupRestoreAuthorizationTests
 
         using var noAdmin = host.ClientWith(host.TokenWithout("secrets.admin"));
         await (await noAdmin.PostJsonAsync(Archives.Backup, new { prefix = root + "/*" })).ShouldBeScopeRefusalAsync("secrets.admin");
-        await (await noAdmin.RestoreAsync(archive, dryRun: false)).ShouldBeScopeRefusalAsync("secrets.admin");
+        var correlation = "no-admin-" + Guid.NewGuid().ToString("N");
+        await (await noAdmin.RestoreAsync(archive, dryRun: false, correlation)).ShouldBeScopeRefusalAsync("secrets.admin");
+        var refusal = (await host.AuditAsync("correlation_id=" + correlation)).ShouldHaveSingleItem();   // refused before the upload was read
+        (refusal.Str("event_type"), refusal.Str("effect"), refusal.Str("purpose"), refusal.Str("error_code"))
+            .ShouldBe(("AUTHZ_DENIED", "deny", "restore", "INSUFFICIENT_SCOPE"), refusal.ToJsonString());
         (await admin.DetailAsync(root + "/a")).ShouldBeNull();
 
         (await (await admin.RestoreAsync(archive, dryRun: false)).ActionsAsync()).Values.ShouldBe(["create"]);

@@ -32,6 +32,8 @@ internal sealed class RestoreSecretsEndpoint(ISecretOperations secrets, BackupKe
 
     public override async Task HandleAsync(CancellationToken ct)
     {
+        var scope = HttpContext.Features.GetRequiredFeature<OperationScope>();
+        secrets.DemandPurpose(scope, Purpose.Restore);   // a caller without the scope is refused before its upload is read
         var (dryRun, provider) = QueryOptions(HttpContext.Request.Query);
         if (!MediaTypeHeaderValue.TryParse(HttpContext.Request.ContentType, out var media)
             || !media.MediaType.Equals(ArchiveMediaType, StringComparison.OrdinalIgnoreCase))
@@ -45,7 +47,7 @@ internal sealed class RestoreSecretsEndpoint(ISecretOperations secrets, BackupKe
         var operations = archive.Paths.Select(path => new SecretOperation<(string Action, int? Written)>(
             new SecretTarget($"{scheme}://{archive.Header.SourceMount}/{path.Path}", Purpose.Restore, PathRestore.Needs(path)) { FragmentAllowed = false },
             async (secret, c) => await PathRestore.RunAsync(secret, await archive.ReadAsync(key, path, c), dryRun, c))).ToList();
-        var ran = await secrets.RunEachAsync(HttpContext.Features.GetRequiredFeature<OperationScope>(), operations, continueOnError: true, ct);
+        var ran = await secrets.RunEachAsync(scope, operations, continueOnError: true, ct);
 
         if (ran.Count > 0 && ran.All(r => r.Problem is { Status: 401 or 403 }))
             throw ran[0].Problem!;   // nothing may be restored: the refusal is the answer (each path has its deny record)
