@@ -60,6 +60,6 @@ internal sealed partial class ServiceKeyReader(KvStoreRegistry stores, ILogger<S
         return new SecretsProblem(ErrorCode.ProviderUnavailable);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The key at {Setting} cannot be read: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The key at {Setting:l} cannot be read: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string setting, string reason);
 }
