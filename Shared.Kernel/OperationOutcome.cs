@@ -23,6 +23,6 @@ public sealed record OperationOutcome(
     /// <summary>The use was permitted by a cached grant, without asking the PDP.</summary>
     public bool CacheHit { get; init; }
 
-    /// <summary>A backup: how many paths it archived (or had reached when it failed).</summary>
+    /// <summary>A backup: how many paths it listed below its prefix.</summary>
     public int? ItemCount { get; init; }
 }

@@ -35,7 +35,7 @@ public sealed record AuditRecord(
     /// <summary>The use was answered from a cached grant, without asking the PDP: such reads may be sampled (docs/AUDIT.md#sampling).</summary>
     public bool CacheHit { get; init; }
 
-    /// <summary>A backup: how many paths it archived (or had reached when it failed).</summary>
+    /// <summary>A backup: how many paths it listed below its prefix.</summary>
     public int? ItemCount { get; init; }
 
     public static AuditRecord Create(AuditType type, AuditEffect effect, CanonicalSecretUri? uri, Purpose? purpose, Caller caller,

@@ -320,4 +320,19 @@ public sealed class BackupRestoreTests : IDisposable
         (await client.ReadValueAsync("openbao+kv2://secret/app/db"))!["password"]!.GetValue<string>().ShouldBe("db-password");
         (await client.DetailAsync("openbao+kv2://secret/env"))!["versions"]!.AsArray().Count.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task An_archive_of_an_empty_prefix_restores_nothing_and_is_audited_as_one_use_of_its_prefix()
+    {
+        var archive = await client.BackupAsync(Prefix);   // nothing was written under it
+        Archives.Frames(archive).Count.ShouldBe(1);   // the trailer alone
+        var correlation = "empty-" + Guid.NewGuid().ToString("N");
+
+        var body = await (await client.RestoreAsync(archive, dryRun: false, correlation)).ShouldBeOkJsonAsync();
+
+        (body["paths"]!.GetValue<int>(), body["results"]!.AsArray().Count).ShouldBe((0, 0));
+        var record = (await client.AuditOfAsync(correlation)).ShouldHaveSingleItem();
+        (record.Str("event_type"), record.Str("effect"), record.Str("resource_ref")).ShouldBe(("SECRET_RESTORED", "success", Api.ResourceRef(Prefix)));
+        host.Logs.AllText().ShouldNotContain("answered without reporting an outcome");
+    }
 }

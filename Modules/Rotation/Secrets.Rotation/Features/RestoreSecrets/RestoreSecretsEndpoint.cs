@@ -44,6 +44,8 @@ internal sealed class RestoreSecretsEndpoint(ISecretOperations secrets, BackupKe
         await archive.VerifyAsync(key, ct);   // the whole archive is authentic before the first write
 
         var scheme = provider ?? archive.Header.SourceScheme;
+        if (archive.Paths.Count == 0)
+            await RestoreNothingAsync(scope, scheme, archive.Header, ct);
         var operations = archive.Paths.Select(path => new SecretOperation<(string Action, int? Written)>(
             new SecretTarget($"{scheme}://{archive.Header.SourceMount}/{path.Path}", Purpose.Restore, PathRestore.Needs(path)) { FragmentAllowed = false },
             async (secret, c) => await PathRestore.RunAsync(secret, await archive.ReadAsync(key, path, c), dryRun, c))).ToList();
@@ -65,6 +67,18 @@ internal sealed class RestoreSecretsEndpoint(ISecretOperations secrets, BackupKe
         await Send.OkAsync(new RestoreReport(dryRun, header.SourceScheme, header.SourceMount, header.Prefix, header.CreatedAt, results.Count,
             results.Count(r => r.Action == PathRestore.Create), results.Count(r => r.Action == PathRestore.Update),
             results.Count(r => r.Action == PathRestore.Unchanged), results.Count(r => r.Code is not null), results), ct);
+    }
+
+    /// <summary>
+    /// An archive of a prefix that held nothing: one use of that prefix for <c>restore</c>, so that the request is
+    /// authorised and audited like one that restores paths; nothing is written.
+    /// </summary>
+    private Task<int> RestoreNothingAsync(OperationScope scope, string scheme, ArchiveHeader header, CancellationToken ct)
+    {
+        var at = header.Prefix.IndexOf("://", StringComparison.Ordinal);
+        var prefix = at < 0 ? header.Prefix : scheme + header.Prefix[at..];
+        var target = new SecretTarget(prefix, Purpose.Restore, KvCapabilities.Write) { Allow = UriAllowance.Prefix, FragmentAllowed = false };
+        return secrets.RunOneAsync(scope, new SecretRequest(target), (_, _) => Task.FromResult(0), ct);
     }
 
     /// <summary><c>dry_run</c> (true or false, default false) and <c>provider</c> (a scheme such as <c>hashicorp+kv2</c>); anything else is 400.</summary>
