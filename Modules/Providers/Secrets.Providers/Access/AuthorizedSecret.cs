@@ -183,10 +183,20 @@ internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, K
         var versions = new List<SecretVersionSnapshot>(metadata.Versions.Count);
         foreach (var v in metadata.Versions.OrderBy(v => v.Version))
         {
-            SecretMap? data = null;
+            var version = new SecretVersionSnapshot(v.Version, v.CreatedTime, v.DeletionTime, v.Destroyed, null);
             if (v.DeletionTime is null && !v.Destroyed)
-                data = (await store.ReadAsync(at, v.Version, ct))?.Data;
-            versions.Add(new SecretVersionSnapshot(v.Version, v.CreatedTime, v.DeletionTime, v.Destroyed, data));
+            {
+                try
+                {
+                    version = version with { Data = (await store.ReadAsync(at, v.Version, ct))?.Data };
+                }
+                catch (SecretsProblem gone) when (gone.Code == ErrorCode.VersionDeleted || gone.Code == ErrorCode.VersionDestroyed)
+                {
+                    // deleted or destroyed since the metadata was read: kept as such, without data
+                    version = version with { DeletionTime = DateTimeOffset.UtcNow, Destroyed = gone.Code == ErrorCode.VersionDestroyed };
+                }
+            }
+            versions.Add(version);
         }
         var custom = (store.Capabilities & KvCapabilities.CustomMetadata) == 0 ? EmptyCustom : metadata.CustomMetadata;
         return new SecretSnapshot(path, metadata.CurrentVersion, versions, custom);
