@@ -127,8 +127,9 @@ internal static class ArchiveCommands
 
                 if (progress)
                 {
+                    // the bar counts paths (the description shows the bytes): no DownloadedColumn, which would read paths as bytes
                     await AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                        new DownloadedColumn(), new ElapsedTimeColumn()).StartAsync(async ctx =>
+                        new ElapsedTimeColumn()).StartAsync(async ctx =>
                     {
                         var task = ctx.AddTask("paths", maxValue: Math.Max(1, paths ?? 1));
                         await CopyAsync((bytes, entries) =>
