@@ -8,7 +8,7 @@ using Secrets.Shared.Kernel;
 namespace Secrets.Rotation.Archive;
 
 /// <summary>
-/// One path's record in an archive (docs/BACKUP.md#entries): its path below the mount, every version in order
+/// One path's record in an archive (docs/BACKUP.md#frames): its path below the mount, every version in order
 /// with its state and data (none for a soft-deleted or destroyed one), the current version and the custom metadata.
 /// </summary>
 internal sealed record ArchivedPath(
