@@ -142,7 +142,7 @@ public sealed class BackupRestoreTests : IDisposable
     }
 
     public static TheoryData<string> Tampering() => ["flipped byte in a frame", "dropped frame", "truncated tail", "trailer dropped",
-        "frames swapped", "header edited", "not an archive", "empty"];
+        "frames swapped", "frame repeated", "bytes appended", "header edited", "not an archive", "empty"];
 
     [Theory]
     [MemberData(nameof(Tampering))]
@@ -160,6 +160,9 @@ public sealed class BackupRestoreTests : IDisposable
             "trailer dropped" => archive[..frames[^1].Offset],
             "frames swapped" => [.. archive.AsSpan(0, frames[0].Offset), .. archive.AsSpan(frames[1].Offset, frames[1].Length),
                 .. archive.AsSpan(frames[0].Offset, frames[0].Length), .. archive.AsSpan(frames[2].Offset)],
+            "frame repeated" => [.. archive.AsSpan(0, frames[1].Offset), .. archive.AsSpan(frames[0].Offset, frames[0].Length),
+                .. archive.AsSpan(frames[1].Offset)],
+            "bytes appended" => [.. archive, 0, 0, 0, 0],
             "header edited" => Archives.WithFlippedByte(archive, 20),
             "not an archive" => "{\"prefix\":\"x\"}"u8.ToArray(),
             _ => [],
