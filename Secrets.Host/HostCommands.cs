@@ -7,15 +7,15 @@ namespace Secrets.Host;
 /// The host's commands, run instead of the web server when the first argument names one
 /// (docs/AUDIT.md#verify-audit, docs/AUDIT.md#hash-uri): <c>verify-audit</c> checks an export of audit
 /// events; <c>hash-uri &lt;uri&gt;</c> prints the <c>resource_ref</c> the service writes for a URI, from the
-/// same settings (<c>TENANT_ID</c>, <c>TENANT_SALT</c>) read the same way. Every other argument list
-/// starts the server, as before.
+/// same settings (<c>TENANT_ID</c>, <c>TENANT_SALT</c>) read the same way; <c>backup</c> and <c>restore</c> are
+/// clients of a running service (docs/BACKUP.md#host-commands). Every other argument list starts the server, as before.
 /// </summary>
 internal static class HostCommands
 {
     public const string HashUri = "hash-uri";
 
     public static bool IsCommand(string[] args) =>
-        args is [var first, ..] && first is VerifyAudit or HashUri;
+        args is [var first, ..] && first is VerifyAudit or HashUri or ArchiveCommands.Backup or ArchiveCommands.Restore;
 
     private const string VerifyAudit = "verify-audit";
 
@@ -35,9 +35,12 @@ internal static class HostCommands
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        return args[0] == VerifyAudit
-            ? await AuditModule.RunVerifyAuditAsync(args[1..], config, output, error, ct)
-            : await HashAsync(args[1..], config, output, error);
+        return args[0] switch
+        {
+            VerifyAudit => await AuditModule.RunVerifyAuditAsync(args[1..], config, output, error, ct),
+            ArchiveCommands.Backup or ArchiveCommands.Restore => await ArchiveCommands.RunAsync(args[0], args[1..], config, output, error, ct),
+            _ => await HashAsync(args[1..], config, output, error),
+        };
     }
 
     /// <summary>

@@ -36,7 +36,8 @@ internal static class HostDefaults
         builder.Services.AddSingleton(new RequestLogging(Settings.Bool(config["LOG_REQUESTS"], "LOG_REQUESTS", false)));
         builder.Services.AddSingleton<TenantGuard>();
         builder.Services.AddSingleton(TimeProvider.System);
-        var limits = new HostLimits(Settings.Int(config["MAX_REQUEST_BODY_BYTES"], "MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
+        var limits = new HostLimits(Settings.Int(config["MAX_REQUEST_BODY_BYTES"], "MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+            Settings.Long(config["BACKUP_MAX_BYTES"], "BACKUP_MAX_BYTES", HostLimits.DefaultMaxArchiveBytes, 1024 * 1024, 64L * 1024 * 1024 * 1024));
         builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.AddRateLimits();

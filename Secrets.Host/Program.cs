@@ -8,7 +8,7 @@ using Secrets.Providers;
 using Secrets.Providers.DevServer;
 using Secrets.Rotation;
 
-// verify-audit and hash-uri run as commands and never start the server (docs/AUDIT.md#tamper-evidence)
+// verify-audit, hash-uri, backup and restore run as commands and never start the server (docs/AUDIT.md#tamper-evidence, docs/BACKUP.md#host-commands)
 if (HostCommands.IsCommand(args))
     return await HostCommands.RunAsync(args, Console.Out, Console.Error);
 

@@ -28,15 +28,16 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
             return Task.CompletedTask;
         });
         http.Features.Set(Caller.Anonymous(correlationId));
+        var limit = limits.For(http.Request);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-            size.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            size.MaxRequestBodySize = limit;
 
         try
         {
-            if (http.Request.ContentLength > limits.MaxRequestBodyBytes)
+            if (http.Request.ContentLength > limit)
                 throw new SecretsProblem(ErrorCode.PayloadTooLarge);
             if (http.Request.ContentLength is null)
-                http.Request.Body = new LimitedReadStream(http.Request.Body, limits.MaxRequestBodyBytes);
+                http.Request.Body = new LimitedReadStream(http.Request.Body, limit);
             await next(http);
         }
         catch (Exception) when (http.RequestAborted.IsCancellationRequested)

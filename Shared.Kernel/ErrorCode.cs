@@ -33,6 +33,8 @@ public sealed record ErrorCode
     public static readonly ErrorCode FragmentRequired = new("FRAGMENT_REQUIRED", 400, BadRequest, "this operation writes one key: name it with a #fragment");
     public static readonly ErrorCode InvalidValue = new("INVALID_VALUE", 400, BadRequest, "without a fragment the value must be a JSON object of keys");
     public static readonly ErrorCode UnsupportedValue = new("UNSUPPORTED_VALUE", 400, BadRequest, "this provider stores scalars and lists as keys; nested maps are paths");
+    public static readonly ErrorCode BackupArchiveInvalid = new("BACKUP_ARCHIVE_INVALID", 400, BadRequest, "the backup archive is not a complete, authentic archive of this format; nothing was restored");
+    public static readonly ErrorCode BackupKeyMismatch = new("BACKUP_KEY_MISMATCH", 400, BadRequest, "the backup archive was made with another backup key; nothing was restored");
     public static readonly ErrorCode Unauthenticated = new("UNAUTHENTICATED", 401, "Unauthorized", "authentication is required: send an access token");
     public static readonly ErrorCode InvalidToken = new("INVALID_TOKEN", 401, "Unauthorized", "the access token is missing, malformed, expired or not accepted here");
     public static readonly ErrorCode InvalidDpopProof = new("INVALID_DPOP_PROOF", 401, "Unauthorized", "the DPoP proof is missing or invalid");
@@ -65,6 +67,7 @@ public sealed record ErrorCode
     public static readonly ErrorCode ProviderUnavailable = new("PROVIDER_UNAVAILABLE", 503, "Service Unavailable", "the provider is unavailable");
     public static readonly ErrorCode PdpUnavailable = new("PDP_UNAVAILABLE", 503, "Service Unavailable", "the policy decision point is unavailable");
     public static readonly ErrorCode GrantStateUnavailable = new("GRANT_STATE_UNAVAILABLE", 503, "Service Unavailable", "the grant store is unavailable");
+    public static readonly ErrorCode BackupKeyUnavailable = new("BACKUP_KEY_UNAVAILABLE", 503, "Service Unavailable", "no backup key is available: set BACKUP_KEY or BACKUP_KEY_POINTER");
     public static readonly ErrorCode AuditUnavailable = new("AUDIT_UNAVAILABLE", 503, "Service Unavailable", "the audit trail cannot record the operation");
     /// <summary>Never sent (nobody is left to read it): what the audit trail records for a request the client abandoned.</summary>
     public static readonly ErrorCode RequestAborted = new("REQUEST_ABORTED", 499, "Client Closed Request", "the client closed the connection before the answer");

@@ -31,4 +31,7 @@ public sealed record OperationOutcome(
 
     /// <summary>A scheduled rotation: the name of the schedule that ran it.</summary>
     public string? Schedule { get; init; }
+
+    /// <summary>A backup: how many paths it listed below its prefix.</summary>
+    public int? ItemCount { get; init; }
 }

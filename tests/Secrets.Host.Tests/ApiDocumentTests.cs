@@ -26,6 +26,8 @@ public sealed class ApiDocumentTests(DefaultSecretsHost host) : IClassFixture<De
     [InlineData("/api/secrets/events", "get")]
     [InlineData("/api/secrets/audit", "get")]
     [InlineData("/api/secrets/rotation/schedules", "get")]
+    [InlineData("/api/secrets/admin/backup", "post")]
+    [InlineData("/api/secrets/admin/restore", "post")]
     public async Task The_openapi_document_describes_every_endpoint_of_the_spec(string path, string method)
     {
         var client = host.CreateClient();

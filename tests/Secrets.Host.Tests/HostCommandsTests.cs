@@ -154,6 +154,41 @@ public sealed class HostCommandsTests : IDisposable
         (hash.Out + hash.Err + verify.Out + verify.Err).ShouldNotContain("Now listening");
     }
 
+    [Fact]
+    public async Task As_a_process_backup_and_restore_talk_to_a_started_host_and_exit_with_its_answer()
+    {
+        var yaml = Path.Combine(dir, "secrets.yaml");
+        await File.WriteAllTextAsync(yaml, SecretsHostFactory.SampleYaml);
+        await using var service = await HostProcess.StartAsync(yaml, new Dictionary<string, string?>
+        {
+            ["BACKUP_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        });
+        var server = service.BaseAddress.ToString();
+        var archive = Path.Combine(dir, "yaml.spbak");
+
+        var help = await RunProcessAsync("backup", "--help");
+        var backup = await RunProcessAsync("backup", "--prefix", "yaml://secret/*", "--out", archive, "--server", server);
+        var dryRun = await RunProcessAsync("restore", "--in", archive, "--dry-run", "--server", server);
+        var bytes = await File.ReadAllBytesAsync(archive);
+        bytes[^5] ^= 1;
+        await File.WriteAllBytesAsync(archive, bytes);
+        var tampered = await RunProcessAsync("restore", "--in", archive, "--server", server);
+
+        help.Code.ShouldBe(0, help.Err);
+        help.Out.ShouldContain("usage: Secrets.Host backup");
+        backup.Code.ShouldBe(0, backup.Err);
+        backup.Out.ShouldContain("backup: wrote 2 paths");   // piped: plain lines, no progress bar
+        dryRun.Code.ShouldBe(0, dryRun.Err);
+        dryRun.Out.ShouldContain("unchanged yaml://secret/env");
+        dryRun.Out.ShouldContain("restore (dry run): 2 paths: 0 create, 0 update, 2 unchanged, 0 failed");
+        tampered.Code.ShouldBe(1);
+        tampered.Err.ShouldContain("400 BACKUP_ARCHIVE_INVALID");
+        var printed = help.Out + help.Err + backup.Out + backup.Err + dryRun.Out + dryRun.Err + tampered.Out + tampered.Err;
+        printed.ShouldNotContain("Now listening");
+        printed.ShouldNotContain("dev-api-key");
+        printed.ShouldNotContain("db-password");
+    }
+
     private static async Task<(int Code, string Out, string Err)> RunProcessAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", ["run", "--project", Path.Combine(RepoPaths.Root, "Secrets.Host"), "--no-build", "--no-launch-profile", "--", .. args])

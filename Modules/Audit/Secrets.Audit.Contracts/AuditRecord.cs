@@ -41,6 +41,9 @@ public sealed record AuditRecord(
     /// <summary>The rotation schedule that ran this operation (no caller asked for it).</summary>
     public string? Schedule { get; init; }
 
+    /// <summary>A backup: how many paths it listed below its prefix.</summary>
+    public int? ItemCount { get; init; }
+
     public static AuditRecord Create(AuditType type, AuditEffect effect, CanonicalSecretUri? uri, Purpose? purpose, Caller caller,
         string? decisionId, int? kvVersion, string? errorCode)
     {

@@ -21,6 +21,10 @@ public enum AuditType
     SecretDestroyApproved,
     /// <summary>A gated destroy's approval expired while pending: written once, by the first node that noticed.</summary>
     SecretDestroyApprovalExpired,
+    /// <summary>A backup: one record for the request, about its prefix, with the count of paths archived.</summary>
+    SecretBackedUp,
+    /// <summary>A restore: one record per archived path; one without a URI when the archive is refused before any path ran.</summary>
+    SecretRestored,
     AuthzDenied,
     ReplayDenied,
     BindingDenied,

@@ -47,4 +47,26 @@ public interface IAuthorizedSecret
     Task UndeleteAsync(IReadOnlyList<int> versions, CancellationToken ct);
 
     Task DestroyAsync(IReadOnlyList<int> versions, CancellationToken ct);
+
+    /// <summary>Soft-deletes the given versions of the path (restore of a version that was soft-deleted).</summary>
+    Task SoftDeleteVersionsAsync(IReadOnlyList<int> versions, CancellationToken ct);
+
+    /// <summary>Replaces the path's custom metadata (restore); needs <see cref="KvCapabilities.CustomMetadata"/>.</summary>
+    Task WriteCustomMetadataAsync(IReadOnlyDictionary<string, string> custom, CancellationToken ct);
+
+    /// <summary>
+    /// A prefix: every secret path below it (shallow LIST traversal, sorted), for a backup; needs
+    /// <see cref="KvCapabilities.List"/>. The count of paths the enumeration yielded is the audit record's item count.
+    /// </summary>
+    IAsyncEnumerable<CanonicalSecretUri> SecretsUnderAsync(CancellationToken ct);
+
+    /// <summary>
+    /// A path below this prefix (one that <see cref="SecretsUnderAsync"/> yielded): every version with its data,
+    /// its metadata and custom metadata where the store keeps them, one version otherwise; null when it is gone.
+    /// Needs <see cref="KvCapabilities.Read"/>; holds one path in memory, never more.
+    /// </summary>
+    Task<SecretSnapshot?> SnapshotAsync(CanonicalSecretUri path, CancellationToken ct);
+
+    /// <summary>What the path holds now (null when it has no version at all), for a restore to compare; needs <see cref="KvCapabilities.Read"/>.</summary>
+    Task<SecretState?> ReadStateAsync(CancellationToken ct);
 }

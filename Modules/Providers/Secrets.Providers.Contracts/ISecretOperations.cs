@@ -34,4 +34,12 @@ public interface ISecretOperations
     /// </summary>
     Task<IReadOnlyList<SecretOperationResult<T>>> RunEachAsync<T>(OperationScope scope,
         IReadOnlyList<SecretOperation<T>> operations, bool continueOnError, CancellationToken ct);
+
+    /// <summary>
+    /// The pipeline's first check alone, the token allows the purpose (403 scope, 401 sender binding), for a
+    /// request that must refuse a caller before it reads a large body and learns its targets (restore). A refusal
+    /// is reported as the request's outcome (audited as a deny) and thrown; the operations run later are checked
+    /// again in full.
+    /// </summary>
+    void DemandPurpose(OperationScope scope, Purpose purpose);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Access;
 using Secrets.Providers.Contracts;
+using Secrets.Providers.Features.ReadServiceKey;
 using Secrets.Providers.Features.ResolveAuditSigningKey;
 using Secrets.Providers.Kv;
 using Secrets.Providers.Kv.Kv2;
@@ -49,6 +50,7 @@ public static class ProvidersModule
         builder.Services.AddSingleton<KvStoreRegistry>();
         builder.Services.AddSingleton<SecretPipeline>();
         builder.Services.AddSingleton<ISecretOperations>(sp => sp.GetRequiredService<SecretPipeline>());
+        builder.Services.AddSingleton<IServiceKeys, ServiceKeyReader>();
         builder.Services.AddSingleton<IAuditSigningKeyResolver, AuditSigningKeyResolver>();
         builder.Services.AddHealthChecks().AddCheck<ProvidersHealthCheck>("providers", tags: ["ready"]);
         return builder;

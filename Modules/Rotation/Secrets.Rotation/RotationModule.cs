@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Secrets.Rotation.Contracts;
 using Secrets.Rotation.Features.ApproveDestroy;
+using Secrets.Rotation.Archive;
 using Secrets.Rotation.Features.BulkOperations;
 using Secrets.Rotation.Features.ScheduledRotation;
 using Secrets.Shared.Kernel;
@@ -11,11 +12,12 @@ namespace Secrets.Rotation;
 
 /// <summary>
 /// The Rotation module: rotate (given or generated values), rollback, bulk, copy and move, scheduled rotation, the gated
-/// destroy (and later backup and restore), composed of the operations of the Providers module's access pipeline
+/// destroy, backup and restore, composed of the operations of the Providers module's access pipeline
 /// (<c>ISecretOperations</c>). Besides its endpoints it holds its limits (<c>BULK_MAX_OPERATIONS</c>); the gated destroy:
 /// the pending approvals every node shares, the expiry sweeper, and what the destroy endpoints of Providers ask
-/// (<see cref="IDestroyApprovals"/>): <c>DESTROY_REQUIRES_APPROVAL</c>, <c>APPROVAL_TTL_S</c>; and, with
-/// <c>ROTATION_SCHEDULES_PATH</c>, the scheduled rotations: the file is validated here, so a bad one stops the host.
+/// (<see cref="IDestroyApprovals"/>): <c>DESTROY_REQUIRES_APPROVAL</c>, <c>APPROVAL_TTL_S</c>; with
+/// <c>ROTATION_SCHEDULES_PATH</c>, the scheduled rotations (the file is validated here, so a bad one stops the host); and
+/// the backup key's settings, <c>BACKUP_KEY</c> or <c>BACKUP_KEY_POINTER</c>, checked for shape here as well.
 /// </summary>
 public static class RotationModule
 {
@@ -35,6 +37,8 @@ public static class RotationModule
         builder.Services.AddSingleton<IDestroyApprovals>(sp => sp.GetRequiredService<DestroyApprovals>());
         builder.Services.AddHostedService<DestroyApprovalSweeper>();
         AddScheduledRotation(builder);
+        builder.Services.AddSingleton(BackupKeySettings.From(builder.Configuration));
+        builder.Services.AddSingleton<BackupKeys>();
         return builder;
     }
 

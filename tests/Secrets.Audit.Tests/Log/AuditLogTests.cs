@@ -17,7 +17,7 @@ public sealed class AuditLogTests
     {
         var seq = ++stored;
         var data = new AuditEvent("node-a.0001", seq, "h", "SECRET_READ", DateTimeOffset.UtcNow, "t1", "anonymous", null, "execute",
-            "success", "ref", "yaml", "dec_" + seq, null, "corr-" + seq, null, null, null, uri, null, null, null, null, null, null, null, null);
+            "success", "ref", "yaml", "dec_" + seq, null, "corr-" + seq, null, null, null, uri, null, null, null, null, null, null, null, null, null);
         log.Store(seq, JsonSerializer.SerializeToUtf8Bytes(new { specversion = "1.0", data }), "SECRET_READ");
     }
 

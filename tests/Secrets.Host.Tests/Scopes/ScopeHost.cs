@@ -14,8 +14,13 @@ namespace Secrets.Host.Tests.Scopes;
 /// with fresh secrets for each test and what is stored, to show that a refused request changed nothing.
 /// </summary>
 public abstract class ScopeHost(bool enforceScopes)
-    : AuthenticatedHost(enforceScopes ? [("SECRETS_ENFORCE_SCOPES", "true")] : Array.Empty<(string Key, string? Value)>())
+    : AuthenticatedHost(enforceScopes
+        ? [("SECRETS_ENFORCE_SCOPES", "true"), ("BACKUP_KEY", BackupKey)]
+        : [("BACKUP_KEY", BackupKey)])
 {
+    /// <summary>A backup key for the host, so that a backup with the needed scope succeeds.</summary>
+    private static readonly string BackupKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private HttpClient? raw;
 
     /// <summary>Straight to the embedded KVv2 server with its root token.</summary>

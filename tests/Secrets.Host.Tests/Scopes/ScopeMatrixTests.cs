@@ -48,6 +48,8 @@ public sealed class ScopeMatrixTests(ScopeEnforcingHost host) : IClassFixture<Sc
         { "move yaml, no read", "POST", "/api/secrets/move", """{"fromUri":"{Y}","toUri":"{Y2}"}""", "secrets.read", "secrets.read secrets.write secrets.delete", 200, "read" },
         { "move yaml, no write", "POST", "/api/secrets/move", """{"fromUri":"{Y}","toUri":"{Y2}"}""", "secrets.write", "secrets.read secrets.write secrets.delete", 200, "write" },
         { "move yaml, no delete", "POST", "/api/secrets/move", """{"fromUri":"{Y}","toUri":"{Y2}"}""", "secrets.delete", "secrets.read secrets.write secrets.delete", 200, "delete" },
+        { "backup kv2", "POST", "/api/secrets/admin/backup", """{"prefix":"{KS}"}""", "secrets.admin", "secrets.admin", 200, "backup" },
+        { "backup yaml", "POST", "/api/secrets/admin/backup", """{"prefix":"{YS}"}""", "secrets.admin", "secrets.admin", 200, "backup" },
         { "audit buffer", "GET", "/api/secrets/audit", null, "secrets.read_metadata", "secrets.read_metadata", 200, null },
         { "events stream", "GET", "/api/secrets/events", null, "secrets.read_metadata", "secrets.read_metadata", 200, null },
     };

@@ -39,6 +39,8 @@ internal sealed record AuditEvent(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApprovalId,
     [property: JsonPropertyName("schedule")]
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Schedule,
+    [property: JsonPropertyName("item_count")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ItemCount,
     [property: JsonPropertyName("sampled_out")]
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SampledOut);
 

@@ -84,6 +84,8 @@ internal sealed partial class AuditTrail(AuditEmitter emitter, TenantContext ten
             json.WriteString("approval_id", approval);
         if (r.Schedule is { } schedule)
             json.WriteString("schedule", schedule);
+        if (r.ItemCount is { } items)
+            json.WriteNumber("item_count", items);
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, int? value)

@@ -22,7 +22,7 @@ internal static class OutcomeRecords
         return record with
         {
             Source = outcome.Source, SourceKvVersion = outcome.SourceKvVersion, RelatedDecisionIds = outcome.RelatedDecisionIds, CacheHit = outcome.CacheHit,
-            ApprovalId = outcome.ApprovalId, Schedule = outcome.Schedule,
+            ApprovalId = outcome.ApprovalId, Schedule = outcome.Schedule, ItemCount = outcome.ItemCount,
             // a rotation writes with check-and-set on the version it read, so the version it replaced is the one before its own
             PreviousKvVersion = record.Type == AuditType.SecretRotated && code is null && outcome.KvVersion is > 1 and var written ? written - 1 : null,
         };
@@ -62,6 +62,8 @@ internal static class OutcomeRecords
         Purpose.Rotate => AuditType.SecretRotated,
         Purpose.ReadMetadata => AuditType.SecretMetadataRead,
         Purpose.OwnerUpdate => AuditType.SecretOwnerUpdated,
+        Purpose.Backup => AuditType.SecretBackedUp,
+        Purpose.Restore => AuditType.SecretRestored,
         _ => null,
     };
 }

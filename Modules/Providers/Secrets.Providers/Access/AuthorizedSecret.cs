@@ -49,6 +49,9 @@ internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, K
 
     public int? Version { get; set; }
 
+    /// <summary>How many paths a backup's listing yielded: the audit record's item count (null for everything else).</summary>
+    public int? ItemCount { get; private set; }
+
     public async Task<SecretRead> ReadAsync(CancellationToken ct)
     {
         var (entry, read) = await ReadEntryAsync(ct);
@@ -146,6 +149,91 @@ internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, K
         Require(KvCapabilities.Destroy);
         return store.DestroyAsync(Path, versions, ct);
     }
+
+    public Task SoftDeleteVersionsAsync(IReadOnlyList<int> versions, CancellationToken ct)
+    {
+        Require(KvCapabilities.SoftDelete);
+        return store.DeleteAsync(Path, versions, ct);
+    }
+
+    public Task WriteCustomMetadataAsync(IReadOnlyDictionary<string, string> custom, CancellationToken ct)
+    {
+        Require(KvCapabilities.CustomMetadata);
+        return store.WriteCustomMetadataAsync(Path, custom, ct);
+    }
+
+    public async IAsyncEnumerable<CanonicalSecretUri> SecretsUnderAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        Require(KvCapabilities.List);
+        ItemCount = 0;
+        var paths = new List<KvPath>();
+        await foreach (var path in KvTraversal.SecretsUnderAsync(store, Path, int.MaxValue, ct))
+            paths.Add(path);
+        paths.Sort((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
+        foreach (var path in paths)
+        {
+            ItemCount++;
+            yield return uri.WithPath(path.Path);
+        }
+    }
+
+    public async Task<SecretSnapshot?> SnapshotAsync(CanonicalSecretUri path, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Require(KvCapabilities.Read);
+        if (!Below(path))
+            throw new InvalidOperationException("a snapshot is taken only of a path below the authorised prefix");
+        var at = KvPath.Of(path);
+        if ((store.Capabilities & (KvCapabilities.VersionMetadata | KvCapabilities.PinnedRead)) != (KvCapabilities.VersionMetadata | KvCapabilities.PinnedRead))
+        {
+            var only = await store.ReadAsync(at, null, ct);   // a store without versions: its one map as version 1
+            return only is null ? null : new SecretSnapshot(path, 1, [new SecretVersionSnapshot(1, null, null, false, only.Data)], EmptyCustom);
+        }
+        var metadata = await store.ReadMetadataAsync(at, ct);
+        if (metadata is null)
+            return null;
+        var versions = new List<SecretVersionSnapshot>(metadata.Versions.Count);
+        foreach (var v in metadata.Versions.OrderBy(v => v.Version))
+        {
+            var version = new SecretVersionSnapshot(v.Version, v.CreatedTime, v.DeletionTime, v.Destroyed, null);
+            if (v.DeletionTime is null && !v.Destroyed)
+            {
+                try
+                {
+                    version = version with { Data = (await store.ReadAsync(at, v.Version, ct))?.Data };
+                }
+                catch (SecretsProblem gone) when (gone.Code == ErrorCode.VersionDeleted || gone.Code == ErrorCode.VersionDestroyed)
+                {
+                    // deleted or destroyed since the metadata was read: kept as such, without data
+                    version = version with { DeletionTime = DateTimeOffset.UtcNow, Destroyed = gone.Code == ErrorCode.VersionDestroyed };
+                }
+            }
+            versions.Add(version);
+        }
+        var custom = (store.Capabilities & KvCapabilities.CustomMetadata) == 0 ? EmptyCustom : metadata.CustomMetadata;
+        return new SecretSnapshot(path, metadata.CurrentVersion, versions, custom);
+    }
+
+    public async Task<SecretState?> ReadStateAsync(CancellationToken ct)
+    {
+        Require(KvCapabilities.Read);
+        var latest = await store.ReadAsync(Path, null, ct);
+        if ((store.Capabilities & KvCapabilities.VersionMetadata) == 0)
+            return latest is null ? null : new SecretState(latest.Version, latest.Data, EmptyCustom);
+        var metadata = await store.ReadMetadataAsync(Path, ct);
+        if (metadata is null || metadata.Versions.Count == 0)
+            return null;
+        Version = metadata.CurrentVersion;
+        var custom = (store.Capabilities & KvCapabilities.CustomMetadata) == 0 ? EmptyCustom : metadata.CustomMetadata;
+        return new SecretState(metadata.CurrentVersion, latest?.Data, custom);
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyCustom = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Whether a path is this prefix's (same provider and mount, its path below the prefix's).</summary>
+    private bool Below(CanonicalSecretUri path) =>
+        path.Scheme == uri.Scheme && path.Mount == uri.Mount && !path.IsPrefix
+        && (uri.Path.Length == 0 || path.Path.StartsWith(uri.Path + "/", StringComparison.Ordinal));
 
     /// <summary>The path's metadata (Providers slices); 404 <c>SECRET_NOT_FOUND</c> when there is none. Its current version is audited.</summary>
     public async Task<KvMetadata> ReadMetadataAsync(CancellationToken ct)

@@ -171,6 +171,20 @@ internal sealed class SecretPipeline : ISecretOperations
         }
     }
 
+    public void DemandPurpose(OperationScope scope, Purpose purpose)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        try
+        {
+            token.Demand(scope.Caller, purpose);
+        }
+        catch (SecretsProblem problem)
+        {
+            scope.Report(new OperationOutcome(purpose, null, null, null, problem));
+            throw;
+        }
+    }
+
     /// <summary>Every check that can refuse a request without asking anyone, one step at a time across the targets.</summary>
     private void Check(Caller caller, Run run)
     {
@@ -295,6 +309,7 @@ internal sealed class SecretPipeline : ISecretOperations
                 ApprovalId = Targets[at].ApprovalId,
                 ApprovalStep = Approved ? ApprovalStep.None : Targets[at].ApprovalStep,
                 Schedule = Targets[at].Schedule,
+                ItemCount = Secrets?[at].ItemCount,
             };
         }
     }

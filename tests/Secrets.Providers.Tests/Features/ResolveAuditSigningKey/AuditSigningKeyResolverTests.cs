@@ -65,7 +65,7 @@ public sealed class AuditSigningKeyResolverTests
 
         await (await host.CreateClient().GetAsync("/api/secrets/audit/keys")).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
 
-        host.Logs.AllText().ShouldContain("The audit signing key cannot be read");
+        host.Logs.AllText().ShouldContain("The key at AUDIT_SIGNING_KEY_POINTER cannot be read");
         host.Logs.AllText().ShouldContain(reason);
     }
 
@@ -84,7 +84,7 @@ public sealed class AuditSigningKeyResolverTests
         body.ShouldContain("PROVIDER_UNAVAILABLE");
         body.ShouldNotContain(value);
         body.ShouldNotContain("canary");
-        host.Logs.AllText().ShouldContain("the value at the pointer is not a base64 32-byte Ed25519 seed");
+        host.Logs.AllText().ShouldContain("the value at the pointer is not a base64 32-byte key");
         host.Logs.AllText().ShouldNotContain(value);
         host.Logs.AllText().ShouldNotContain("canary");
     }

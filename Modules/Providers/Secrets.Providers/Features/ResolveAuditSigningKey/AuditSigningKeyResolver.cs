@@ -1,66 +1,18 @@
-using Microsoft.Extensions.Logging;
 using Secrets.Audit.Contracts;
 using Secrets.Providers.Contracts;
-using Secrets.Providers.Kv;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ResolveAuditSigningKey;
 
 /// <summary>
-/// The Audit module's door to its signing key (docs/AUDIT.md#keys): reads the value at
-/// <c>AUDIT_SIGNING_KEY_POINTER</c> as the service itself, not for a caller, so there is no scope, PEP or
-/// audit record; the store comes from <see cref="KvStoreRegistry"/> as for every other read. Anything that
-/// keeps the key from being read (no provider for the scheme, no secret, no such key, a refused version, a value
-/// that is not a base64 32-byte seed) is
-/// logged with the reason and answered 503 <c>PROVIDER_UNAVAILABLE</c>, so the Audit module tries again on
-/// its next use; a provider failure (5xx) passes through whole. Neither the log nor the problem holds the value.
+/// The Audit module's door to its signing key (docs/AUDIT.md#keys): the Ed25519 seed at
+/// <c>AUDIT_SIGNING_KEY_POINTER</c>, read by the one reader of the service's own keys
+/// (<see cref="IServiceKeys"/>): an unreadable key is logged with its reason and answered 503
+/// <c>PROVIDER_UNAVAILABLE</c>, so the Audit module tries again on its next use.
 /// </summary>
-internal sealed partial class AuditSigningKeyResolver(KvStoreRegistry stores, ILogger<AuditSigningKeyResolver> logger) : IAuditSigningKeyResolver
+internal sealed class AuditSigningKeyResolver(IServiceKeys keys) : IAuditSigningKeyResolver
 {
-    public async Task<SecretValue> ResolveAsync(CanonicalSecretUri pointer, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(pointer);
-        if (pointer.Fragment is not { } key)
-            throw Unreadable("the pointer names no #key");
-        try
-        {
-            var needs = KvCapabilities.Read | (pointer.Version is null ? KvCapabilities.None : KvCapabilities.PinnedRead);
-            var entry = await stores.Require(pointer, needs).ReadAsync(KvPath.Of(pointer), pointer.Version, ct)
-                ?? throw Unreadable("no secret is stored at the pointer");
-            if (!entry.Data.TryGet(key, out var value))
-                throw Unreadable("the secret at the pointer has no key " + key);
-            return IsSeed(value) ? value : throw Unreadable("the value at the pointer is not a base64 32-byte Ed25519 seed");
-        }
-        catch (SecretsProblem problem) when (problem.Code != ErrorCode.ProviderUnavailable && problem.Code != ErrorCode.ProviderError)
-        {
-            throw Unreadable(problem.Code == ErrorCode.OperationNotSupported
-                ? "no provider of the pointer's scheme is configured that can read it"
-                : "the provider answered " + problem.Code.Value);
-        }
-    }
+    public const string Setting = "AUDIT_SIGNING_KEY_POINTER";
 
-    /// <summary>
-    /// The shape the contract promises (a string, base64 or base64url, of 32 bytes), checked here so that a wrong value
-    /// is logged with its reason and answered 503 like any other unreadable key; the Audit module still parses it.
-    /// </summary>
-    private static bool IsSeed(SecretValue value)
-    {
-        if (value.Reveal() is not System.Text.Json.Nodes.JsonValue node || !node.TryGetValue<string>(out var text))
-            return false;
-        text = text.Trim().Replace('-', '+').Replace('_', '/');
-        text = text.PadRight(text.Length + (4 - text.Length % 4) % 4, '=');
-        Span<byte> bytes = stackalloc byte[35];
-        var ok = Convert.TryFromBase64String(text, bytes, out var written) && written == 32;
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
-        return ok;
-    }
-
-    private SecretsProblem Unreadable(string reason)
-    {
-        LogUnreadable(logger, reason);
-        return new SecretsProblem(ErrorCode.ProviderUnavailable);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit signing key cannot be read: {Reason} (AUDIT_SIGNING_KEY_POINTER)")]
-    private static partial void LogUnreadable(ILogger logger, string reason);
+    public Task<SecretValue> ResolveAsync(CanonicalSecretUri pointer, CancellationToken ct) => keys.ReadKeyAsync(pointer, Setting, ct);
 }
