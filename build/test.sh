@@ -29,7 +29,8 @@ done
 # name every failed test at the end, where a CI log that keeps only its tail still shows it
 for trx in "$results"/*.trx; do
   grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" \
-    | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p'
+    | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p' \
+    | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g'
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1   # the run failed before or outside any test (build error, crashed test host)

@@ -147,11 +147,19 @@ public sealed class LiveAuditStreamTests : IDisposable
 
         checkpoints.LagEvents.ShouldBe(0);
         checkpoints.LagSeconds.ShouldBe(0);
+        // the checkpoint is chained before the outbox's writer thread has written it: wait for its line
         var lines = await OutboxLinesAsync(host);
-        JsonNode.Parse(lines[^1])!["data"]!["event_type"]!.GetValue<string>().ShouldBe(AuditCheckpoints.EventType);
+        while (EventType(lines[^1]) != AuditCheckpoints.EventType && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+            lines = await OutboxLinesAsync(host);
+        }
+        EventType(lines[^1]).ShouldBe(AuditCheckpoints.EventType);
         (await AuditProbe.EventsAsync(client, "event_type=AUDIT_CHECKPOINT")).Count.ShouldBe(1);
         (await AuditProbe.EventsAsync(client)).ShouldAllBe(e => e["event_type"]!.GetValue<string>() != AuditCheckpoints.EventType);
     }
+
+    private static string EventType(string line) => JsonNode.Parse(line)!["data"]!["event_type"]!.GetValue<string>();
 
     [Fact]
     public async Task Sampled_out_cache_hit_reads_are_counted_by_the_next_event_and_denies_are_never_sampled()

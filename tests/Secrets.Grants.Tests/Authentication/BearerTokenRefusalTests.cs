@@ -49,6 +49,9 @@ public sealed class BearerTokenRefusalTests(AuthenticatedHostFixture fixture) : 
         ["a space inside the token"] = ((i, _) => { var t = i.Token(); return Bearer(t[..20] + " " + t[20..]); }, AuthAssertions.MissingOrMalformed),
         ["no token after the scheme"] = ((_, _) => "Bearer", AuthAssertions.MissingOrMalformed),
         ["no sub and no client id"] = ((i, _) => Bearer(i.Token(b => { b.Claims.Remove("sub"); b.Claims.Remove("client_id"); })), "the token names no subject (sub) or client"),
+        ["the scheduler's reserved subject"] = ((i, _) => Bearer(i.Token(b => b.Claims["sub"] = "rotation-scheduler")), "the token's subject is reserved for the service itself"),
+        ["no sub, the client named as the scheduler"] = ((i, _) => Bearer(i.Token(b => { b.Claims.Remove("sub"); b.Claims["client_id"] = "rotation-scheduler"; })),
+            "the token's subject is reserved for the service itself"),
         ["cnf not an object"] = ((i, _) => Bearer(i.Token(b => b.Claims["cnf"] = "abc")), "the token's cnf is not an object"),
         ["cnf with both jkt and x5t#S256"] = (
             (i, _) => Bearer(i.Token(b => b.Claims["cnf"] = new Dictionary<string, object> { ["jkt"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ["x5t#S256"] = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB" })),

@@ -30,6 +30,7 @@ public static class AuthAssertions
         "the token is malformed",
         "the token is not valid",
         "the token names no subject (sub) or client",
+        "the token's subject is reserved for the service itself",
         "the token's cnf is not an object",
         "the token's cnf must carry exactly one of jkt and x5t#S256",
         "the token is bound to a client certificate the connection did not present",

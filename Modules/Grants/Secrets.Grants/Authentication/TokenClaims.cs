@@ -48,6 +48,8 @@ internal sealed record TokenClaims
         var subject = String(claims, "sub") ?? clientId;
         if (subject is not { Length: > 0 })
             return Refused("the token names no subject (sub) or client");
+        if (ServiceSubjects.IsReserved(subject))
+            return Refused("the token's subject is reserved for the service itself");
 
         string? jkt = null, x5t = null;
         if (claims.TryGetProperty("cnf", out var cnf))

@@ -21,7 +21,7 @@ internal sealed partial class ScheduledRotationRunner(
     ILogger<ScheduledRotationRunner> logger)
 {
     /// <summary>The subject the scheduler's rotations are decided and audited for.</summary>
-    public const string Subject = "rotation-scheduler";
+    public const string Subject = ServiceSubjects.RotationScheduler;
 
     private static readonly IReadOnlySet<string> Scopes = new HashSet<string>(StringComparer.Ordinal) { SecretScopes.Rotate };
     private static readonly Counter<long> Runs = Telemetry.Meter.CreateCounter<long>("secrets_rotation_scheduled_total",
