@@ -22,8 +22,20 @@ public sealed class SecretsClient(HttpClient http)
     // --- reading ---------------------------------------------------------------------------------------------
 
     /// <summary>GET /api/secrets/value: the map, or with <c>#key</c> that key's value; <paramref name="version"/> pins a KVv2 version.</summary>
-    public Task<SecretValueResult> ReadAsync(string uri, int? version = null, CancellationToken ct = default) =>
-        GetAsync<SecretValueResult>("/api/secrets/value" + Query(("uri", uri), ("version", version?.ToString(CultureInfo.InvariantCulture))), ct);
+    public async Task<SecretValueResult> ReadAsync(string uri, int? version = null, CancellationToken ct = default)
+    {
+        using var response = await SendCoreAsync(HttpMethod.Get,
+            "/api/secrets/value" + Query(("uri", uri), ("version", version?.ToString(CultureInfo.InvariantCulture))), null, ct);
+        var read = await response.Content.ReadFromJsonAsync<SecretValueResult>(Json, ct)
+            ?? throw new SecretsApiException(response.StatusCode, "EMPTY_ANSWER", null, "the service answered no body", null);
+        return response.Headers.TryGetValues(GrantExpiresInHeader, out var values)
+            && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                ? read with { GrantExpiresIn = TimeSpan.FromSeconds(seconds) }
+                : read;
+    }
+
+    /// <summary>The answer header of a read that says how long its grant still runs, in seconds.</summary>
+    public const string GrantExpiresInHeader = "Secrets-Grant-Expires-In";
 
     /// <summary>As <see cref="ReadAsync"/>, for a value that is a string.</summary>
     public async Task<string> ReadStringAsync(string uri, int? version = null, CancellationToken ct = default) =>

@@ -3,8 +3,15 @@ using System.Text.Json.Serialization;
 
 namespace Secrets.Client.Models;
 
-/// <summary>A value read: the canonical URI, the KVv2 version (null on YAML) and the value (the map, or the key's value).</summary>
-public sealed record SecretValueResult(string Uri, int? Version, JsonNode? Value);
+/// <summary>
+/// A value read: the canonical URI, the KVv2 version (null on YAML) and the value (the map, or the key's value);
+/// <see cref="GrantExpiresIn"/> is how long the grant that permitted the read still runs (null without one).
+/// </summary>
+public sealed record SecretValueResult(string Uri, int? Version, JsonNode? Value)
+{
+    [JsonIgnore]
+    public TimeSpan? GrantExpiresIn { get; init; }
+}
 
 /// <summary>A write, rotation or rollback: the canonical URI and the new version; a generated value only when it was asked for.</summary>
 public sealed record WriteResult(string Uri, int? Version, JsonNode? Value = null);
