@@ -39,8 +39,10 @@ public static class SecretsClientServiceCollectionExtensions
         return builder;
     }
 
-    internal static HttpMessageHandler PrimaryHandler(SecretsClientOptions options)
+    /// <summary>The handler that opens connections: pooled sockets, and the client certificate for mTLS when one is set.</summary>
+    public static HttpMessageHandler PrimaryHandler(SecretsClientOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         if (options.ClientCertificate is { } certificate)
             handler.SslOptions = new SslClientAuthenticationOptions { ClientCertificates = [certificate] };
