@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Secrets.Cli.Commands;
-using Spectre.Console;
 
 namespace Secrets.Cli;
 
@@ -14,6 +13,8 @@ internal static class Cli
             root.Options.Add(option);
         foreach (var command in SecretCommands.All(run))
             root.Subcommands.Add(command);
+        root.Subcommands.Add(AuditCommands.Audit(run));
+        root.Subcommands.Add(CompletionCommand.Build(run.Io));
         return root;
     }
 
@@ -22,7 +23,7 @@ internal static class Cli
         CancellationToken ct = default)
     {
         var parse = Build(new CommandRunner(io, environment, handler)).Parse(args);
-        var invocation = new InvocationConfiguration { Output = new ConsoleWriter(io.Out), Error = io.Error };
+        var invocation = new InvocationConfiguration { Output = io.Plain, Error = io.Error };
         if (parse.Errors.Count > 0 && !parse.Tokens.Any(t => t.Value is "--help" or "-h" or "-?"))
         {
             foreach (var error in parse.Errors)
@@ -30,21 +31,5 @@ internal static class Cli
             return ExitCodes.Usage;
         }
         return await parse.InvokeAsync(invocation, ct);
-    }
-
-    /// <summary>Help and completion text through the Spectre console, so a test captures it like any other output.</summary>
-    private sealed class ConsoleWriter(IAnsiConsole console) : TextWriter
-    {
-        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
-
-        public override void Write(char value) => console.Write(new Text(value.ToString()));
-
-        public override void Write(string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-                console.Write(new Text(value));
-        }
-
-        public override void WriteLine(string? value) => console.WriteLine(value ?? "");
     }
 }

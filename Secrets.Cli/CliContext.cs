@@ -62,5 +62,24 @@ internal sealed class CliContext : IDisposable
     }
 }
 
-/// <summary>Where a command writes: its answer to <see cref="Out"/> (a Spectre console, plain when piped), problems to <see cref="Error"/>.</summary>
-internal sealed record CliIo(IAnsiConsole Out, TextWriter Error, TextReader In, bool Interactive);
+/// <summary>
+/// Where a command writes: its answer to <see cref="Out"/> (a Spectre console over <see cref="Plain"/>, without colours or
+/// progress when piped), help and scripts straight to <see cref="Plain"/>, problems to <see cref="Error"/>.
+/// </summary>
+internal sealed record CliIo(IAnsiConsole Out, TextWriter Plain, TextWriter Error, TextReader In, bool Interactive)
+{
+    /// <summary>A console over <paramref name="plain"/>: colours, tables with borders and progress on a terminal, plain text otherwise.</summary>
+    public static CliIo Over(TextWriter plain, TextWriter error, TextReader input, bool interactive, int? width = null)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(plain),
+        });
+        if (width is { } w)
+            console.Profile.Width = w;
+        return new CliIo(console, plain, error, input, interactive);
+    }
+}

@@ -110,6 +110,40 @@ public sealed class SecretsClient(HttpClient http)
     /// <summary>GET /api/secrets/audit/keys: the JWK Set of the audit checkpoint keys.</summary>
     public Task<JsonNode> AuditKeysAsync(CancellationToken ct = default) => GetAsync<JsonNode>("/api/secrets/audit/keys", ct);
 
+    /// <summary>
+    /// GET /api/secrets/events (where the service has it on): the audit events as they happen, until the stream ends or
+    /// <paramref name="ct"/> is cancelled. Each is its type, its sequence number and its CloudEvent (no values).
+    /// </summary>
+    public async IAsyncEnumerable<SecretEvent> EventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using var response = await SendCoreAsync(HttpMethod.Get, "/api/secrets/events", null, ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        string? id = null, type = null;
+        var data = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (type is not null && data.Length > 0)
+                    yield return new SecretEvent(id, type, JsonNode.Parse(data.ToString()));
+                (id, type) = (null, null);
+                data.Clear();
+            }
+            else if (line.StartsWith("id:", StringComparison.Ordinal))
+            {
+                id = line[3..].Trim();
+            }
+            else if (line.StartsWith("event:", StringComparison.Ordinal))
+            {
+                type = line[6..].Trim();
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                data.Append(line[5..].TrimStart());
+            }
+        }
+    }
+
     // --- plumbing --------------------------------------------------------------------------------------------
 
     private Task<T> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, ct);

@@ -125,16 +125,10 @@ internal sealed class SecretPointerProvider : ConfigurationProvider, IDisposable
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/secrets/events");
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                if (response.IsSuccessStatusCode)
+                await foreach (var change in client.EventsAsync(ct))
                 {
-                    using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-                    while (await reader.ReadLineAsync(ct) is { } line)
-                    {
-                        if (line.StartsWith("event:", StringComparison.Ordinal) && Changes(line["event:".Length..].Trim()))
-                            await ReloadAsync();
-                    }
+                    if (Changes(change.Type))
+                        await ReloadAsync();
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException or SecretsApiException)

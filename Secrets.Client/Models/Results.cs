@@ -59,4 +59,7 @@ public sealed record BulkOperation(string Op, string Uri)
 
 public sealed record BulkResult(int Index, string Op, string? Uri, int Status, string? Code, int? Version, int? RetryAfter);
 
+/// <summary>One event of the service's event stream: its sequence number, its type (e.g. <c>SECRET_ROTATED</c>) and its CloudEvent.</summary>
+public sealed record SecretEvent(string? Id, string Type, JsonNode? CloudEvent);
+
 public sealed record BulkResponse(IReadOnlyList<BulkResult> Results, int Succeeded, int Failed, int? StoppedAt);

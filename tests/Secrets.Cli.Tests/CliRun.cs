@@ -1,5 +1,4 @@
 using Secrets.Testing;
-using Spectre.Console;
 
 namespace Secrets.Cli.Tests;
 
@@ -10,15 +9,7 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            Interactive = InteractionSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
-        var code = await Cli.RunAsync(["--server", "http://localhost", .. args], new CliIo(console, error, new StringReader(stdin), Interactive: false),
+        var code = await Cli.RunAsync(["--server", "http://localhost", .. args], CliIo.Over(output, error, new StringReader(stdin), interactive: false, width: 200),
             _ => null, host.Server.CreateHandler());
         return new CliRun(code, output.ToString(), error.ToString());
     }

@@ -145,9 +145,8 @@ public sealed class SecretCommandsTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(output) });
 
-        var code = await Cli.RunAsync(["get", App, "--server", $"http://127.0.0.1:{LoopbackPorts.Unused()}"], new CliIo(console, error, TextReader.Null, false), _ => null);
+        var code = await Cli.RunAsync(["get", App, "--server", $"http://127.0.0.1:{LoopbackPorts.Unused()}"], CliIo.Over(output, error, TextReader.Null, false), _ => null);
 
         code.ShouldBe(ExitCodes.Unreachable);
         error.ToString().ShouldContain("cannot be reached");
@@ -168,5 +167,43 @@ public sealed class SecretCommandsTests : IDisposable
 
         runs.ShouldAllBe(r => r.ExitCode != 0);
         runs.ShouldAllBe(r => !r.Error.Contains("canary-cli-9e2") && !r.Out.Contains("canary-cli-9e2"));
+    }
+
+    [Fact]
+    public async Task Audit_tail_prints_one_line_per_event_and_no_value()
+    {
+        var tail = CliRun.RunAsync(host, "", "audit", "tail", "--count", "2");
+        await Task.Delay(500);   // the stream is open
+
+        await Run("put", App, "token=canary-tail-4b1");
+        await Run("rotate", App + "#token", "--generate");
+
+        var run = await tail.WaitAsync(TimeSpan.FromSeconds(20));
+        run.ExitCode.ShouldBe(0);
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(2);
+        lines[0].ShouldContain("SECRET_WRITTEN success");
+        lines[1].ShouldContain("SECRET_ROTATED success");
+        run.Out.ShouldNotContain("canary-tail-4b1");
+    }
+
+    [Fact]
+    public async Task Completion_prints_a_script_and_the_tool_suggests_commands_and_option_values()
+    {
+        var script = await Run("completion", "bash");
+        var commands = await Suggest("[suggest:3]", "rot");
+        var alphabets = await Suggest("[suggest:20]", "rotate x --alphabet ");
+
+        script.Out.ShouldContain("complete -o default -F _secrets_complete secrets");
+        commands.Split('\n').ShouldContain("rotate");
+        alphabets.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["alnum", "base64url", "hex", "symbols"]);
+    }
+
+    /// <summary>The suggest directive must come first, before any option.</summary>
+    private static async Task<string> Suggest(params string[] args)
+    {
+        var output = new StringWriter();
+        await Cli.RunAsync(args, CliIo.Over(output, new StringWriter(), TextReader.Null, false), _ => null);
+        return output.ToString();
     }
 }
