@@ -173,17 +173,21 @@ public sealed class SecretCommandsTests : IDisposable
     public async Task Audit_tail_prints_one_line_per_event_and_no_value()
     {
         var tail = CliRun.RunAsync(host, "", "audit", "tail", "--count", "2");
-        await Task.Delay(500);   // the stream is open
 
-        await Run("put", App, "token=canary-tail-4b1");
-        await Run("rotate", App + "#token", "--generate");
+        // the stream shows what happens once it is open: write until the tail has seen two events
+        for (var i = 0; i < 50 && !tail.IsCompleted; i++)
+        {
+            await Run("put", App, "token=canary-tail-4b1");
+            await Run("rotate", App + "#token", "--generate");
+            await Task.WhenAny(tail, Task.Delay(200));
+        }
 
         var run = await tail.WaitAsync(TimeSpan.FromSeconds(20));
         run.ExitCode.ShouldBe(0);
         var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Length.ShouldBe(2);
-        lines[0].ShouldContain("SECRET_WRITTEN success");
-        lines[1].ShouldContain("SECRET_ROTATED success");
+        lines.ShouldAllBe(l => l.Contains("SECRET_WRITTEN success") || l.Contains("SECRET_ROTATED success"));
+        lines.ShouldAllBe(l => l.Contains("subject=anonymous") && l.Contains("resource_ref="));
         run.Out.ShouldNotContain("canary-tail-4b1");
     }
 

@@ -104,9 +104,13 @@ public sealed class SecretPointersTests : IDisposable
         using var config = Build(new() { ["MY_API_KEY_POINTER"] = App + "#MY_API_KEY" }, o => o.ReloadOnChange = true);
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = Microsoft.Extensions.Primitives.ChangeToken.OnChange(config.GetReloadToken, () => changed.TrySetResult());
-        await Task.Delay(300);   // the stream is open
 
-        await api.RotateAsync(App + "#MY_API_KEY", JsonValue.Create("after"));
+        // the provider sees changes once its stream is open: rotate until it has seen one (no reload interval is set)
+        for (var i = 0; i < 50 && !changed.Task.IsCompleted; i++)
+        {
+            await api.RotateAsync(App + "#MY_API_KEY", JsonValue.Create("after"));
+            await Task.WhenAny(changed.Task, Task.Delay(200));
+        }
 
         await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         config["MY_API_KEY"].ShouldBe("after");
