@@ -15,4 +15,7 @@ public sealed record AccessDecision(bool Permitted, string DecisionId, int Remai
 
     /// <summary>A permit answered from a cached grant, without asking the PDP (audit may sample such reads).</summary>
     public bool CacheHit { get; init; }
+
+    /// <summary>When the grant behind a permit expires (null without one: authorization off); a read tells its client, which caches no longer.</summary>
+    public DateTimeOffset? GrantExpiresAt { get; init; }
 }

@@ -13,6 +13,9 @@ if (args is ["auth", .. var authArgs])
 // "listing" first: the filtered-listing benchmarks instead (build/bench-listing.sh).
 if (args is ["listing", .. var listingArgs])
     return ListingMain.Run(listingArgs);
+// "client" first: the .NET client's read and cache-hit cost against a raw HttpClient (build/bench-client.sh).
+if (args is ["client", .. var clientArgs])
+    return ClientMain.Run(clientArgs);
 // "outbox" first: the audit outbox's append benchmarks instead (build/bench-outbox.sh).
 if (args is ["outbox", .. var outboxArgs])
     return OutboxMain.Run(outboxArgs);

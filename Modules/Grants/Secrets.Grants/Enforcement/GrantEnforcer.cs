@@ -101,6 +101,7 @@ internal sealed partial class GrantEnforcer(
     private async Task<AccessDecision> GuardReplayAsync(AccessDecision permit, GrantKey key, string? binding, DateTimeOffset until,
         Caller caller, CancellationToken ct)
     {
+        permit = permit with { GrantExpiresAt = until };
         if (!authentication.TokenReplayGuard || caller.TokenId is not { } jti)
             return permit;
         if (await replays.TryClaimAsync(ReplayId.ForTokenForGrant(key, binding, jti), until, ct))

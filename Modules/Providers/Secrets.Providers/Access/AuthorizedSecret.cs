@@ -42,6 +42,9 @@ internal sealed class AuthorizedSecret(CanonicalSecretUri uri, IKvStore store, K
 
     public string DecisionId => decision.DecisionId;
 
+    /// <summary>When the grant that permitted this use expires; null when no grant stands behind it (authorization off).</summary>
+    public DateTimeOffset? GrantExpiresAt => decision.GrantExpiresAt;
+
     /// <summary>For the Providers slices that list or read metadata: the store, unchecked.</summary>
     public IKvStore Store => store;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FastEndpoints;
 using Microsoft.AspNetCore.Builder;
 using Secrets.Audit.Contracts;
@@ -7,9 +8,15 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Providers.Features.ReadSecretValue;
 
-/// <summary>GET /api/secrets/value: the provider-backed read through the PEP (purpose execute).</summary>
-internal sealed class ReadSecretValueEndpoint(SecretPipeline pipeline) : Endpoint<ReadSecretValueRequest, ReadSecretValueResponse>
+/// <summary>
+/// GET /api/secrets/value: the provider-backed read through the PEP (purpose execute). When a grant permitted the
+/// read, <c>Secrets-Grant-Expires-In</c> says in how many seconds it expires, so a client that caches the value
+/// (docs/CLIENT.md#value-cache) keeps it no longer than the policy allowed its use.
+/// </summary>
+internal sealed class ReadSecretValueEndpoint(SecretPipeline pipeline, TimeProvider time) : Endpoint<ReadSecretValueRequest, ReadSecretValueResponse>
 {
+    public const string GrantExpiresInHeader = "Secrets-Grant-Expires-In";
+
     public override void Configure()
     {
         Get("/api/secrets/value");
@@ -24,6 +31,11 @@ internal sealed class ReadSecretValueEndpoint(SecretPipeline pipeline) : Endpoin
         var response = await pipeline.RunAsync(this, target, async (secret, c) =>
         {
             var read = await secret.ReadAsync(c);
+            if (secret.GrantExpiresAt is { } expires)
+            {
+                var seconds = Math.Max(0, (long)(expires - time.GetUtcNow()).TotalSeconds);
+                HttpContext.Response.Headers[GrantExpiresInHeader] = seconds.ToString(CultureInfo.InvariantCulture);
+            }
             return new ReadSecretValueResponse(secret.Uri.ToString(), read.Version, read.Value);
         }, ct);
         await Send.OkAsync(response, ct);

@@ -1,0 +1,30 @@
+using System.Security.Cryptography.X509Certificates;
+using Secrets.Client.Authentication;
+using Secrets.Client.Dpop;
+
+namespace Secrets.Client;
+
+/// <summary>How <c>AddSecretsClient</c> builds the client (docs/CLIENT.md#configuration).</summary>
+public sealed class SecretsClientOptions
+{
+    /// <summary>The service, e.g. <c>https://secrets.internal:8443</c> (the CLI's <c>SECRETS_ADDR</c>).</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>Where the access token comes from; none = calls without a token (dev).</summary>
+    public ISecretsTokenSource? TokenSource { get; set; }
+
+    /// <summary>With a key, every request carries a DPoP proof and the token is sent as <c>DPoP</c>, not <c>Bearer</c>.</summary>
+    public DpopKey? DpopKey { get; set; }
+
+    /// <summary>A client certificate for mTLS (sender binding by certificate, or a TLS terminator that asks for one).</summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>Retries of a 429 or 503 answer (and of a connection that failed), each after the answer's Retry-After; 0 turns retries off.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The longest wait between two attempts, whatever Retry-After says.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Per attempt.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Secrets.Client.Authentication;
+using Secrets.Client.Dpop;
+
+namespace Secrets.Client;
+
+/// <summary><c>services.AddSecretsClient(o => …)</c>: the typed <see cref="SecretsClient"/> through <c>IHttpClientFactory</c>.</summary>
+public static class SecretsClientServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="SecretsClient"/>: the primary handler presents the client certificate (mTLS), the retry
+    /// handler retries 429 and 503 after their Retry-After (and connection failures), and inside it the authentication
+    /// handler puts a token and a fresh DPoP proof on every attempt.
+    /// </summary>
+    public static IHttpClientBuilder AddSecretsClient(this IServiceCollection services, Action<SecretsClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new SecretsClientOptions();
+        configure(options);
+        if (options.BaseAddress is null)
+            throw new ArgumentException("SecretsClientOptions.BaseAddress is required", nameof(configure));
+        services.AddSingleton(options);
+        var builder = services.AddHttpClient<SecretsClient>(http =>
+            {
+                http.BaseAddress = options.BaseAddress;
+                http.Timeout = Timeout.InfiniteTimeSpan;   // the resilience pipeline times each attempt
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => PrimaryHandler(options));
+        if (options.MaxRetries > 0)
+            builder.AddResilienceHandler("secrets-retry", pipeline => Retries(pipeline, options));
+        var dpop = options.DpopKey is null ? null : new DpopProofFactory(options.DpopKey);
+        var tokens = options.TokenSource ?? new StaticTokenSource(null);
+        builder.AddHttpMessageHandler(() => new SecretsAuthenticationHandler(tokens, dpop));
+        return builder;
+    }
+
+    /// <summary>The handler that opens connections: pooled sockets, and the client certificate for mTLS when one is set.</summary>
+    public static HttpMessageHandler PrimaryHandler(SecretsClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (options.ClientCertificate is { } certificate)
+            handler.SslOptions = new SslClientAuthenticationOptions { ClientCertificates = [certificate] };
+        return handler;
+    }
+
+    internal static void Retries(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SecretsClientOptions options)
+    {
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = options.MaxRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = options.MaxRetryDelay,
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Result.StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable } => true,
+                { Exception: HttpRequestException or TimeoutException } => true,
+                _ => false,
+            }),
+        });
+        pipeline.AddTimeout(options.AttemptTimeout);
+    }
+}
