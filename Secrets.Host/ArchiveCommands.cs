@@ -185,7 +185,7 @@ internal static class ArchiveCommands
                 new DownloadedColumn(), new ElapsedTimeColumn()).StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("upload", maxValue: Math.Max(1, length));
-                response = await SendAsync(client, query, new ProgressStream(file, read => task.Value = read), length, ct);
+                response = await SendAsync(client, query, new ReadCountingStream(file, read => task.Value = read), length, ct);
                 task.Value = task.MaxValue;
             });
         }
@@ -318,37 +318,5 @@ internal static class ArchiveCommands
                 }
             }
         }
-    }
-
-    /// <summary>Reports how much of the archive has been read for the upload.</summary>
-    private sealed class ProgressStream(Stream inner, Action<long> report) : Stream
-    {
-        private long read;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int Count(int n)
-        {
-            read += n;
-            report(read);
-            return n;
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

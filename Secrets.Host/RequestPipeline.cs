@@ -37,7 +37,7 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
             if (http.Request.ContentLength > limit)
                 throw new SecretsProblem(ErrorCode.PayloadTooLarge);
             if (http.Request.ContentLength is null)
-                http.Request.Body = new LimitedReadStream(http.Request.Body, limit);
+                http.Request.Body = ReadCountingStream.Limited(http.Request.Body, limit);
             await next(http);
         }
         catch (Exception) when (http.RequestAborted.IsCancellationRequested)

@@ -2,15 +2,22 @@ using Secrets.Shared.Kernel;
 
 namespace Secrets.Host;
 
-/// <summary>Fails a body without Content-Length once it passes the limit (Kestrel does the same; other servers may not).</summary>
-internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
+/// <summary>
+/// A read-only stream that tells <paramref name="onRead"/> how many bytes have been read so far, after every read: the
+/// request body limit (<see cref="Limited"/>) and the restore command's upload progress.
+/// </summary>
+internal sealed class ReadCountingStream(Stream inner, Action<long> onRead) : Stream
 {
     private long read;
+
+    /// <summary>Fails a body without Content-Length once it passes the limit (Kestrel does the same; other servers may not).</summary>
+    public static ReadCountingStream Limited(Stream inner, long limit) =>
+        new(inner, read => { if (read > limit) throw new SecretsProblem(ErrorCode.PayloadTooLarge); });
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
+    public override long Length => inner.Length;
     public override long Position { get => read; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
@@ -24,7 +31,8 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
     private int Count(int n)
     {
         read += n;
-        return read > limit ? throw new SecretsProblem(ErrorCode.PayloadTooLarge) : n;
+        onRead(read);
+        return n;
     }
 
     public override void Flush() { }
