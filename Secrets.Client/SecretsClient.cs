@@ -116,7 +116,7 @@ public sealed class SecretsClient(HttpClient http)
     /// </summary>
     public async IAsyncEnumerable<SecretEvent> EventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        using var response = await SendCoreAsync(HttpMethod.Get, "/api/secrets/events", null, ct);
+        using var response = await SendCoreAsync(HttpMethod.Get, "/api/secrets/events", null, ct, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
         string? id = null, type = null;
         var data = new System.Text.StringBuilder();
@@ -162,12 +162,17 @@ public sealed class SecretsClient(HttpClient http)
         using var response = await SendCoreAsync(method, path, body, ct);
     }
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    /// <summary>
+    /// One request; a problem answer is thrown. Answers are small JSON, read whole before they are parsed (faster than
+    /// parsing from the socket); a stream (the events) asks for <see cref="HttpCompletionOption.ResponseHeadersRead"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken ct,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (body is not null)
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        var response = await http.SendAsync(request, completion, ct);
         if (response.IsSuccessStatusCode)
             return response;
         using (response)

@@ -25,6 +25,6 @@ public sealed class SecretsClientOptions
     /// <summary>The longest wait between two attempts, whatever Retry-After says.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Per attempt.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>The deadline of one call, its retries and their waits included (default 100 s, as <see cref="HttpClient"/>'s).</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
 }

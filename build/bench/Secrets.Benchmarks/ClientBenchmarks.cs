@@ -26,6 +26,11 @@ public class ClientBenchmarks
     private HttpClient? raw;
     private ServiceProvider? services;
     private SecretsClient? client;
+    private ServiceProvider? bareServices;
+    private SecretsClient? bare;
+    private HttpClient? rawStub;
+    private ServiceProvider? stubServices;
+    private SecretsClient? clientStub;
     private SecretsValueCache? cache;
     private string path = "";
 
@@ -48,6 +53,13 @@ public class ClientBenchmarks
         raw = new HttpClient(new SocketsHttpHandler()) { BaseAddress = address };
         services = new ServiceCollection().AddSecretsClient(o => o.BaseAddress = address).Services.BuildServiceProvider();
         client = services.GetRequiredService<SecretsClient>();
+        bareServices = new ServiceCollection().AddSecretsClient(o => { o.BaseAddress = address; o.MaxRetries = 0; }).Services.BuildServiceProvider();
+        bare = bareServices.GetRequiredService<SecretsClient>();
+        // the same two callers over a handler that answers at once: what each costs in this process, without the network
+        rawStub = new HttpClient(new CannedAnswer(body)) { BaseAddress = address };
+        stubServices = new ServiceCollection().AddSecretsClient(o => o.BaseAddress = address)
+            .ConfigurePrimaryHttpMessageHandler(() => new CannedAnswer(body)).Services.BuildServiceProvider();
+        clientStub = stubServices.GetRequiredService<SecretsClient>();
         cache = new SecretsValueCache(client, new SecretsValueCacheOptions { Ttl = TimeSpan.FromHours(1) });
         path = "/api/secrets/value?uri=" + System.Uri.EscapeDataString(Uri);
         if (cache.GetStringAsync(Uri).AsTask().GetAwaiter().GetResult() != "s3cr3t-value-0123456789abcdef")
@@ -59,6 +71,9 @@ public class ClientBenchmarks
     public void Cleanup()
     {
         services?.Dispose();
+        bareServices?.Dispose();
+        stubServices?.Dispose();
+        rawStub?.Dispose();
         raw?.Dispose();
         server?.StopAsync().GetAwaiter().GetResult();
         (server as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -75,6 +90,35 @@ public class ClientBenchmarks
     [Benchmark]
     public async Task<JsonNode?> ClientMiss() => (await client!.ReadAsync(Uri)).Value;
 
+    /// <summary>The same read without the retry pipeline (<c>MaxRetries = 0</c>): what the retries cost.</summary>
+    [Benchmark]
+    public async Task<JsonNode?> ClientMissNoRetries() => (await bare!.ReadAsync(Uri)).Value;
+
+    /// <summary>The raw call's own cost, over a handler that answers at once.</summary>
+    [Benchmark]
+    public async Task<JsonNode?> RawStub()
+    {
+        using var response = await rawStub!.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonNode>())?["value"];
+    }
+
+    /// <summary>The client's own cost (its handlers, request and typed answer), over a handler that answers at once.</summary>
+    [Benchmark]
+    public async Task<JsonNode?> ClientStub() => (await clientStub!.ReadAsync(Uri)).Value;
+
     [Benchmark]
     public ValueTask<string> CacheHit() => cache!.GetStringAsync(Uri);
+
+    /// <summary>Answers every request with the fixed read, as the endpoint does, without a socket.</summary>
+    private sealed class CannedAnswer(byte[] body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent(body), RequestMessage = request };
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            response.Headers.TryAddWithoutValidation(SecretsClient.GrantExpiresInHeader, "300");
+            return Task.FromResult(response);
+        }
+    }
 }
