@@ -54,19 +54,19 @@ public sealed class SecretsClient(HttpClient http)
         SendAsync(HttpMethod.Delete, "/api/secrets" + Query(("uri", uri), ("destroy", destroy ? "true" : null)), null, ct);
 
     /// <summary>POST /api/secrets/rotate to a given value.</summary>
-    public Task<WriteResult> RotateAsync(string uri, JsonNode value, CancellationToken ct = default) =>
-        PostAsync<WriteResult>("/api/secrets/rotate", new { uri, value }, ct);
+    public Task<RotateResult> RotateAsync(string uri, JsonNode value, CancellationToken ct = default) =>
+        PostAsync<RotateResult>("/api/secrets/rotate", new { uri, value }, ct);
 
     /// <summary>POST /api/secrets/rotate to a value the service generates; the value is answered only with <paramref name="returnValue"/>.</summary>
-    public Task<WriteResult> RotateGeneratedAsync(string uri, GenerateOptions? generate = null, bool returnValue = false, CancellationToken ct = default) =>
-        PostAsync<WriteResult>("/api/secrets/rotate", new Dictionary<string, object?>
+    public Task<RotateResult> RotateGeneratedAsync(string uri, GenerateOptions? generate = null, bool returnValue = false, CancellationToken ct = default) =>
+        PostAsync<RotateResult>("/api/secrets/rotate", new Dictionary<string, object?>
         {
             ["uri"] = uri, ["generate"] = generate ?? new GenerateOptions(), ["return_value"] = returnValue,
         }, ct);
 
     /// <summary>POST /api/secrets/rollback: version <paramref name="toVersion"/>'s data becomes the newest version.</summary>
-    public Task<WriteResult> RollbackAsync(string uri, int toVersion, CancellationToken ct = default) =>
-        PostAsync<WriteResult>("/api/secrets/rollback", new Dictionary<string, object?> { ["uri"] = uri, ["to_version"] = toVersion }, ct);
+    public Task<RotateResult> RollbackAsync(string uri, int toVersion, CancellationToken ct = default) =>
+        PostAsync<RotateResult>("/api/secrets/rollback", new Dictionary<string, object?> { ["uri"] = uri, ["to_version"] = toVersion }, ct);
 
     public Task UndeleteAsync(string uri, IReadOnlyList<int> versions, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "/api/secrets/undelete", new { uri, versions }, ct);

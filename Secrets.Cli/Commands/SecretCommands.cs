@@ -309,12 +309,16 @@ internal static class SecretCommands
         return map;
     }
 
-    private static void Written(CliContext c, WriteResult result)
+    private static void Written(CliContext c, WriteResult result) => Written(c, result.Uri, result.Version);
+
+    private static void Written(CliContext c, RotateResult result) => Written(c, result.Uri, result.Version);   // never its value
+
+    private static void Written(CliContext c, string uri, int? version)
     {
         if (c.Format == OutputFormat.Json)
-            CommandRunner.Json(c, new { uri = result.Uri, version = result.Version });
+            CommandRunner.Json(c, new { uri, version });
         else
-            CommandRunner.Fields(c, ("uri", result.Uri), ("version", result.Version?.ToString(CultureInfo.InvariantCulture)));
+            CommandRunner.Fields(c, ("uri", uri), ("version", version?.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static void Done(CliContext c, string what, string uri)

@@ -13,8 +13,11 @@ public sealed record SecretValueResult(string Uri, int? Version, JsonNode? Value
     public TimeSpan? GrantExpiresIn { get; init; }
 }
 
-/// <summary>A write, rotation or rollback: the canonical URI and the new version; a generated value only when it was asked for.</summary>
-public sealed record WriteResult(string Uri, int? Version, JsonNode? Value = null);
+/// <summary>A write: the canonical URI and the new version (null on YAML).</summary>
+public sealed record WriteResult(string Uri, int? Version);
+
+/// <summary>A rotation or rollback: the canonical URI and the new version; a generated value only when it was asked for.</summary>
+public sealed record RotateResult(string Uri, int? Version, JsonNode? Value = null);
 
 /// <summary>How to generate a value: 1–4096 characters of <c>alnum</c>, <c>hex</c>, <c>base64url</c> or <c>symbols</c>.</summary>
 public sealed record GenerateOptions(int Length = 32, string Alphabet = "alnum");
@@ -57,7 +60,15 @@ public sealed record BulkOperation(string Op, string Uri)
     public int? ToVersion { get; init; }
 }
 
-public sealed record BulkResult(int Index, string Op, string? Uri, int Status, string? Code, int? Version, int? RetryAfter);
+/// <summary>One bulk operation's result; a destroy that waits for its approval (202) names it.</summary>
+public sealed record BulkResult(int Index, string Op, string? Uri, int Status, string? Code, int? Version, int? RetryAfter)
+{
+    [JsonPropertyName("approval_id")]
+    public string? ApprovalId { get; init; }
+
+    [JsonPropertyName("expires_at")]
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <summary>One event of the service's event stream: its sequence number, its type (e.g. <c>SECRET_ROTATED</c>) and its CloudEvent.</summary>
 public sealed record SecretEvent(string? Id, string Type, JsonNode? CloudEvent);

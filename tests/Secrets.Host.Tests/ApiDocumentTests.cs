@@ -25,6 +25,8 @@ public sealed class ApiDocumentTests(DefaultSecretsHost host) : IClassFixture<De
     [InlineData("/api/secrets/search", "get")]
     [InlineData("/api/secrets/events", "get")]
     [InlineData("/api/secrets/audit", "get")]
+    [InlineData("/api/secrets/rollback", "post")]
+    [InlineData("/api/secrets/approvals/{id}/approve", "post")]
     [InlineData("/api/secrets/rotation/schedules", "get")]
     [InlineData("/api/secrets/admin/backup", "post")]
     [InlineData("/api/secrets/admin/restore", "post")]
