@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Secrets.Client.Archives;
 using Secrets.Client.Models;
 
 namespace Secrets.Client;
@@ -143,6 +144,56 @@ public sealed class SecretsClient(HttpClient http)
             }
         }
     }
+
+    // --- backup and restore ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// POST /api/secrets/admin/backup: streams the encrypted archive of every path under <paramref name="prefix"/> into
+    /// <paramref name="destination"/> as it arrives (docs/BACKUP.md), reporting bytes and paths as the frames go by.
+    /// A result that is not <see cref="BackupResult.Complete"/> ended before its last frame: discard it.
+    /// </summary>
+    public async Task<BackupResult> BackupAsync(string prefix, Stream destination, IProgress<BackupProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var response = await SendCoreAsync(HttpMethod.Post, "/api/secrets/admin/backup", new { prefix }, ct, HttpCompletionOption.ResponseHeadersRead);
+        int? listed = response.Headers.TryGetValues(BackupPathsHeader, out var values)
+            && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        var counter = new Archives.ArchiveFrameCounter();
+        await using var source = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[64 * 1024];
+        int read;
+        progress?.Report(new BackupProgress(0, 0, listed));
+        while ((read = await source.ReadAsync(buffer, ct)) > 0)
+        {
+            await destination.WriteAsync(buffer.AsMemory(0, read), ct);
+            counter.Feed(buffer.AsSpan(0, read));
+            progress?.Report(new BackupProgress(counter.Bytes, counter.Entries, listed));
+        }
+        return new BackupResult(listed, counter.Entries, counter.Bytes, counter.Complete);
+    }
+
+    /// <summary>
+    /// POST /api/secrets/admin/restore: uploads <paramref name="archive"/> (reporting the bytes sent); the service
+    /// authenticates it whole, then restores (or with <paramref name="dryRun"/> only reports) each path.
+    /// </summary>
+    public async Task<RestoreReport> RestoreAsync(Stream archive, bool dryRun = false, string? provider = null, IProgress<long>? sent = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            new Uri("/api/secrets/admin/restore" + Query(("dry_run", dryRun ? "true" : "false"), ("provider", provider)), UriKind.Relative))
+        {
+            Content = new Archives.ProgressContent(archive, archive.CanSeek ? archive.Length - archive.Position : null, sent),
+        };
+        using var response = await http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+            throw await ProblemAsync(response, ct);
+        return await response.Content.ReadFromJsonAsync<RestoreReport>(Json, ct)
+            ?? throw new SecretsApiException(response.StatusCode, "EMPTY_ANSWER", null, "the service answered no body", null);
+    }
+
+    /// <summary>The answer header of a backup that says how many paths the service listed under the prefix.</summary>
+    public const string BackupPathsHeader = "X-Backup-Paths";
 
     // --- plumbing --------------------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Secrets.Client;
+using Secrets.Client.Archives;
 using Spectre.Console;
 
 namespace Secrets.Host;
@@ -61,19 +62,26 @@ internal static class ArchiveCommands
             await error.WriteLineAsync($"{command}: --server (or SECRETS_ADDR) must be an http or https URL");
             return 2;
         }
-        using var client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        client.BaseAddress = baseAddress;
-        client.Timeout = Timeout.InfiniteTimeSpan;
+        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        http.BaseAddress = baseAddress;
+        http.Timeout = Timeout.InfiniteTimeSpan;
         var token = options.GetValueOrDefault("--token") ?? config["SECRETS_TOKEN"];
         if (!string.IsNullOrWhiteSpace(token))
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
+        var client = new SecretsClient(http);
         var progress = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         try
         {
             return command == Backup
                 ? await BackupAsync(client, Required(options, "--prefix"), Required(options, "--out"), progress, output, error, ct)
                 : await RestoreAsync(client, Required(options, "--in"), options.ContainsKey("--dry-run"), options.GetValueOrDefault("--provider"),
-                    progress, output, error, ct);
+                    progress, output, ct);
+        }
+        catch (SecretsApiException refused)
+        {
+            // a refusal: its code and fixed detail (problem+json never holds a value), exit 1
+            await error.WriteLineAsync($"{command}: {(int)refused.Status} {refused.Code}" + (refused.Detail is null ? "" : ": " + refused.Detail));
+            return 1;
         }
         catch (HttpRequestException e)
         {
@@ -94,67 +102,50 @@ internal static class ArchiveCommands
 
     private static string Required(Dictionary<string, string?> options, string name) => options[name]!;
 
-    private static async Task<int> BackupAsync(HttpClient client, string prefix, string outPath, bool progress, TextWriter output, TextWriter error,
+    private static async Task<int> BackupAsync(SecretsClient client, string prefix, string outPath, bool progress, TextWriter output, TextWriter error,
         CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/secrets/admin/backup")
-        {
-            Content = new StringContent(JsonSerializer.Serialize(new Dictionary<string, string> { ["prefix"] = prefix }), Encoding.UTF8, "application/json"),
-        };
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (!response.IsSuccessStatusCode)
-            return await ProblemAsync(Backup, response, error, ct);
-        var paths = response.Headers.TryGetValues("X-Backup-Paths", out var values) && int.TryParse(values.FirstOrDefault(), out var n) ? n : (int?)null;
-
         var partial = outPath + ".partial";
-        var counter = new FrameCounter();
+        BackupResult result;
         try
         {
-            await using (var source = await response.Content.ReadAsStreamAsync(ct))
             await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
             {
-                async Task CopyAsync(Action<long, int>? report)
-                {
-                    var buffer = new byte[64 * 1024];
-                    int read;
-                    while ((read = await source.ReadAsync(buffer, ct)) > 0)
-                    {
-                        await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                        counter.Feed(buffer.AsSpan(0, read));
-                        report?.Invoke(counter.Bytes, counter.Entries);
-                    }
-                }
-
                 if (progress)
                 {
+                    result = null!;
                     // the bar counts paths (the description shows the bytes): no DownloadedColumn, which would read paths as bytes
                     await AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                         new ElapsedTimeColumn()).StartAsync(async ctx =>
                     {
-                        var task = ctx.AddTask("paths", maxValue: Math.Max(1, paths ?? 1));
-                        await CopyAsync((bytes, entries) =>
+                        var task = ctx.AddTask("paths", maxValue: 1);
+                        result = await client.BackupAsync(prefix, file, new Progress<BackupProgress>(p =>
                         {
-                            task.Value = entries;
-                            task.Description = $"paths {entries}/{paths?.ToString(CultureInfo.InvariantCulture) ?? "?"}, {bytes / 1024} KiB";
-                        });
+                            task.MaxValue = Math.Max(1, p.PathsListed ?? 1);
+                            task.Value = p.Paths;
+                            task.Description = $"paths {p.Paths}/{p.PathsListed?.ToString(CultureInfo.InvariantCulture) ?? "?"}, {p.Bytes / 1024} KiB";
+                        }), ct);
                         task.Value = task.MaxValue;
                     });
                 }
                 else
                 {
-                    await output.WriteLineAsync($"backup: {paths?.ToString(CultureInfo.InvariantCulture) ?? "?"} paths under {prefix}");
                     var nextReport = 0;
-                    await CopyAsync((bytes, entries) =>
+                    result = await client.BackupAsync(prefix, file, new SynchronousProgress<BackupProgress>(p =>
                     {
-                        if (entries >= nextReport)
+                        if (p.Bytes == 0)
                         {
-                            output.WriteLine($"backup: {entries} paths, {bytes} bytes");
-                            nextReport = entries + Math.Max(1, (paths ?? 100) / 10);
+                            output.WriteLine($"backup: {p.PathsListed?.ToString(CultureInfo.InvariantCulture) ?? "?"} paths under {prefix}");
                         }
-                    });
+                        else if (p.Paths >= nextReport)
+                        {
+                            output.WriteLine($"backup: {p.Paths} paths, {p.Bytes} bytes");
+                            nextReport = p.Paths + Math.Max(1, (p.PathsListed ?? 100) / 10);
+                        }
+                    }), ct);
                 }
             }
-            if (!counter.Complete)
+            if (!result.Complete)
             {
                 File.Delete(partial);
                 await error.WriteLineAsync("backup: the archive stream ended before its last frame; nothing was kept");
@@ -167,78 +158,43 @@ internal static class ArchiveCommands
             File.Delete(partial);
             throw;
         }
-        await output.WriteLineAsync($"backup: wrote {counter.Entries} paths, {counter.Bytes} bytes to {outPath}");
+        await output.WriteLineAsync($"backup: wrote {result.Paths} paths, {result.Bytes} bytes to {outPath}");
         return 0;
     }
 
-    private static async Task<int> RestoreAsync(HttpClient client, string inPath, bool dryRun, string? provider, bool progress, TextWriter output,
-        TextWriter error, CancellationToken ct)
+    private static async Task<int> RestoreAsync(SecretsClient client, string inPath, bool dryRun, string? provider, bool progress, TextWriter output,
+        CancellationToken ct)
     {
         await using var file = new FileStream(inPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
         var length = file.Length;
-        var query = $"?dry_run={(dryRun ? "true" : "false")}" + (provider is null ? "" : "&provider=" + Uri.EscapeDataString(provider));
-        HttpResponseMessage response;
+        RestoreReport report;
         if (progress)
         {
-            response = null!;
+            report = null!;
             await AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                 new DownloadedColumn(), new ElapsedTimeColumn()).StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("upload", maxValue: Math.Max(1, length));
-                response = await SendAsync(client, query, new ReadCountingStream(file, read => task.Value = read), length, ct);
+                report = await client.RestoreAsync(file, dryRun, provider, new Progress<long>(sent => task.Value = sent), ct);
                 task.Value = task.MaxValue;
             });
         }
         else
         {
             await output.WriteLineAsync($"restore: uploading {length} bytes{(dryRun ? " (dry run)" : "")}");
-            response = await SendAsync(client, query, file, length, ct);
+            report = await client.RestoreAsync(file, dryRun, provider, null, ct);
         }
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-                return await ProblemAsync(Restore, response, error, ct);
-            var report = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
-            foreach (var result in report["results"]!.AsArray())
-            {
-                var line = result!["code"] is { } code
-                    ? $"failed {result["uri"]} {result["status"]} {code}"
-                    : $"{result["action"]} {result["uri"]}";
-                await output.WriteLineAsync(line);
-            }
-            var failed = report["failed"]!.GetValue<int>();
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"restore{(dryRun ? " (dry run)" : "")}: {report["paths"]} paths: {report["created"]} create, {report["updated"]} update, {report["unchanged"]} unchanged, {failed} failed"));
-            return failed == 0 ? 0 : 1;
-        }
+        foreach (var result in report.Results)
+            await output.WriteLineAsync(result.Code is { } code ? $"failed {result.Uri} {result.Status} {code}" : $"{result.Action} {result.Uri}");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"restore{(dryRun ? " (dry run)" : "")}: {report.Paths} paths: {report.Created} create, {report.Updated} update, {report.Unchanged} unchanged, {report.Failed} failed"));
+        return report.Failed == 0 ? 0 : 1;
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string query, Stream body, long length, CancellationToken ct)
+    /// <summary>Reports on the caller's thread, in order (plain lines must not interleave or come after the summary).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
-        var content = new StreamContent(body, 64 * 1024);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        content.Headers.ContentLength = length;
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/secrets/admin/restore" + query) { Content = content };
-        return client.SendAsync(request, ct);
-    }
-
-    /// <summary>A refusal: its code and fixed detail (problem+json never holds a value), exit 1.</summary>
-    private static async Task<int> ProblemAsync(string command, HttpResponseMessage response, TextWriter error, CancellationToken ct)
-    {
-        string? code = null, detail = null;
-        try
-        {
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct));
-            code = body?["code"]?.GetValue<string>();
-            detail = body?["detail"]?.GetValue<string>();
-        }
-        catch (JsonException)
-        {
-            // not problem+json: the status says enough
-        }
-        await error.WriteLineAsync($"{command}: {(int)response.StatusCode} {code ?? "HTTP_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)}"
-            + (detail is null ? "" : ": " + detail));
-        return 1;
+        public void Report(T value) => report(value);
     }
 
     private static bool TryParse(string[] args, string[] withValue, string[] flags, out Dictionary<string, string?> options, out string problem)
@@ -270,53 +226,5 @@ internal static class ArchiveCommands
             }
         }
         return true;
-    }
-
-    /// <summary>Follows the archive's framing as it streams by: the header, then 4-byte lengths; counts the frames, and whether the stream ended on a frame's end.</summary>
-    private sealed class FrameCounter
-    {
-        private readonly byte[] pending = new byte[14];
-        private int have;
-        private long skip = -1;   // -1: still reading the preamble
-        private int frames;
-
-        public long Bytes { get; private set; }
-
-        /// <summary>Path frames seen so far (every frame but the trailer).</summary>
-        public int Entries => Math.Max(0, frames - 1);
-
-        public bool Complete => frames > 0 && skip == 0 && have == 0;
-
-        public void Feed(ReadOnlySpan<byte> data)
-        {
-            Bytes += data.Length;
-            while (data.Length > 0)
-            {
-                if (skip > 0)
-                {
-                    var n = (int)Math.Min(skip, data.Length);
-                    skip -= n;
-                    data = data[n..];
-                    continue;
-                }
-                var need = skip < 0 ? 14 : 4;
-                var take = Math.Min(need - have, data.Length);
-                data[..take].CopyTo(pending.AsSpan(have));
-                have += take;
-                data = data[take..];
-                if (have < need)
-                    return;
-                have = 0;
-                if (skip < 0)
-                {
-                    skip = BinaryPrimitives.ReadInt32BigEndian(pending.AsSpan(10));
-                }
-                else
-                {
-                    skip = BinaryPrimitives.ReadInt32BigEndian(pending);
-                    frames++;
-                }
-            }
-        }
     }
 }
