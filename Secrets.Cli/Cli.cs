@@ -13,7 +13,7 @@ internal static class Cli
             root.Options.Add(option);
         foreach (var command in SecretCommands.All(run))
             root.Subcommands.Add(command);
-        foreach (var command in ArchiveCommands.All(run))
+        foreach (var command in ArchiveCommands.All(run).Concat(AdminCommands.All(run)))
             root.Subcommands.Add(command);
         root.Subcommands.Add(AuditCommands.Audit(run));
         root.Subcommands.Add(CompletionCommand.Build(run.Io));

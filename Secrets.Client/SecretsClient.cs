@@ -50,9 +50,12 @@ public sealed class SecretsClient(HttpClient http)
     public Task<WriteResult> WriteAsync(string uri, JsonNode value, int? cas = null, CancellationToken ct = default) =>
         PostAsync<WriteResult>("/api/secrets", cas is null ? new { uri, value } : new { uri, value, cas }, ct);
 
-    /// <summary>DELETE /api/secrets: soft-deletes the latest version (or removes the key); with <paramref name="destroy"/> every version.</summary>
-    public Task DeleteAsync(string uri, bool destroy = false, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Delete, "/api/secrets" + Query(("uri", uri), ("destroy", destroy ? "true" : null)), null, ct);
+    /// <summary>
+    /// DELETE /api/secrets: soft-deletes the latest version (or removes the key); with <paramref name="destroy"/> every
+    /// version — or, where a destroy needs a second person's approval, the pending approval (nothing destroyed yet).
+    /// </summary>
+    public Task<PendingApproval?> DeleteAsync(string uri, bool destroy = false, CancellationToken ct = default) =>
+        MaybePendingAsync(HttpMethod.Delete, "/api/secrets" + Query(("uri", uri), ("destroy", destroy ? "true" : null)), null, ct);
 
     /// <summary>POST /api/secrets/rotate to a given value.</summary>
     public Task<RotateResult> RotateAsync(string uri, JsonNode value, CancellationToken ct = default) =>
@@ -72,8 +75,16 @@ public sealed class SecretsClient(HttpClient http)
     public Task UndeleteAsync(string uri, IReadOnlyList<int> versions, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "/api/secrets/undelete", new { uri, versions }, ct);
 
-    public Task DestroyVersionsAsync(string uri, IReadOnlyList<int> versions, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "/api/secrets/destroy-versions", new { uri, versions }, ct);
+    /// <summary>POST /api/secrets/destroy-versions: null once destroyed; the pending approval where a destroy needs one (docs/API.md#gated-destroy).</summary>
+    public Task<PendingApproval?> DestroyVersionsAsync(string uri, IReadOnlyList<int> versions, CancellationToken ct = default) =>
+        MaybePendingAsync(HttpMethod.Post, "/api/secrets/destroy-versions", new { uri, versions }, ct);
+
+    /// <summary>POST /api/secrets/approvals/{id}/approve: a second subject approves a pending destroy, which then runs.</summary>
+    public Task ApproveAsync(string approvalId, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "/api/secrets/approvals/" + Uri.EscapeDataString(approvalId) + "/approve", null, ct);
+
+    /// <summary>GET /api/secrets/rotation/schedules: the schedules the caller may see, with next and last run.</summary>
+    public Task<SchedulesResult> SchedulesAsync(CancellationToken ct = default) => GetAsync<SchedulesResult>("/api/secrets/rotation/schedules", ct);
 
     public Task<OwnerResult> SetOwnerAsync(string uri, string owner, CancellationToken ct = default) =>
         PostAsync<OwnerResult>("/api/secrets/metadata/owner", new { uri, owner }, ct);
@@ -206,6 +217,13 @@ public sealed class SecretsClient(HttpClient http)
         using var response = await SendCoreAsync(method, path, body, ct);
         return await response.Content.ReadFromJsonAsync<T>(Json, ct)
             ?? throw new SecretsApiException(response.StatusCode, "EMPTY_ANSWER", null, "the service answered no body", null);
+    }
+
+    /// <summary>A destroy: 204 when done, 202 with the pending approval when it waits for one.</summary>
+    private async Task<PendingApproval?> MaybePendingAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var response = await SendCoreAsync(method, path, body, ct);
+        return response.StatusCode == HttpStatusCode.Accepted ? await response.Content.ReadFromJsonAsync<PendingApproval>(Json, ct) : null;
     }
 
     private async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)

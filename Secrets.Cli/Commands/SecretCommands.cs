@@ -62,8 +62,8 @@ internal static class SecretCommands
         var command = new Command("delete", "Soft-delete a secret's latest version (or remove a key); --destroy destroys it all") { Uri, destroy };
         run.Action(command, async (c, p, ct) =>
         {
-            await c.Client.DeleteAsync(p.GetValue(Uri)!, p.GetValue(destroy), ct);
-            Done(c, p.GetValue(destroy) ? "destroyed" : "deleted", p.GetValue(Uri)!);
+            var pending = await c.Client.DeleteAsync(p.GetValue(Uri)!, p.GetValue(destroy), ct);
+            Done(c, p.GetValue(destroy) ? "destroyed" : "deleted", p.GetValue(Uri)!, pending);
             return ExitCodes.Ok;
         });
         return command;
@@ -148,19 +148,24 @@ internal static class SecretCommands
     }
 
     private static Command Undelete(CommandRunner run) => VersionsCommand(run, "undelete", "Bring soft-deleted versions back (KVv2)",
-        (c, uri, versions, ct) => c.Client.UndeleteAsync(uri, versions, ct), "undeleted");
+        async (c, uri, versions, ct) =>
+        {
+            await c.Client.UndeleteAsync(uri, versions, ct);
+            return null;
+        }, "undeleted");
 
     private static Command DestroyVersions(CommandRunner run) => VersionsCommand(run, "destroy-versions", "Destroy versions for good (KVv2)",
         (c, uri, versions, ct) => c.Client.DestroyVersionsAsync(uri, versions, ct), "destroyed");
 
-    private static Command VersionsCommand(CommandRunner run, string name, string description, Func<CliContext, string, IReadOnlyList<int>, CancellationToken, Task> work, string done)
+    private static Command VersionsCommand(CommandRunner run, string name, string description,
+        Func<CliContext, string, IReadOnlyList<int>, CancellationToken, Task<PendingApproval?>> work, string done)
     {
         var versions = new Option<int[]>("--versions") { Description = "Comma-separated versions", Required = true, AllowMultipleArgumentsPerToken = true, CustomParser = ParseVersions };
         var command = new Command(name, description) { Uri, versions };
         run.Action(command, async (c, p, ct) =>
         {
-            await work(c, p.GetValue(Uri)!, p.GetValue(versions)!, ct);
-            Done(c, done, p.GetValue(Uri)!);
+            var pending = await work(c, p.GetValue(Uri)!, p.GetValue(versions)!, ct);
+            Done(c, done, p.GetValue(Uri)!, pending);
             return ExitCodes.Ok;
         });
         return command;
@@ -321,10 +326,15 @@ internal static class SecretCommands
             CommandRunner.Fields(c, ("uri", uri), ("version", version?.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private static void Done(CliContext c, string what, string uri)
+    /// <summary>What a change did; a destroy that waits for its approval says so, with the id to approve.</summary>
+    private static void Done(CliContext c, string what, string uri, PendingApproval? pending = null)
     {
         if (c.Format == OutputFormat.Json)
-            CommandRunner.Json(c, new { uri, result = what });
+            CommandRunner.Json<object>(c, pending is null
+                ? new { uri, result = what }
+                : new { uri, result = "pending_approval", approval_id = pending.ApprovalId, expires_at = pending.ExpiresAt });
+        else if (pending is not null)
+            c.Io.Out.WriteLine($"pending approval {pending.ApprovalId} (until {Time(pending.ExpiresAt)}): another subject runs `secrets approve {pending.ApprovalId}`; nothing is destroyed yet: {uri}");
         else
             c.Io.Out.WriteLine($"{what}: {uri}");
     }

@@ -74,3 +74,30 @@ public sealed record BulkResult(int Index, string Op, string? Uri, int Status, s
 public sealed record SecretEvent(string? Id, string Type, JsonNode? CloudEvent);
 
 public sealed record BulkResponse(IReadOnlyList<BulkResult> Results, int Succeeded, int Failed, int? StoppedAt);
+
+/// <summary>A destroy that waits for a second person's approval (202): the approval to name, and until when it can be approved.</summary>
+public sealed record PendingApproval(
+    [property: JsonPropertyName("approval_id")] string ApprovalId,
+    [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt);
+
+/// <summary>The rotation schedules the caller may see (docs/API.md#scheduled-rotation).</summary>
+public sealed record SchedulesResult([property: JsonPropertyName("schedules")] IReadOnlyList<ScheduleInfo> Schedules);
+
+public sealed record ScheduleInfo(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("uri")] string Uri,
+    [property: JsonPropertyName("cron")] string Cron,
+    [property: JsonPropertyName("time_zone")] string TimeZone,
+    [property: JsonPropertyName("jitter_s")] int JitterSeconds,
+    [property: JsonPropertyName("enabled")] bool Enabled,
+    [property: JsonPropertyName("next_run")] DateTimeOffset? NextRun,
+    [property: JsonPropertyName("last_run")] ScheduleRunInfo? LastRun);
+
+/// <summary>A schedule's last run on any node: when, for which due time, its outcome and code, the version written, the node.</summary>
+public sealed record ScheduleRunInfo(
+    [property: JsonPropertyName("at")] DateTimeOffset At,
+    [property: JsonPropertyName("occurrence")] DateTimeOffset Occurrence,
+    [property: JsonPropertyName("outcome")] string Outcome,
+    [property: JsonPropertyName("error_code")] string? ErrorCode,
+    [property: JsonPropertyName("version")] int? Version,
+    [property: JsonPropertyName("node")] string Node);

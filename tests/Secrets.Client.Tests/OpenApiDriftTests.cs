@@ -29,6 +29,7 @@ public sealed class OpenApiDriftTests(DefaultSecretsHost host) : IClassFixture<D
         { "/api/secrets/bulk", "post", typeof(BulkResponse) },
         { "/api/secrets/metadata", "get", typeof(Page<MetadataItem>) },
         { "/api/secrets/search", "get", typeof(Page<SearchHit>) },
+        { "/api/secrets/rotation/schedules", "get", typeof(SchedulesResult) },
     };
 
     [Theory]
