@@ -29,18 +29,14 @@ internal sealed class CliContext : IDisposable
             ec.ImportFromPem(File.ReadAllText(keyFile));
             dpop = DpopKey.FromEcdsa(ec);
         }
-        var options = new SecretsClientOptions
+        http = SecretsClientServiceCollectionExtensions.CreateHttpClient(new SecretsClientOptions
         {
             BaseAddress = new Uri(server, UriKind.Absolute),
+            TokenSource = new StaticTokenSource(token),
+            DpopKey = dpop,
             ClientCertificate = certFile is null ? null : X509Certificate2.CreateFromPemFile(certFile, certKeyFile),
-        };
-        var primary = handler ?? SecretsClientServiceCollectionExtensions.PrimaryHandler(options);
-        http = new HttpClient(new SecretsAuthenticationHandler(new StaticTokenSource(token), dpop is null ? null : new DpopProofFactory(dpop)) { InnerHandler = primary },
-            disposeHandler: handler is null)
-        {
-            BaseAddress = options.BaseAddress,
-            Timeout = TimeSpan.FromMinutes(10),
-        };
+            Timeout = TimeSpan.FromMinutes(10),   // a backup or restore of a large prefix
+        }, handler);
         Client = new SecretsClient(http);
     }
 

@@ -41,6 +41,24 @@ public static class SecretsClientServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// An <see cref="HttpClient"/> with the authentication handler over <paramref name="primary"/> (default:
+    /// <see cref="PrimaryHandler"/>), without retries and outside <c>IHttpClientFactory</c>: for a configuration source
+    /// or a command-line tool that needs a client before, or without, a service container. A given
+    /// <paramref name="primary"/> is not disposed with the client.
+    /// </summary>
+    public static HttpClient CreateHttpClient(SecretsClientOptions options, HttpMessageHandler? primary = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var authentication = new SecretsAuthenticationHandler(options.TokenSource ?? new StaticTokenSource(null),
+            options.DpopKey is { } key ? new DpopProofFactory(key) : null) { InnerHandler = primary ?? PrimaryHandler(options) };
+        return new HttpClient(authentication, disposeHandler: primary is null)
+        {
+            BaseAddress = options.BaseAddress,
+            Timeout = options.Timeout,
+        };
+    }
+
     /// <summary>The handler that opens connections: pooled sockets, and the client certificate for mTLS when one is set.</summary>
     public static HttpMessageHandler PrimaryHandler(SecretsClientOptions options)
     {

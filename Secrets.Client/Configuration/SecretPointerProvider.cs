@@ -31,14 +31,13 @@ internal sealed class SecretPointerProvider : ConfigurationProvider, IDisposable
         var address = options.BaseAddress ?? (earlier["SECRETS_ADDR"] is { Length: > 0 } a ? new Uri(a) : null);
         if (address is null && pointers.Count > 0)
             throw new InvalidOperationException($"configuration key {pointers[0].Key} points to a secret, but no service is configured: set SECRETS_ADDR");
-        var tokens = options.TokenSource ?? new StaticTokenSource(earlier["SECRETS_TOKEN"] is { Length: > 0 } t ? t : null);
-        var clientOptions = new SecretsClientOptions { BaseAddress = address, ClientCertificate = options.ClientCertificate };
-        var primary = options.Handler ?? SecretsClientServiceCollectionExtensions.PrimaryHandler(clientOptions);
-        http = new HttpClient(new SecretsAuthenticationHandler(tokens, options.DpopKey is { } key ? new DpopProofFactory(key) : null) { InnerHandler = primary },
-            disposeHandler: options.Handler is null)
+        http = SecretsClientServiceCollectionExtensions.CreateHttpClient(new SecretsClientOptions
         {
             BaseAddress = address ?? new Uri("http://localhost"),
-        };
+            TokenSource = options.TokenSource ?? new StaticTokenSource(earlier["SECRETS_TOKEN"] is { Length: > 0 } t ? t : null),
+            DpopKey = options.DpopKey,
+            ClientCertificate = options.ClientCertificate,
+        }, options.Handler);
         client = new SecretsClient(http);
     }
 
