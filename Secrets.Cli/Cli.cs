@@ -16,6 +16,7 @@ internal static class Cli
         foreach (var command in ArchiveCommands.All(run).Concat(AdminCommands.All(run)))
             root.Subcommands.Add(command);
         root.Subcommands.Add(AuditCommands.Audit(run));
+        root.Subcommands.Add(AuditCommands.VerifyAudit(run, run.Environment));
         root.Subcommands.Add(CompletionCommand.Build(run.Io));
         return root;
     }

@@ -64,6 +64,8 @@ internal sealed class CliContext : IDisposable
 /// </summary>
 internal sealed record CliIo(IAnsiConsole Out, TextWriter Plain, TextWriter Error, TextReader In, bool Interactive)
 {
+    private const int PipedWidth = 4096;
+
     /// <summary>A console over <paramref name="plain"/>: colours, tables with borders and progress on a terminal, plain text otherwise.</summary>
     public static CliIo Over(TextWriter plain, TextWriter error, TextReader input, bool interactive, int? width = null)
     {
@@ -74,7 +76,8 @@ internal sealed record CliIo(IAnsiConsole Out, TextWriter Plain, TextWriter Erro
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
             Out = new AnsiConsoleOutput(plain),
         });
-        if (width is { } w)
+        // piped: no wrapping at a guessed 80 columns, a line is a line for the script that reads it
+        if ((width ?? (interactive ? null : PipedWidth)) is { } w)
             console.Profile.Width = w;
         return new CliIo(console, plain, error, input, interactive);
     }

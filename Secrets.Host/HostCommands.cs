@@ -1,4 +1,5 @@
 using Secrets.Audit;
+using Secrets.Cli;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Host;
@@ -8,16 +9,18 @@ namespace Secrets.Host;
 /// (docs/AUDIT.md#verify-audit, docs/AUDIT.md#hash-uri): <c>verify-audit</c> checks an export of audit
 /// events; <c>hash-uri &lt;uri&gt;</c> prints the <c>resource_ref</c> the service writes for a URI, from the
 /// same settings (<c>TENANT_ID</c>, <c>TENANT_SALT</c>) read the same way; <c>backup</c> and <c>restore</c> are
-/// clients of a running service (docs/BACKUP.md#host-commands). Every other argument list starts the server, as before.
+/// the <c>secrets</c> tool's commands (docs/CLI.md), clients of a running service (docs/BACKUP.md#host-commands). Every other argument list starts the server, as before.
 /// </summary>
 internal static class HostCommands
 {
     public const string HashUri = "hash-uri";
 
     public static bool IsCommand(string[] args) =>
-        args is [var first, ..] && first is VerifyAudit or HashUri or ArchiveCommands.Backup or ArchiveCommands.Restore;
+        args is [var first, ..] && first is VerifyAudit or HashUri or Backup or Restore;
 
     private const string VerifyAudit = "verify-audit";
+    private const string Backup = "backup";
+    private const string Restore = "restore";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
@@ -38,7 +41,8 @@ internal static class HostCommands
         return args[0] switch
         {
             VerifyAudit => await AuditModule.RunVerifyAuditAsync(args[1..], config, output, error, ct),
-            ArchiveCommands.Backup or ArchiveCommands.Restore => await ArchiveCommands.RunAsync(args[0], args[1..], config, output, error, ct),
+            Backup or Restore => await SecretsTool.RunAsync(args, output, error, name => config[name],
+                interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, ct: ct),
             _ => await HashAsync(args[1..], config, output, error),
         };
     }

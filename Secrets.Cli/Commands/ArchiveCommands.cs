@@ -22,18 +22,21 @@ internal static class ArchiveCommands
         {
             var path = p.GetValue(output)!.FullName;
             var partial = path + ".partial";
+            var from = p.GetValue(prefix)!;
             BackupResult result;
             try
             {
                 await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
                 {
                     result = c.Io.Interactive
-                        ? await WithBarAsync(c, "paths", bar => c.Client.BackupAsync(p.GetValue(prefix)!, file, new Progress<BackupProgress>(b =>
+                        // the bar counts paths; its description shows the bytes (a DownloadedColumn would read paths as bytes)
+                        ? await WithBarAsync(c, "paths", bar => c.Client.BackupAsync(from, file, new Progress<BackupProgress>(b =>
                         {
                             bar.MaxValue = Math.Max(1, b.PathsListed ?? 1);
                             bar.Value = b.Paths;
+                            bar.Description = string.Create(CultureInfo.InvariantCulture, $"paths {b.Paths}/{b.PathsListed?.ToString(CultureInfo.InvariantCulture) ?? "?"}, {b.Bytes / 1024} KiB");
                         }), ct))
-                        : await c.Client.BackupAsync(p.GetValue(prefix)!, file, null, ct);
+                        : await c.Client.BackupAsync(from, file, PlainLines(c, from), ct);
                 }
                 if (!result.Complete)
                 {
@@ -75,12 +78,12 @@ internal static class ArchiveCommands
                     bar.MaxValue = Math.Max(1, file.Length);
                     return c.Client.RestoreAsync(file, p.GetValue(dryRun), p.GetValue(provider), new Progress<long>(sent => bar.Value = sent), ct);
                 })
-                : await c.Client.RestoreAsync(file, p.GetValue(dryRun), p.GetValue(provider), null, ct);
+                : await PlainRestoreAsync(c, file, p.GetValue(dryRun), p.GetValue(provider), ct);
             if (c.Format == OutputFormat.Json)
             {
                 CommandRunner.Json(c, report);
             }
-            else
+            else if (c.Io.Interactive)
             {
                 var table = new Table().Border(TableBorder.Rounded).AddColumn("uri").AddColumn("action").AddColumn("status").AddColumn("code").AddColumn("versions");
                 foreach (var r in report.Results)
@@ -89,12 +92,53 @@ internal static class ArchiveCommands
                         r.VersionsWritten?.ToString(CultureInfo.InvariantCulture) ?? "");
                 }
                 c.Io.Out.Write(table);
+            }
+            else
+            {
+                // piped: one line per path that a script can split on spaces
+                foreach (var r in report.Results)
+                    c.Io.Plain.WriteLine(r.Code is { } code ? string.Create(CultureInfo.InvariantCulture, $"failed {r.Uri} {r.Status} {code}") : $"{r.Action} {r.Uri}");
+            }
+            if (c.Format != OutputFormat.Json)
+            {
                 c.Io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"restore{(report.DryRun ? " (dry run)" : "")}: {report.Paths} paths: {report.Created} create, {report.Updated} update, {report.Unchanged} unchanged, {report.Failed} failed"));
             }
             return report.Failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
+    }
+
+    /// <summary>Piped: a line when the listing is known, then one about every tenth of the paths (on stderr with -o json).</summary>
+    private static SynchronousProgress<BackupProgress> PlainLines(CliContext c, string prefix)
+    {
+        var lines = c.Format == OutputFormat.Json ? c.Io.Error : c.Io.Plain;
+        var nextReport = 0;
+        return new SynchronousProgress<BackupProgress>(b =>
+        {
+            if (b.Bytes == 0)
+            {
+                lines.WriteLine($"backup: {b.PathsListed?.ToString(CultureInfo.InvariantCulture) ?? "?"} paths under {prefix}");
+            }
+            else if (b.Paths >= nextReport)
+            {
+                lines.WriteLine(string.Create(CultureInfo.InvariantCulture, $"backup: {b.Paths} paths, {b.Bytes} bytes"));
+                nextReport = b.Paths + Math.Max(1, (b.PathsListed ?? 100) / 10);
+            }
+        });
+    }
+
+    private static Task<RestoreReport> PlainRestoreAsync(CliContext c, FileStream file, bool dryRun, string? provider, CancellationToken ct)
+    {
+        (c.Format == OutputFormat.Json ? c.Io.Error : c.Io.Plain).WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"restore: uploading {file.Length} bytes{(dryRun ? " (dry run)" : "")}"));
+        return c.Client.RestoreAsync(file, dryRun, provider, null, ct);
+    }
+
+    /// <summary>Reports on the caller's thread, in order: plain lines must not interleave or come after the summary.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     /// <summary>Runs <paramref name="work"/> under a Spectre progress bar (terminal only).</summary>

@@ -16,6 +16,9 @@ internal sealed class CommandRunner(CliIo io, Func<string, string?> environment,
 
     public CliIo Io => io;
 
+    /// <summary>The environment the tool reads its settings from (the process's, or a test's).</summary>
+    public Func<string, string?> Environment => environment;
+
     public void Action(Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> work) =>
         command.SetAction(async (parse, ct) =>
         {

@@ -12,6 +12,16 @@ internal static class ModuleRules
 {
     public static readonly string[] Modules = ["Grants", "Policy", "Providers", "Audit", "Rotation"];
 
+    /// <summary>
+    /// Libraries that are part of a module besides its main assembly and its contracts: the module may reference them,
+    /// no other module may.
+    /// </summary>
+    public static IReadOnlyList<string> OwnLibraries(string module) => module switch
+    {
+        "Audit" => ["Secrets.Audit.Integrity"],
+        _ => [],
+    };
+
     /// <summary>Secrets.* assemblies <paramref name="assembly"/> uses that are neither a contracts project nor the kernel.</summary>
     public static IReadOnlyList<string> ReferencesOutsideContracts(Assembly assembly) =>
         assembly.GetReferencedAssemblies().Select(a => a.Name!)

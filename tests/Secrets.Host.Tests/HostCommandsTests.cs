@@ -175,14 +175,15 @@ public sealed class HostCommandsTests : IDisposable
         var tampered = await RunProcessAsync("restore", "--in", archive, "--server", server);
 
         help.Code.ShouldBe(0, help.Err);
-        help.Out.ShouldContain("usage: Secrets.Host backup");
+        help.Out.ShouldContain("--prefix");
         backup.Code.ShouldBe(0, backup.Err);
-        backup.Out.ShouldContain("backup: wrote 2 paths");   // piped: plain lines, no progress bar
+        backup.Out.ShouldContain("backup: 2 paths under yaml://secret/*");   // piped: plain lines, no progress bar
+        backup.Out.ShouldContain($"backup: 2 paths, {new FileInfo(archive).Length} bytes to {archive}");
         dryRun.Code.ShouldBe(0, dryRun.Err);
         dryRun.Out.ShouldContain("unchanged yaml://secret/env");
         dryRun.Out.ShouldContain("restore (dry run): 2 paths: 0 create, 0 update, 2 unchanged, 0 failed");
-        tampered.Code.ShouldBe(1);
-        tampered.Err.ShouldContain("400 BACKUP_ARCHIVE_INVALID");
+        tampered.Code.ShouldBe(2);   // the secrets tool's exit code of a 400 (docs/CLI.md#exit-codes)
+        tampered.Err.ShouldContain("error: BACKUP_ARCHIVE_INVALID (400)");
         var printed = help.Out + help.Err + backup.Out + backup.Err + dryRun.Out + dryRun.Err + tampered.Out + tampered.Err;
         printed.ShouldNotContain("Now listening");
         printed.ShouldNotContain("dev-api-key");

@@ -86,7 +86,7 @@ public static class AuditModule
     /// and prints one line per problem; 0 intact, 1 a problem found, 2 the command could not run.
     /// </summary>
     public static Task<int> RunVerifyAuditAsync(IReadOnlyList<string> args, IConfiguration config, TextWriter output, TextWriter error, CancellationToken ct = default) =>
-        VerifyAuditCommand.RunAsync(args, config, output, error, ct);
+        VerifyAuditCommand.RunAsync(args, name => config[name], output, error, ct);
 
     /// <summary>Settles the audit records of every request to a secret endpoint; after authentication and rate limiting.</summary>
     public static IApplicationBuilder UseAuditModule(this IApplicationBuilder app) =>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Secrets.Audit.Integrity;
 
 namespace Secrets.Audit.Tests.Integrity;
@@ -34,7 +33,7 @@ public sealed class VerifyAuditCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await VerifyAuditCommand.RunAsync(args, new ConfigurationBuilder().Build(), output, error, CancellationToken.None);
+        var code = await VerifyAuditCommand.RunAsync(args, _ => null, output, error, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 

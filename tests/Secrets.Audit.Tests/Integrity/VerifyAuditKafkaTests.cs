@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
-using Microsoft.Extensions.Configuration;
 using Secrets.Audit.Integrity;
 using Secrets.Testing.Kafka;
 
@@ -78,7 +77,7 @@ public sealed class VerifyAuditKafkaTests : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         var code = await VerifyAuditCommand.RunAsync(["--kafka", cluster.BootstrapServers, "--topic", topic, "--keys", keys, .. more],
-            new ConfigurationBuilder().Build(), output, error, CancellationToken.None);
+            _ => null, output, error, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 

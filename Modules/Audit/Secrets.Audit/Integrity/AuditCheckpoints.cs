@@ -17,7 +17,7 @@ namespace Secrets.Audit.Integrity;
 /// </summary>
 internal sealed class AuditCheckpoints(AuditChain chain, Func<AuditSigningKey?> key, string tenant, int every, int seconds, TimeProvider time)
 {
-    public const string EventType = "AUDIT_CHECKPOINT";
+    public const string EventType = CheckpointStatement.EventType;
 
     private readonly Lock gate = new();
     private long lastCheckpointSeq;

@@ -15,16 +15,14 @@ namespace Secrets.Audit.Integrity;
 /// </summary>
 internal sealed record AuditIntegrityOptions(string NodeId, int CheckpointEvery, int CheckpointSeconds, CanonicalSecretUri? SigningKeyPointer)
 {
-    public const int DefaultEvery = 1000;
-    public const int DefaultSeconds = 60;
-    private const int MaxNodeIdLength = 100;
+    private const int MaxNodeIdLength = AuditStreamRules.MaxNodeIdLength;
 
     public static AuditIntegrityOptions From(IConfiguration config, DeploymentProfile profile)
     {
         ArgumentNullException.ThrowIfNull(config);
         var configured = config["AUDIT_NODE_ID"]?.Trim();
         var name = string.IsNullOrEmpty(configured) ? MachineNodeName() : configured;
-        if (!IsNodeId(name) || name.Length > MaxNodeIdLength - 9)
+        if (!AuditStreamRules.IsNodeId(name) || name.Length > MaxNodeIdLength - 9)
             throw new InvalidOperationException("AUDIT_NODE_ID must be 1 to 91 characters of A-Z a-z 0-9 . _ -");
         var nodeId = name + "." + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
 
@@ -43,19 +41,11 @@ internal sealed record AuditIntegrityOptions(string NodeId, int CheckpointEvery,
 
         return new AuditIntegrityOptions(
             nodeId,
-            Settings.Int(config["AUDIT_CHECKPOINT_EVERY"], "AUDIT_CHECKPOINT_EVERY", DefaultEvery, 1, 1_000_000),
-            Settings.Int(config["AUDIT_CHECKPOINT_SECONDS"], "AUDIT_CHECKPOINT_SECONDS", DefaultSeconds, 1, 86_400),
+            Settings.Int(config["AUDIT_CHECKPOINT_EVERY"], "AUDIT_CHECKPOINT_EVERY", AuditStreamRules.DefaultEvery, 1, 1_000_000),
+            Settings.Int(config["AUDIT_CHECKPOINT_SECONDS"], "AUDIT_CHECKPOINT_SECONDS", AuditStreamRules.DefaultSeconds, 1, 86_400),
             pointer);
     }
 
-    public static void ValidateNodeId(string nodeId, string paramName)
-    {
-        if (!IsNodeId(nodeId) || nodeId.Length > MaxNodeIdLength)
-            throw new ArgumentException("a node id is 1 to 100 characters of A-Z a-z 0-9 . _ -", paramName);
-    }
-
-    private static bool IsNodeId(string? value) =>
-        !string.IsNullOrEmpty(value) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     private static string MachineNodeName()
     {

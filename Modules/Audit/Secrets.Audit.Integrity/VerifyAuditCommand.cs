@@ -1,6 +1,5 @@
 using System.Globalization;
 using Confluent.Kafka;
-using Microsoft.Extensions.Configuration;
 using Secrets.Audit.Kafka;
 using Secrets.Shared.Kernel;
 
@@ -35,7 +34,7 @@ internal static class VerifyAuditCommand
         exit code: 0 intact, 1 a problem found, 2 the command could not run
         """;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, IConfiguration config, TextWriter output, TextWriter error, CancellationToken ct)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<string, string?> config, TextWriter output, TextWriter error, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(config);
@@ -54,8 +53,8 @@ internal static class VerifyAuditCommand
         int every, seconds;
         try
         {
-            every = Settings.Int(config["AUDIT_CHECKPOINT_EVERY"], "AUDIT_CHECKPOINT_EVERY", AuditIntegrityOptions.DefaultEvery, 1, 1_000_000);
-            seconds = Settings.Int(config["AUDIT_CHECKPOINT_SECONDS"], "AUDIT_CHECKPOINT_SECONDS", AuditIntegrityOptions.DefaultSeconds, 1, 86_400);
+            every = Settings.Int(config("AUDIT_CHECKPOINT_EVERY"), "AUDIT_CHECKPOINT_EVERY", AuditStreamRules.DefaultEvery, 1, 1_000_000);
+            seconds = Settings.Int(config("AUDIT_CHECKPOINT_SECONDS"), "AUDIT_CHECKPOINT_SECONDS", AuditStreamRules.DefaultSeconds, 1, 86_400);
             for (var i = 0; i < args.Count; i++)
             {
                 switch (args[i])
@@ -89,7 +88,7 @@ internal static class VerifyAuditCommand
                 throw new ArgumentException("--topic needs --kafka");
             if (bootstrap is not null)
             {
-                kafka = KafkaSettings.From(name => name == "KAFKA_BOOTSTRAP_SERVERS" ? bootstrap : config[name])
+                kafka = KafkaSettings.From(name => name == "KAFKA_BOOTSTRAP_SERVERS" ? bootstrap : config(name))
                     ?? throw new ArgumentException("--kafka needs bootstrap servers");
                 topic ??= kafka.AuditTopic;
             }

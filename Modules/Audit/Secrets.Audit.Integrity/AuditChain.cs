@@ -30,7 +30,7 @@ internal sealed class AuditChain : IDisposable
 
     public AuditChain(string nodeId)
     {
-        AuditIntegrityOptions.ValidateNodeId(nodeId, nameof(nodeId));
+        AuditStreamRules.ValidateNodeId(nodeId, nameof(nodeId));
         NodeId = nodeId;
         head = Genesis(nodeId);
         source = AuditCloudEvent.SourcePrefix + nodeId;

@@ -16,6 +16,9 @@ internal sealed record CheckpointStatement(
 {
     public const string Header = "secrets-platform/audit-checkpoint/v1";
 
+    /// <summary>The <c>event_type</c> of a checkpoint event.</summary>
+    public const string EventType = "AUDIT_CHECKPOINT";
+
     public byte[] SignedBytes() => Encoding.UTF8.GetBytes(string.Join('\n',
         Header, NodeId, Tenant, Num(FirstSeq), Num(LastSeq), HeadHash, Time, Num(Every), Num(Seconds), Kid));
 

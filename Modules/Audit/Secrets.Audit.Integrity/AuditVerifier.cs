@@ -113,7 +113,7 @@ internal sealed class AuditVerifier(IReadOnlyDictionary<string, string> keys, in
                 return;
             }
             events++;
-            var checkpoint = Text(e, "event_type") == AuditCheckpoints.EventType ? Check(e, node) : null;
+            var checkpoint = Text(e, "event_type") == CheckpointStatement.EventType ? Check(e, node) : null;
             if (checkpoint is not null)
                 checkpoints++;
             entries.Add(new Entry(lineNumber, seq, prev, hash, time, checkpoint, null));
