@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Secrets.Cli.Commands;
 using Secrets.Client;
 using Secrets.Client.Authentication;
 using Secrets.Client.Dpop;
@@ -23,24 +24,44 @@ internal sealed class CliContext : IDisposable
         var keyFile = parse.GetValue(CliOptions.DpopKey)?.FullName ?? environment("SECRETS_DPOP_KEY");
         var certFile = parse.GetValue(CliOptions.ClientCert)?.FullName ?? environment("SECRETS_CLIENT_CERT");
         var certKeyFile = parse.GetValue(CliOptions.ClientKey)?.FullName ?? environment("SECRETS_CLIENT_KEY");
+        var caFile = parse.GetValue(CliOptions.CaCert)?.FullName ?? environment("SECRETS_CACERT");
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+            throw new CliUsageException("--server (or SECRETS_ADDR) must be an http or https URL");
         if (keyFile is not null)
         {
-            var ec = ECDsa.Create();
-            ec.ImportFromPem(File.ReadAllText(keyFile));
-            dpop = DpopKey.FromEcdsa(ec);
+            dpop = Load("--dpop-key", keyFile, path =>
+            {
+                var ec = ECDsa.Create();
+                ec.ImportFromPem(File.ReadAllText(path));
+                return DpopKey.FromEcdsa(ec);
+            });
         }
         http = SecretsClientServiceCollectionExtensions.CreateHttpClient(new SecretsClientOptions
         {
-            BaseAddress = new Uri(server, UriKind.Absolute),
+            BaseAddress = baseAddress,
             TokenSource = new StaticTokenSource(token),
             DpopKey = dpop,
-            ClientCertificate = certFile is null ? null : X509Certificate2.CreateFromPemFile(certFile, certKeyFile),
+            ClientCertificate = certFile is null ? null : Load("--client-cert", certFile, path => X509Certificate2.CreateFromPemFile(path, certKeyFile)),
+            ServerCertificateAuthority = caFile is null ? null : Load("--ca-cert", caFile, path => X509Certificate2.CreateFromPem(File.ReadAllText(path))),
             Timeout = TimeSpan.FromMinutes(10),   // a backup or restore of a large prefix
         }, handler);
         Client = new SecretsClient(http);
     }
 
     public SecretsClient Client { get; }
+
+    /// <summary>A key or certificate file, or a usage error that names the option and the file (never what it holds).</summary>
+    private static T Load<T>(string option, string path, Func<string, T> load)
+    {
+        try
+        {
+            return load(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new CliUsageException($"{option} {path}: not a readable PEM file of the expected kind ({e.GetType().Name})");
+        }
+    }
 
     public HttpClient Http => http;
 

@@ -35,6 +35,12 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static readonly Option<FileInfo?> CaCert = new("--ca-cert")
+    {
+        Description = "PEM file of the CA the service's certificate must chain to, instead of the system's (env SECRETS_CACERT)",
+        Recursive = true,
+    };
+
     public static readonly Option<OutputFormat> Output = new("--output", "-o")
     {
         Description = "table (default) or json",
@@ -42,7 +48,7 @@ internal static class CliOptions
         DefaultValueFactory = _ => OutputFormat.Table,
     };
 
-    public static IEnumerable<Option> All => [Server, Token, DpopKey, ClientCert, ClientKey, Output];
+    public static IEnumerable<Option> All => [Server, Token, DpopKey, ClientCert, ClientKey, CaCert, Output];
 }
 
 internal enum OutputFormat

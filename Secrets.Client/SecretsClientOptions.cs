@@ -19,6 +19,12 @@ public sealed class SecretsClientOptions
     /// <summary>A client certificate for mTLS (sender binding by certificate, or a TLS terminator that asks for one).</summary>
     public X509Certificate2? ClientCertificate { get; set; }
 
+    /// <summary>
+    /// The CA the service's certificate must chain to, instead of the system's roots: a private CA (the CLI's
+    /// <c>SECRETS_CACERT</c>, as <c>VAULT_CACERT</c> for Vault's). The host name is checked as usual.
+    /// </summary>
+    public X509Certificate2? ServerCertificateAuthority { get; set; }
+
     /// <summary>Retries of a 429 or 503 answer (and of a connection that failed), each after the answer's Retry-After; 0 turns retries off.</summary>
     public int MaxRetries { get; set; } = 3;
 

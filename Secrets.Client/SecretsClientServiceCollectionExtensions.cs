@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -59,14 +60,27 @@ public static class SecretsClientServiceCollectionExtensions
         };
     }
 
-    /// <summary>The handler that opens connections: pooled sockets, and the client certificate for mTLS when one is set.</summary>
+    /// <summary>
+    /// The handler that opens connections: pooled sockets, the client certificate for mTLS when one is set, and the
+    /// service's CA when one is set.
+    /// </summary>
     public static HttpMessageHandler PrimaryHandler(SecretsClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var ssl = new SslClientAuthenticationOptions();
         if (options.ClientCertificate is { } certificate)
-            handler.SslOptions = new SslClientAuthenticationOptions { ClientCertificates = [certificate] };
-        return handler;
+        {
+            ssl.ClientCertificates = [certificate];
+            // presented whatever CA names the server lists (without the callback none may be sent when they differ)
+            ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+        }
+        if (options.ServerCertificateAuthority is { } ca)
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.Add(ca);
+            ssl.CertificateChainPolicy = policy;
+        }
+        return new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), SslOptions = ssl };
     }
 
     internal static void Retries(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SecretsClientOptions options)

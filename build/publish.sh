@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Publishes Secrets.Host as one self-contained single-file binary for linux-x64 into artifacts/publish.
+# Publishes one self-contained single-file binary for linux-x64:
+#   build/publish.sh        the service, Secrets.Host, into artifacts/publish
+#   build/publish.sh cli    the secrets tool, secrets, into artifacts/publish-cli
+# Further arguments go to dotnet publish.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet publish Secrets.Host/Secrets.Host.csproj -c Release -r linux-x64 --self-contained \
+project=Secrets.Host/Secrets.Host.csproj binary=Secrets.Host out=artifacts/publish
+if [ "${1:-}" = cli ]; then
+  shift
+  project=Secrets.Cli/Secrets.Cli.csproj binary=secrets out=artifacts/publish-cli
+fi
+dotnet publish "$project" -c Release -r linux-x64 --self-contained \
   -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
   -p:EnableCompressionInSingleFile=true -p:DebugType=none \
-  -o artifacts/publish "$@"
-ls -la artifacts/publish/Secrets.Host
+  -o "$out" "$@"
+ls -la "$out/$binary"

@@ -30,7 +30,8 @@ internal static class ArchiveCommands
                 {
                     result = c.Io.Interactive
                         // the bar counts paths; its description shows the bytes (a DownloadedColumn would read paths as bytes)
-                        ? await WithBarAsync(c, "paths", bar => c.Client.BackupAsync(from, file, new Progress<BackupProgress>(b =>
+                        // reported on the receiving thread (a Progress<T> would post, and its last report could land after the bar ended)
+                        ? await WithBarAsync(c, "paths", bar => c.Client.BackupAsync(from, file, new SynchronousProgress<BackupProgress>(b =>
                         {
                             bar.MaxValue = Math.Max(1, b.PathsListed ?? 1);
                             bar.Value = b.Paths;
@@ -76,7 +77,7 @@ internal static class ArchiveCommands
                 ? await WithBarAsync(c, "upload", bar =>
                 {
                     bar.MaxValue = Math.Max(1, file.Length);
-                    return c.Client.RestoreAsync(file, p.GetValue(dryRun), p.GetValue(provider), new Progress<long>(sent => bar.Value = sent), ct);
+                    return c.Client.RestoreAsync(file, p.GetValue(dryRun), p.GetValue(provider), new SynchronousProgress<long>(sent => bar.Value = sent), ct);
                 })
                 : await PlainRestoreAsync(c, file, p.GetValue(dryRun), p.GetValue(provider), ct);
             if (c.Format == OutputFormat.Json)
