@@ -58,36 +58,29 @@ public sealed class ThreeReplicaTests(ThreeReplicas replicas, ITestOutputHelper 
     [Fact]
     public async Task A_dpop_proof_accepted_through_the_front_is_replay_denied_at_every_replica_and_again_through_the_front()
     {
-        using var key = ProofKey.Ec();
-        replicas.PdpAnswers(_ => 5);
-        var token = TokenOf(key);
-        var proof = DpopProofs.Proof(key, "GET", Htu, token);
+        var (key, token, proof) = DpopCaller();
+        using var owned = key;
         var clients = replicas.Clients();
 
-        var first = await clients[3].SendAsync(TokenRequests.Request(HttpMethod.Get, Read, "DPoP", token, proof));
+        var first = await clients[3].SendAsync(WithProof(token, proof));
         await first.ShouldReadTheValueAsync();
 
         for (var i = 0; i < clients.Length; i++)
-        {
-            var replay = await clients[i].SendAsync(TokenRequests.Request(HttpMethod.Get, Read, "DPoP", token, proof));
-            await replay.ShouldBeDpopRefusalAsync("REPLAY_DENIED", "invalid_token");
-        }
+            await (await clients[i].SendAsync(WithProof(token, proof))).ShouldBeDpopRefusalAsync("REPLAY_DENIED", "invalid_token");
     }
 
     [Fact]
     public async Task A_proof_made_for_the_front_is_accepted_by_a_replica_addressed_directly()
     {
-        using var key = ProofKey.Ec();
-        replicas.PdpAnswers(_ => 5);
-        var token = TokenOf(key);
+        var (key, token, proof) = DpopCaller();
+        using var owned = key;
         using var direct = replicas.Hosts[1].CreateClient();
 
-        var answer = await direct.SendAsync(TokenRequests.Request(HttpMethod.Get, Read, "DPoP", token, DpopProofs.Proof(key, "GET", Htu, token)));
+        var answer = await direct.SendAsync(WithProof(token, proof));
         await answer.ShouldReadTheValueAsync();
 
         var other = TokenOf(key);
-        var ownAddress = await direct.SendAsync(TokenRequests.Request(HttpMethod.Get, Read, "DPoP", other,
-            DpopProofs.Proof(key, "GET", new Uri(replicas.Hosts[1].BaseAddress, ValuePath).ToString(), other)));
+        var ownAddress = await direct.SendAsync(WithProof(other, DpopProofs.Proof(key, "GET", new Uri(replicas.Hosts[1].BaseAddress, ValuePath).ToString(), other)));
         var problem = await ownAddress.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "INVALID_DPOP_PROOF");
         problem["detail"]!.GetValue<string>().ShouldBe("the htu does not match the request URL");   // the public base URL counts, not where the host listens
     }
@@ -95,13 +88,11 @@ public sealed class ThreeReplicaTests(ThreeReplicas replicas, ITestOutputHelper 
     [Fact]
     public async Task One_proof_sent_200_times_at_once_over_the_three_replicas_and_the_front_is_accepted_exactly_once()
     {
-        using var key = ProofKey.Ec();
-        replicas.PdpAnswers(_ => 5);
-        var token = TokenOf(key);
-        var proof = DpopProofs.Proof(key, "GET", Htu, token);
+        var (key, token, proof) = DpopCaller();
+        using var owned = key;
         var clients = replicas.Clients();
 
-        var answers = await ConcurrentlyAsync(200, i => clients[i % 4].SendAsync(TokenRequests.Request(HttpMethod.Get, Read, "DPoP", token, proof)));
+        var answers = await ConcurrentlyAsync(200, i => clients[i % 4].SendAsync(WithProof(token, proof)));
 
         answers.Count(a => a.Status == HttpStatusCode.OK).ShouldBe(1, Tally(answers));
         answers.Where(a => a.Status != HttpStatusCode.OK).ShouldAllBe(a => a.Status == HttpStatusCode.Unauthorized && a.Code == "REPLAY_DENIED", Tally(answers));
@@ -163,6 +154,17 @@ public sealed class ThreeReplicaTests(ThreeReplicas replicas, ITestOutputHelper 
 
     /// <summary>The URL a proof names: the front's, which is every host's public base URL.</summary>
     private string Htu => new Uri(replicas.FrontAddress, ValuePath).ToString();
+
+    /// <summary>A new proof key, a token of a new subject bound to it and one proof for the front's URL; the PDP permits five uses.</summary>
+    private (ProofKey Key, string Token, string Proof) DpopCaller()
+    {
+        replicas.PdpAnswers(_ => 5);
+        var key = ProofKey.Ec();
+        var token = TokenOf(key);
+        return (key, token, DpopProofs.Proof(key, "GET", Htu, token));
+    }
+
+    private static HttpRequestMessage WithProof(string token, string proof) => TokenRequests.Request(HttpMethod.Get, Read, "DPoP", token, proof);
 
     private string TokenOf(ProofKey key) => replicas.Issuer.Token(t =>
     {
