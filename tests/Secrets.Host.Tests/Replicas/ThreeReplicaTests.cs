@@ -34,6 +34,11 @@ public sealed class ThreeReplicaTests(ThreeReplicas replicas, ITestOutputHelper 
         answers.Where(a => a.Status != HttpStatusCode.OK).ShouldAllBe(a => a.Status == HttpStatusCode.Forbidden && a.Code == "SECRET_AUTHZ_FAILED", Tally(answers));
         replicas.Evaluations.ShouldBe(2);     // the permit, then one deny that every replica took from Redis
         var after = await DecisionsAsync();
+        for (var waited = 0; after.Sum(a => a.Permit + a.Deny) - before.Sum(b => b.Permit + b.Deny) < 200 && waited < 50; waited++)
+        {
+            await Task.Delay(100);              // the exporter may answer a scrape from its cache for a moment
+            after = await DecisionsAsync();
+        }
         var permits = after.Select((a, i) => a.Permit - before[i].Permit).ToList();
         var denies = after.Select((a, i) => a.Deny - before[i].Deny).ToList();
         permits.Sum().ShouldBe(17);
@@ -125,11 +130,13 @@ public sealed class ThreeReplicaTests(ThreeReplicas replicas, ITestOutputHelper 
         var stopping = clock.Elapsed;
         await Task.Run(replicas.Redis.Stop);
         var stopped = clock.Elapsed;
-        await Task.Delay(TimeSpan.FromSeconds(gapSeconds));
+        var readyWithout = await ReadinessAsync();
+        await Task.Delay(TimeSpan.FromSeconds(gapSeconds) - (clock.Elapsed - stopped));
         var restarting = clock.Elapsed;
         await Task.Run(replicas.Redis.Start);
         var restarted = clock.Elapsed;
         await Task.Delay(TimeSpan.FromSeconds(7));
+        var readyAgain = await ReadinessAsync();
         await stop.CancelAsync();
         foreach (var mine in await Task.WhenAll(workers))
             answers.AddRange(mine);
@@ -147,6 +154,8 @@ public sealed class ThreeReplicaTests(ThreeReplicas replicas, ITestOutputHelper 
         var inGap = answers.Where(a => a.Started >= stopped && a.Ended <= restarting).ToList();
         inGap.Count.ShouldBeGreaterThan(10);
         inGap.ShouldAllBe(a => a.Answer.Status == HttpStatusCode.ServiceUnavailable, "no read is permitted while Redis is away");
+        readyWithout.ShouldAllBe(s => s == HttpStatusCode.ServiceUnavailable, "a process without Redis is not ready");
+        readyAgain.ShouldAllBe(s => s == HttpStatusCode.OK);
         var recovered = answers.Where(a => a.Started >= restarted + TimeSpan.FromSeconds(5)).ToList();
         recovered.Count.ShouldBeGreaterThan(10);
         recovered.ShouldAllBe(a => a.Answer.Status == HttpStatusCode.OK, Tally(recovered.Select(a => a.Answer)));
@@ -203,6 +212,14 @@ public sealed class ThreeReplicaTests(ThreeReplicas replicas, ITestOutputHelper 
 
     private static string Tally(IEnumerable<Answer> answers) =>
         string.Join(", ", answers.GroupBy(a => (a.Status, a.Code)).Select(g => $"{(int)g.Key.Status} {g.Key.Code}: {g.Count()}"));
+
+    /// <summary>Each host's <c>/health/ready</c> status.</summary>
+    private async Task<HttpStatusCode[]> ReadinessAsync() => await Task.WhenAll(replicas.Hosts.Select(async host =>
+    {
+        using var client = host.CreateClient();
+        using var response = await client.GetAsync("/health/ready");
+        return response.StatusCode;
+    }));
 
     /// <summary>Each host's <c>secrets_decisions_total</c> by effect, from its own <c>/metrics</c>.</summary>
     private async Task<(double Permit, double Deny)[]> DecisionsAsync()
