@@ -267,6 +267,8 @@ echo "- answers: $ok × 200, $unavailable × 503 GRANT_STATE_UNAVAILABLE with Re
 echo "- first 200 of each host after Redis accepted connections again: ${recovered_ms[0]} ms, ${recovered_ms[1]} ms, ${recovered_ms[2]} ms"
 
 echo
-for n in 1 2 3; do echo "- host$n log: $(wc -l <"$logs/host$n.log") lines, $(grep -c '"@l":"\(Error\|Fatal\)"' "$logs/host$n.log" || true) errors"; done
+# error lines in the console format of the dev profile ("[hh:mm:ss ERR] …") or as compact JSON; while Redis is away
+# each refused request logs its refusal
+for n in 1 2 3; do echo "- host$n log: $(wc -l <"$logs/host$n.log") lines, $(grep -cE '^\[[0-9:]+ (ERR|FTL)\]|"@l":"(Error|Fatal)"' "$logs/host$n.log" || true) error lines"; done
 echo "- load at end: $(uptime | sed 's/.*load average: //')"
 status=0
