@@ -7,7 +7,7 @@ namespace Secrets.Testing;
 /// <summary>
 /// The host as a real process: <c>dotnet Secrets.Host.dll</c> from the test's own build output (the host and its
 /// dependencies are copied there), configured only through its environment, on 127.0.0.1 and a port of its choosing.
-/// <see cref="KillAsync"/> ends it with SIGKILL, as a crash or the OOM killer would: no shutdown code runs.
+/// <see cref="StartFrontAsync"/> starts build/front the same way. <see cref="KillAsync"/> ends it with SIGKILL, as a crash or the OOM killer would: no shutdown code runs.
 /// </summary>
 public sealed partial class HostProcess : IAsyncDisposable
 {
@@ -39,16 +39,7 @@ public sealed partial class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(string yamlPath, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var dll = Path.Combine(AppContext.BaseDirectory, "Secrets.Host.dll");
-        if (!File.Exists(dll))
-            throw new FileNotFoundException("the host is not in the test's build output", dll);
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = Dotnet(Dll("Secrets.Host.dll"));
         foreach (var inherited in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT" })
             start.Environment.Remove(inherited);
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
@@ -62,6 +53,40 @@ public sealed partial class HostProcess : IAsyncDisposable
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
 
+        return await LaunchAsync(start, timeout);
+    }
+
+    /// <summary>
+    /// Starts the round-robin front of build/front (<c>Secrets.Front.dll</c>, in the test's build output when the test
+    /// project references it) on <paramref name="listen"/> before <paramref name="backends"/>, and waits until
+    /// <c>/health/live</c> answers through it.
+    /// </summary>
+    public static async Task<HostProcess> StartFrontAsync(Uri listen, IEnumerable<Uri> backends, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        var start = Dotnet(Dll("Secrets.Front.dll"), "--urls", listen.GetLeftPart(UriPartial.Authority),
+            "--backends", string.Join(',', backends.Select(b => b.GetLeftPart(UriPartial.Authority))));
+        foreach (var inherited in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "FRONT_BACKENDS" })
+            start.Environment.Remove(inherited);
+        return await LaunchAsync(start, timeout);
+    }
+
+    private static ProcessStartInfo Dotnet(params string[] args) => new("dotnet", args)
+    {
+        WorkingDirectory = AppContext.BaseDirectory,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    };
+
+    private static string Dll(string name)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, name);
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{name} is not in the test's build output", dll);
+    }
+
+    private static async Task<HostProcess> LaunchAsync(ProcessStartInfo start, TimeSpan? timeout)
+    {
         var host = new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
         host.process.OutputDataReceived += (_, e) => host.Append(e.Data);
         host.process.ErrorDataReceived += (_, e) => host.Append(e.Data);
