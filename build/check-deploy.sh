@@ -6,12 +6,17 @@
 #               passes its kind's JSON schema and has no unknown field (build/check-deploy/)
 #   container   the Containerfile copies what build/publish.sh writes, runs as a non-root user and
 #               its HEALTHCHECK asks /health/live on the port the image listens on
-# Usage: build/check-deploy.sh [DEPLOY_DIR] (default: deploy/). Exit 0 when every check passes.
+#   image       (with --image) podman builds the Containerfile on a stand-in base, and the image's root
+#               file system runs its ENTRYPOINT as its USER with the root read-only; its HEALTHCHECK
+#               must pass against it, and the image's own settings must refuse to start
+# Usage: build/check-deploy.sh [--image] [DEPLOY_DIR] (default: deploy/). Exit 0 when every check passes.
 # Installs what it needs when missing: systemd, node and npm from Debian, the npm packages of
 # build/check-deploy/package.json into a cache folder. kubectl is used when present (it builds the
 # kustomization); without it the resources the kustomization lists are checked as they are.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+image=false
+if [ "${1:-}" = "--image" ]; then image=true; shift; fi
 deploy="$(cd "${1:-$root/deploy}" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -79,6 +84,10 @@ healthcheck="$(sed -n '/^HEALTHCHECK/,/^$/p' "$containerfile")"
 grep -q '/health/live' <<<"$healthcheck" || fail "container: HEALTHCHECK does not ask /health/live"
 grep -q '^ENTRYPOINT \["/app/Secrets.Host"\]' "$containerfile" || fail "container: ENTRYPOINT is not the copied binary"
 [ "$failures" -eq 0 ] && echo "ok   container: COPY $published, USER $user, EXPOSE $port, HEALTHCHECK /health/live"
+
+if [ "$image" = true ] && [ "$failures" -eq 0 ]; then
+  "$root/build/check-deploy/image.sh" "$deploy" "$published" "$cache" || fail "image"
+fi
 
 if [ "$failures" -ne 0 ]; then
   echo "check-deploy: $failures check(s) failed"
