@@ -38,15 +38,27 @@ public sealed partial class DeploymentArtifactsTests
         output.ShouldContain("check-deploy: all checks passed");
     }
 
+    [Fact]
+    public async Task Image_builds_and_runs_read_only_as_its_user_and_its_healthcheck_sees_it()
+    {
+        var (exit, output) = await RunCheckAsync(RepoPaths.Of("deploy"), image: true);
+
+        exit.ShouldBe(0, output);
+        output.ShouldContain("ok   image: podman build on localhost/secrets-platform-check-base:bookworm; ran as 1654:1654, root read-only, in /tmp; "
+            + "refused without settings; HEALTHCHECK passed while live, failed when gone");
+        output.ShouldContain("check-deploy: all checks passed");
+    }
+
     [Theory]
-    [InlineData("systemd/secrets-platform.service", "ProtectHome=yes", "ProtectHome=maybe", "FAIL systemd")]
-    [InlineData("systemd/secrets-platform.service", "NoNewPrivileges=yes", "NoNewPrivilege=yes", "FAIL systemd")]
-    [InlineData("kubernetes/deployment.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFileSystem: true", "readOnlyRootFileSystem: unknown field")]
-    [InlineData("kubernetes/deployment.yaml", "replicas: 3", "replicas: three", "spec/replicas must be integer")]
-    [InlineData("kubernetes/kustomization.yaml", "  - networkpolicy.yaml", "  - network-policy.yaml", "FAIL kubernetes")]
-    [InlineData("container/Containerfile", "USER 1654:1654", "USER root", "FAIL container: USER is 'root'")]
-    [InlineData("container/Containerfile", "GET /health/live", "GET /healthz", "FAIL container: HEALTHCHECK")]
-    public async Task Check_script_fails_on_a_broken_artifact(string file, string intact, string broken, string expected)
+    [InlineData("systemd/secrets-platform.service", "ProtectHome=yes", "ProtectHome=maybe", "FAIL systemd", false)]
+    [InlineData("systemd/secrets-platform.service", "NoNewPrivileges=yes", "NoNewPrivilege=yes", "FAIL systemd", false)]
+    [InlineData("kubernetes/deployment.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFileSystem: true", "readOnlyRootFileSystem: unknown field", false)]
+    [InlineData("kubernetes/deployment.yaml", "replicas: 3", "replicas: three", "spec/replicas must be integer", false)]
+    [InlineData("kubernetes/kustomization.yaml", "  - networkpolicy.yaml", "  - network-policy.yaml", "FAIL kubernetes", false)]
+    [InlineData("container/Containerfile", "USER 1654:1654", "USER root", "FAIL container: USER is 'root'", false)]
+    [InlineData("container/Containerfile", "GET /health/live", "GET /healthz", "FAIL container: HEALTHCHECK", false)]
+    [InlineData("container/Containerfile", "    DOTNET_BUNDLE_EXTRACT_BASE_DIR=/tmp \\\n", "", "DOTNET_BUNDLE_EXTRACT_BASE_DIR is not set", true)]
+    public async Task Check_script_fails_on_a_broken_artifact(string file, string intact, string broken, string expected, bool image)
     {
         var copy = Path.Combine(Path.GetTempPath(), "secrets-deploy", Guid.NewGuid().ToString("N"));
         CopyDirectory(RepoPaths.Of("deploy"), copy);
@@ -57,7 +69,7 @@ public sealed partial class DeploymentArtifactsTests
             text.ShouldContain(intact);
             await File.WriteAllTextAsync(path, text.Replace(intact, broken, StringComparison.Ordinal));
 
-            var (exit, output) = await RunCheckAsync(copy);
+            var (exit, output) = await RunCheckAsync(copy, image);
 
             exit.ShouldBe(1, output);
             output.ShouldContain(expected, Case.Sensitive, output);
@@ -380,8 +392,8 @@ public sealed partial class DeploymentArtifactsTests
 
     // --- processes -------------------------------------------------------------------------------------
 
-    private static async Task<(int Exit, string Output)> RunCheckAsync(string deployDir) =>
-        await RunAsync("bash", [RepoPaths.Of("build", "check-deploy.sh"), deployDir]);
+    private static async Task<(int Exit, string Output)> RunCheckAsync(string deployDir, bool image = false) =>
+        await RunAsync("bash", image ? [RepoPaths.Of("build", "check-deploy.sh"), "--image", deployDir] : [RepoPaths.Of("build", "check-deploy.sh"), deployDir]);
 
     private static async Task<(int Exit, string Output)> RunAsync(string file, string[] args, params (string Key, string Value)[] environment)
     {
@@ -391,7 +403,7 @@ public sealed partial class DeploymentArtifactsTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
     }
