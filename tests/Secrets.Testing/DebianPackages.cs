@@ -34,6 +34,9 @@ public static class DebianPackages
         }
     }
 
+    /// <summary><see cref="EnsureAsync"/> for a constructor.</summary>
+    public static string Ensure(string program, string package) => EnsureAsync(program, package).GetAwaiter().GetResult();
+
     private static string? Find(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Append("/usr/sbin").Append("/usr/bin")

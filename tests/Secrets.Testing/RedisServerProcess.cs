@@ -18,7 +18,7 @@ public sealed class RedisServerProcess : IDisposable
 
     public RedisServerProcess()
     {
-        Executable = Installed();
+        Executable = DebianPackages.Ensure("redis-server", "redis-server");
         Port = LoopbackPorts.Unused();
         Start();
     }
@@ -107,30 +107,5 @@ public sealed class RedisServerProcess : IDisposable
         {
             return false;
         }
-    }
-
-    /// <summary>The redis-server executable; installs Debian's package first when there is none.</summary>
-    private static string Installed()
-    {
-        const string path = "/usr/bin/redis-server";
-        if (File.Exists(path))
-            return path;
-        if (Run("apt-get", "install", "-y", "redis-server") != 0)
-        {
-            Run("apt-get", "update");
-            Run("apt-get", "install", "-y", "redis-server");
-        }
-        return File.Exists(path) ? path : throw new InvalidOperationException("redis-server is not installed and apt-get could not install it");
-    }
-
-    private static int Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        using var run = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
-        _ = run.StandardOutput.ReadToEndAsync();
-        _ = run.StandardError.ReadToEndAsync();
-        run.WaitForExit();
-        return run.ExitCode;
     }
 }
