@@ -16,7 +16,18 @@ internal static class HostCommands
     public const string HashUri = "hash-uri";
 
     public static bool IsCommand(string[] args) =>
-        args is [var first, ..] && first is VerifyAudit or HashUri or Backup or Restore;
+        args is [var first, ..] && first is VerifyAudit or HashUri or Backup or Restore or "--help" or "-h" or "-?";
+
+    /// <summary>What <c>--help</c> prints: the commands, and that every other argument list starts the server.</summary>
+    public const string Usage = """
+        usage: Secrets.Host [--KEY=value ...]            start the service (settings: environment variables or --KEY=value;
+                                                          docs/CONFIGURATION.md)
+               Secrets.Host verify-audit ...              verify exported or Kafka-held audit events (docs/AUDIT.md#verify-audit)
+               Secrets.Host hash-uri <uri>                print the resource_ref the service writes for a URI
+               Secrets.Host backup|restore ...            the secrets tool's backup and restore (docs/BACKUP.md)
+               Secrets.Host --help                        this text
+        A start the profile refuses (a missing or unsafe setting) prints the reason and exits with 78 (EX_CONFIG).
+        """;
 
     private const string VerifyAudit = "verify-audit";
     private const string Backup = "backup";
@@ -40,11 +51,18 @@ internal static class HostCommands
         ArgumentNullException.ThrowIfNull(error);
         return args[0] switch
         {
+            "--help" or "-h" or "-?" => await HelpAsync(output),
             VerifyAudit => await AuditModule.RunVerifyAuditAsync(args[1..], config, output, error, ct),
             Backup or Restore => await SecretsTool.RunAsync(args, output, error, name => config[name],
                 interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, ct: ct),
             _ => await HashAsync(args[1..], config, output, error),
         };
+    }
+
+    private static async Task<int> HelpAsync(TextWriter output)
+    {
+        await output.WriteLineAsync(Usage);
+        return 0;
     }
 
     /// <summary>

@@ -12,6 +12,10 @@ using Secrets.Rotation;
 if (HostCommands.IsCommand(args))
     return await HostCommands.RunAsync(args, Console.Out, Console.Error);
 
+// A start the profile refuses (a missing or unsafe setting) is not a crash: its reason on stderr and exit 78 (EX_CONFIG),
+// which a service manager can be told not to retry (docs/deploy.md#systemd). Under a test host the exception reaches the test.
+AppDomain.CurrentDomain.UnhandledException += (_, e) => StartupRefusal.Exit(e.ExceptionObject);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = HostProfile.EnvironmentName(args) });
 builder.AddHostDefaults();    // profile guards, tenant, Serilog with redaction, OpenTelemetry, problem details, limits
 // The embedded dev KVv2 server is its own project: Providers adds it through this hook only when a KVv2 provider

@@ -73,7 +73,8 @@ fi
 
 # --- container -------------------------------------------------------------------------------------
 containerfile="$deploy/container/Containerfile"
-published="$(sed -n 's#.*-o \([^ ]*\).*#\1#p' "$root/build/publish.sh")/$(basename "$(sed -n 's#^dotnet publish \([^ ]*\)\.csproj.*#\1#p' "$root/build/publish.sh")")"
+# build/publish.sh names the service's binary and folder on its first assignment line: project=… binary=… out=…
+published="$(sed -n 's#^project=[^ ]* binary=\([^ ]*\) out=\([^ ]*\)$#\2/\1#p' "$root/build/publish.sh" | head -n 1)"
 grep -Eq "^COPY .*[[:space:]]$published[[:space:]]" "$containerfile" \
   || fail "container: the Containerfile does not COPY $published (what build/publish.sh writes)"
 user="$(sed -n 's/^USER \([^:[:space:]]*\).*/\1/p' "$containerfile" | tail -n 1)"

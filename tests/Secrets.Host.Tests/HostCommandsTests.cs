@@ -190,7 +190,25 @@ public sealed class HostCommandsTests : IDisposable
         printed.ShouldNotContain("db-password");
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunProcessAsync(params string[] args)
+    [Fact]
+    public async Task As_a_process_help_prints_the_usage_and_a_refused_start_exits_78_with_the_reason_and_no_stack_trace()
+    {
+        var help = await RunProcessAsync("--help");
+        var refused = await RunProcessAsync(new Dictionary<string, string> { ["ENVIRONMENT"] = "prod", ["TENANT_SALT"] = "" });
+
+        (help.Code, help.Err).ShouldBe((0, ""));
+        help.Out.ShouldContain("usage: Secrets.Host [--KEY=value ...]");
+        help.Out.ShouldNotContain("Now listening");
+        refused.Code.ShouldBe(78);
+        refused.Err.ShouldContain("Secrets.Host: refused to start: ENVIRONMENT=prod requires TENANT_SALT");
+        refused.Err.ShouldNotContain("Unhandled exception");
+        refused.Err.ShouldNotContain("   at ");
+    }
+
+    private static Task<(int Code, string Out, string Err)> RunProcessAsync(params string[] args) =>
+        RunProcessAsync(new Dictionary<string, string>(), args);
+
+    private static async Task<(int Code, string Out, string Err)> RunProcessAsync(Dictionary<string, string> settings, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", ["run", "--project", Path.Combine(RepoPaths.Root, "Secrets.Host"), "--no-build", "--no-launch-profile", "--", .. args])
         {
@@ -202,6 +220,8 @@ public sealed class HostCommandsTests : IDisposable
         start.Environment["ENVIRONMENT"] = "test";
         start.Environment["TENANT_ID"] = "t1";
         start.Environment["TENANT_SALT"] = SecretsHostFactory.TestSalt;
+        foreach (var (key, value) in settings)
+            start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
