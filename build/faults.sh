@@ -184,8 +184,10 @@ for f in "${FAULTS[@]}"; do
   echo "faults: $f" >&2
   start=$(now_ms); sleep "$PRE"
   inject "$f"; injected=$(now_ms); sleep "$PHASE"
-  remove "$f"; back=$(now_ms); sleep "$AFTER"
-  echo "$f $start $injected $back $(now_ms)" >>"$tmp/phases.txt"
+  restoring=$(now_ms); remove "$f"; back=$(now_ms); sleep "$AFTER"
+  # until $restoring the dependency was surely away (a value served then had no check behind it); from $back it is
+  # surely back (recovery is counted from there); a restarted PDP or Redis may answer a little before $back
+  echo "$f $start $injected $restoring $back $(now_ms)" >>"$tmp/phases.txt"
   kill -0 "$service_pid" 2>/dev/null || die "the service died during $f"
 done
 touch "$tmp/stop"

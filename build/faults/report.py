@@ -32,8 +32,8 @@ for line in open(ids_file):
 
 phases = []
 for line in open(phases_file):
-    name, start, injected, back, end = line.split()
-    phases.append((name, int(start), int(injected), int(back), int(end)))
+    name, *times = line.split()
+    phases.append((name, *map(int, times)))
 
 
 def mix(rs):
@@ -55,7 +55,7 @@ failed = []
 print("| fault | requests | 2xx | 4xx | 5xx by code (during the fault) | non-2xx after it returned | raw 5xx | max latency ms (bound) | recover s | served on failed check | audit events lost |")
 print("| --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |")
 totals = Counter()
-for name, start, injected, back, end in phases:
+for name, start, injected, restoring, back, end in phases:
     kind = name.split("-")[0]
     rs = [r for r in rows if start <= r["start"] < end]
     during = [r for r in rs if injected <= r["start"] < back]
@@ -68,7 +68,7 @@ for name, start, injected, back, end in phases:
     rec = recovery(rs, back)
     # a value that came back although the check could not have been made: PDP or Redis away for the whole request
     served = sum(1 for r in rs if kind in ("pdp", "redis") and r["value"] == "1"
-                 and r["start"] >= injected + SETTLE_MS and r["end"] <= back)
+                 and r["start"] >= injected + SETTLE_MS and r["end"] <= restoring)
     lost = sum(1 for r in rs if len(events.get(r["id"], ())) != 1)
     totals.update(requests=len(rs), lost=lost)
     rec_text = "never" if rec is None else f"{rec:.2f}"
@@ -81,7 +81,7 @@ for name, start, injected, back, end in phases:
     if rec is None or rec > MAX_RECOVERY_S:
         failed.append(f"{name}: recovery {rec_text} s")
 
-outside = sum(1 for r in rows if not any(s <= r["start"] < e for _, s, _, _, e in phases))
+outside = sum(1 for r in rows if not any(p[1] <= r["start"] < p[-1] for p in phases))
 missing = sum(1 for r in rows if len(events.get(r["id"], ())) != 1)
 extra = len({c for c in events if c.startswith("flt-")} - {r["id"] for r in rows})   # the script's own reads carry other ids
 print()
