@@ -225,9 +225,30 @@ public sealed class GrantEnforcerTests
         decision.Permitted.ShouldBeFalse();
         decision.Refusal?.Code.Value.ShouldBe("PDP_UNAVAILABLE");
         decision.Refusal!.Status.ShouldBe(503);
+        decision.Refusal.RetryAfterSeconds.ShouldBe(1);
 
         pep.Pdp.Unavailable = false;
         (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Callers_waiting_on_a_decision_the_pdp_could_not_make_share_the_refusal_instead_of_asking_one_after_another()
+    {
+        await using var pep = new PepHarness();
+        pep.Pdp.Unavailable = true;
+        pep.Pdp.Latency = TimeSpan.FromSeconds(1);   // a PDP that does not answer within its timeout
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => pep.AuthorizeAsync(Db))));
+
+        decisions.ShouldAllBe(d => !d.Permitted && d.Refusal!.Code == ErrorCode.PdpUnavailable && d.Refusal.RetryAfterSeconds == 1);
+        pep.Pdp.Calls.Count.ShouldBeLessThanOrEqualTo(2);          // one leader asked (a late starter may lead a second flight)
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(4));   // not ten timeouts in a row
+        decisions.Select(d => d.DecisionId).Distinct().Count().ShouldBe(10);
+
+        pep.Pdp.Unavailable = false;
+        pep.Pdp.Latency = TimeSpan.Zero;
+        (await pep.AuthorizeAsync(Db)).Permitted.ShouldBeTrue();   // nothing of the outage was cached
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public sealed class ScriptedPdp<TQuestion>(Func<TQuestion, AccessVerdict> decide
     /// <summary>While true every call is recorded and answered with nothing (the seam's outage).</summary>
     public bool Unavailable { get; set; }
 
+    /// <summary>How long a call takes before its answer, for the seams that can wait (an unavailable PDP that times out).</summary>
+    public TimeSpan Latency { get; set; }
+
     /// <summary>Every call, oldest first: the questions asked and the semantic.</summary>
     public ConcurrentQueue<(IReadOnlyList<TQuestion> Questions, EvaluationSemantic Semantic)> Calls { get; } = new();
 

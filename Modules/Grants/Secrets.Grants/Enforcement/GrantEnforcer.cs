@@ -16,7 +16,8 @@ namespace Secrets.Grants.Enforcement;
 /// <summary>
 /// The PEP (docs/AUTHORIZATION.md). A use is answered from a live grant (one use taken atomically) or a
 /// cached deny; otherwise one caller per grant in this process leads (the others wait for its decision
-/// and look again together), takes the grant's decision lock (across nodes with Redis), reads the
+/// and look again together; when the leader could not decide, they share its refusal rather than queue up to
+/// ask the same unavailable PDP or grant store one after another), takes the grant's decision lock (across nodes with Redis), reads the
 /// resource attributes server-side and asks the PDP once for every open use, and each permit becomes a
 /// grant bound to the caller's sender binding. Nothing fails open: an unreadable provider, PDP or grant
 /// store refuses the use with its problem. The access pipeline audits every answer.
@@ -25,8 +26,11 @@ internal sealed partial class GrantEnforcer(
     IMediator mediator, IGrantState state, IReplayWindow replays, GrantOptions options, AuthenticationOptions authentication,
     DpopOptions dpop, TenantContext tenant, TimeProvider time, ListingFilter listings, ILogger<GrantEnforcer> log) : IPolicyEnforcementPoint
 {
-    /// <summary>The decision each grant key is waiting for in this process (single flight).</summary>
-    private readonly ConcurrentDictionary<GrantKey, TaskCompletionSource> inFlight = new();
+    /// <summary>
+    /// The decision each grant key is waiting for in this process (single flight): it ends with the leader's
+    /// refusal when the leader could not decide (PDP or grant store unavailable), else with null.
+    /// </summary>
+    private readonly ConcurrentDictionary<GrantKey, TaskCompletionSource<SecretsProblem?>> inFlight = new();
 
     public async Task<AccessDecisions> AuthorizeAsync(IReadOnlyList<SecretUse> uses, Caller caller, ResourceAttributesReader attributes, CancellationToken ct)
     {
@@ -126,16 +130,16 @@ internal sealed partial class GrantEnforcer(
                 // Single flight per grant in this process: one caller (the leader) decides, the others
                 // wait for it and then look again, all at once. After DecisionWait everyone decides.
                 var waitedEnough = Stopwatch.GetElapsedTime(started) >= options.DecisionWait;
-                var led = new List<(GrantKey Key, TaskCompletionSource Flight)>();
-                var waits = new List<Task>();
+                var led = new List<(GrantKey Key, TaskCompletionSource<SecretsProblem?> Flight)>();
+                var waits = new Dictionary<GrantKey, Task<SecretsProblem?>>();
                 foreach (var key in open.Select(i => keys[i]).Distinct())
                 {
-                    var flight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var flight = new TaskCompletionSource<SecretsProblem?>(TaskCreationOptions.RunContinuationsAsynchronously);
                     var current = inFlight.GetOrAdd(key, flight);
                     if (ReferenceEquals(current, flight) || waitedEnough)
                         led.Add((key, flight));
                     else
-                        waits.Add(current.Task);
+                        waits[key] = current.Task;
                 }
                 var leading = open.Where(i => led.Exists(l => l.Key == keys[i])).ToList();
                 var following = open.Where(i => !led.Exists(l => l.Key == keys[i])).ToList();
@@ -149,8 +153,8 @@ internal sealed partial class GrantEnforcer(
                     {
                         foreach (var (key, flight) in led)
                         {
-                            inFlight.TryRemove(new KeyValuePair<GrantKey, TaskCompletionSource>(key, flight));
-                            flight.TrySetResult();
+                            inFlight.TryRemove(new KeyValuePair<GrantKey, TaskCompletionSource<SecretsProblem?>>(key, flight));
+                            flight.TrySetResult(Unavailability(leading, keys, key, decisions));
                         }
                     }
                 }
@@ -158,7 +162,15 @@ internal sealed partial class GrantEnforcer(
                     break;
                 var left = options.DecisionWait - Stopwatch.GetElapsedTime(started);
                 if (left > TimeSpan.Zero)
-                    await Task.WhenAny(Task.WhenAll(waits), Task.Delay(left, ct)).WaitAsync(ct);
+                    await Task.WhenAny(Task.WhenAll(waits.Values), Task.Delay(left, ct)).WaitAsync(ct);
+                // a leader that could not decide answers its followers too: asking again at once would only wait
+                // for the same unavailable dependency, one caller after another
+                foreach (var i in following)
+                {
+                    if (waits.TryGetValue(keys[i], out var flight) && flight.IsCompletedSuccessfully && flight.Result is { } refusal)
+                        decisions[i] = AccessDecision.Refused(DecisionIds.New(), DefaultObligations, refusal);
+                }
+                following.RemoveAll(i => decisions[i] is not null);
                 open = await FromCacheAsync(following, uses, keys, binding, caller, decisions, ct);
             }
         }
@@ -169,6 +181,10 @@ internal sealed partial class GrantEnforcer(
                 decisions[i] ??= StateUnavailable();
         }
     }
+
+    /// <summary>The refusal a leader's use of <paramref name="key"/> ended with when it is one of unavailability (a 503), else null.</summary>
+    private static SecretsProblem? Unavailability(List<int> leading, GrantKey[] keys, GrantKey key, AccessDecision?[] decisions) =>
+        leading.Where(i => keys[i] == key).Select(i => decisions[i]?.Refusal).FirstOrDefault(r => r is { Status: 503 });
 
     /// <summary>Answers what the grant state can; returns the uses that need a fresh decision.</summary>
     private async Task<List<int>> FromCacheAsync(IEnumerable<int> indices, IReadOnlyList<SecretUse> uses, GrantKey[] keys, string? binding,
@@ -232,7 +248,7 @@ internal sealed partial class GrantEnforcer(
             {
                 var i = asked[k];
                 decisions[i] = verdicts.Unavailable
-                    ? Refuse(DecisionIds.New(), ErrorCode.PdpUnavailable)
+                    ? AccessDecision.Refused(DecisionIds.New(), DefaultObligations, PdpUnavailable.Problem())
                     : await SettleAsync(keys[i], verdicts.Verdicts.ElementAtOrDefault(k), binding, caller, ct);
             }
         }

@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Mediator;
+using Secrets.Grants.Enforcement;
 using Secrets.Policy.Contracts;
 using Secrets.Shared.Kernel;
 
@@ -22,7 +23,7 @@ internal sealed class ListingFilter(IMediator mediator, GrantOptions options)
             return visible;
         var found = await mediator.SendRequest(new SearchPermittedResources(caller, purpose, listing.ToString()), ct);
         if (found.Unavailable)
-            throw new SecretsProblem(ErrorCode.PdpUnavailable);
+            throw PdpUnavailable.Problem();
         activity?.SetTag("secrets.filter", found.Supported ? "search" : "evaluations");
         if (found.Supported)
         {
@@ -39,7 +40,7 @@ internal sealed class ListingFilter(IMediator mediator, GrantOptions options)
                 questions[k] = new AccessQuestion(candidates[start + k], purpose, ResourceAttributes.Unknown);
             var verdicts = await mediator.SendRequest(new EvaluateAccess(caller, questions, EvaluationSemantic.ExecuteAll), ct);
             if (verdicts.Unavailable)
-                throw new SecretsProblem(ErrorCode.PdpUnavailable);
+                throw PdpUnavailable.Problem();
             for (var k = 0; k < count; k++)
                 visible[start + k] = verdicts.Verdicts.ElementAtOrDefault(k) is { Decision: true };
         }

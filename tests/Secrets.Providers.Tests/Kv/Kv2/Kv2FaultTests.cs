@@ -109,6 +109,26 @@ public sealed class Kv2FaultTests : IDisposable
         Requests("GET", DataPath).Count.ShouldBe(3);
     }
 
+    [Fact]
+    public async Task A_circuit_opened_by_a_failing_server_closes_within_about_a_second_of_its_return()
+    {
+        server.Given(Request.Create().WithPath(DataPath).UsingGet()).AtPriority(1).RespondWith(Json(503, VaultErrorBody));
+        server.Given(Request.Create().WithPath(DataPath).UsingGet()).AtPriority(2).RespondWith(Json(200, GoodRead));
+        var store = Store(Options(timeout: ShortTimeout));
+        // 40 reads at once, 120 failed attempts within the sampling window: more than the breaker's minimum throughput
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Should.ThrowAsync<SecretsProblem>(() => store.ReadAsync(Db, null, Ct))));
+        var opened = Requests("GET", DataPath).Count;
+        (await Should.ThrowAsync<SecretsProblem>(() => store.ReadAsync(Db, null, Ct))).Code.ShouldBe(ErrorCode.ProviderUnavailable);
+        Requests("GET", DataPath).Count.ShouldBe(opened);   // open: refused without asking the server
+
+        server.Mappings.Where(m => m.Priority == 1).ToList().ForEach(m => server.DeleteMapping(m.Guid));   // the server is back
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var entry = await store.ReadAsync(Db, null, Ct);
+        entry.ShouldNotBeNull();
+        entry.Version.ShouldBe(3);
+    }
+
     // ---- 3. retries: reads yes, writes never ----
 
     [Fact]

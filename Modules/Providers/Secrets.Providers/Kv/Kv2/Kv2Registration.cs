@@ -46,6 +46,12 @@ internal static class Kv2Registration
     /// (jittered; a <c>Retry-After</c> longer than we would wait goes back to the caller as 503), a
     /// circuit breaker, and a timeout per attempt.
     /// </summary>
+    /// <summary>
+    /// How long an open circuit refuses before one call probes the server again: short, so that a server that is back
+    /// is used again within about a second (the standard 5 s kept every read refused that long after it returned).
+    /// </summary>
+    internal static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(1);
+
     private static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, Kv2Options options)
     {
         var retry = new HttpRetryStrategyOptions
@@ -66,7 +72,11 @@ internal static class Kv2Registration
         pipeline
             .AddTimeout(options.Timeout * 3)
             .AddRetry(retry)
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { SamplingDuration = options.Timeout * 2 + TimeSpan.FromSeconds(1) })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                SamplingDuration = options.Timeout * 2 + TimeSpan.FromSeconds(1),
+                BreakDuration = BreakDuration,
+            })
             .AddTimeout(options.Timeout);
     }
 
