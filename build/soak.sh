@@ -3,7 +3,7 @@
 # fixed rate for a long time by build/soak/Secrets.Soak (open loop: a request is sent when it is due, whatever the host
 # is doing), while its process is sampled; then a table, the slope of each metric and a plot.
 #
-#   build/soak.sh                        # 10 minutes at SOAK_RATE, slopes checked, plot to docs/soak.png
+#   build/soak.sh                        # 10 minutes at 2500 req/s, slopes checked, plot to docs/soak.png
 #   build/soak.sh --smoke                # 50 s at 200 req/s, the same checks but the slopes, no plot (CI: SoakSmokeTests)
 #   SOAK_CLOSED=32 SOAK_DURATION=30 build/soak.sh --smoke   # the mix's maximum: 32 workers as fast as they go
 #
@@ -24,7 +24,8 @@
 #
 # Samples every SOAK_SAMPLE_S (10) s: RSS (VmRSS) and threads from /proc/<pid>/status, handles (entries of
 # /proc/<pid>/fd), GC heap after the last GC and gen2 GCs (dotnet-counters, System.Runtime), req/s, p99 and errors.
-# Settings: SOAK_DURATION s (600; --smoke 50), SOAK_RATE req/s (3000; --smoke 200), SOAK_CONNECTIONS (64),
+# Settings: SOAK_DURATION s (600; --smoke 50), SOAK_RATE req/s (2500; --smoke 200), reached by a linear ramp over
+# SOAK_WARMUP_S (60; --smoke 10: the host's code is tiered up under load), SOAK_CONNECTIONS (64),
 # SOAK_CLOSED N (0: fixed rate), SOAK_PLOT (docs/soak.png; --smoke: none; "none" for none), SOAK_HOST_DLL and
 # SOAK_TOOL_DLL (built Secrets.Host.dll and Secrets.Soak.dll to use instead of building Release), SOAK_KEEP=1 keeps the
 # temp dir with the host's log (kept on failure). The raw samples are samples.csv in the temp dir, whose path is
@@ -40,7 +41,8 @@ source build/lib/soak.sh
 smoke=0
 case ${1:-} in --smoke) smoke=1 ;; "") ;; *) die "unknown argument '$1' (only --smoke)" ;; esac
 DURATION=${SOAK_DURATION:-$(( smoke ? 50 : 600 ))}
-RATE=${SOAK_RATE:-$(( smoke ? 200 : 3000 ))}
+RATE=${SOAK_RATE:-$(( smoke ? 200 : 2500 ))}
+WARMUP=${SOAK_WARMUP_S:-$(( smoke ? 10 : 60 ))}
 SAMPLE=${SOAK_SAMPLE_S:-10}
 CONNECTIONS=${SOAK_CONNECTIONS:-64}
 CLOSED=${SOAK_CLOSED:-0}
@@ -48,8 +50,9 @@ PLOT=${SOAK_PLOT:-$( (( smoke )) && echo none || echo docs/soak.png)}
 KEEP=${SOAK_KEEP:-0}
 MAX_RSS_SLOPE=${SOAK_MAX_RSS_SLOPE:-1} MAX_HEAP_SLOPE=${SOAK_MAX_HEAP_SLOPE:-1}
 MAX_THREADS_SLOPE=${SOAK_MAX_THREADS_SLOPE:-1} MAX_HANDLES_SLOPE=${SOAK_MAX_HANDLES_SLOPE:-1}
-for v in DURATION RATE SAMPLE CONNECTIONS CLOSED; do [[ ${!v} =~ ^[0-9]+$ ]] || die "SOAK_$v must be a whole number, got '${!v}'"; done
-(( DURATION >= 1 && SAMPLE >= 1 && CONNECTIONS >= 1 && (RATE >= 1 || CLOSED >= 1) )) || die "need SOAK_DURATION, SOAK_SAMPLE_S, SOAK_CONNECTIONS >= 1 and SOAK_RATE or SOAK_CLOSED >= 1"
+for v in DURATION RATE WARMUP SAMPLE CONNECTIONS CLOSED; do [[ ${!v} =~ ^[0-9]+$ ]] || die "SOAK_$v must be a whole number, got '${!v}'"; done
+(( DURATION >= 1 && SAMPLE >= 1 && CONNECTIONS >= 1 && WARMUP <= DURATION && (RATE >= 1 || CLOSED >= 1) )) \
+  || die "need SOAK_DURATION, SOAK_SAMPLE_S, SOAK_CONNECTIONS >= 1, SOAK_WARMUP_S <= SOAK_DURATION and SOAK_RATE or SOAK_CLOSED >= 1"
 
 # ---------------------------------------------------------------- tools
 for t in curl dotnet ss timeout; do command -v "$t" >/dev/null 2>&1 || die "missing tool: $t"; done
@@ -86,7 +89,7 @@ fi
 [[ -f $host_dll && -f $tool_dll ]] || die "missing $host_dll or $tool_dll"
 
 # ---------------------------------------------------------------- the host
-run_header "Secrets Platform soak" "SOAK_DURATION=$DURATION SOAK_RATE=$RATE SOAK_CLOSED=$CLOSED SOAK_SAMPLE_S=$SAMPLE SOAK_CONNECTIONS=$CONNECTIONS build/soak.sh$( (( smoke )) && echo ' --smoke')"
+run_header "Secrets Platform soak" "SOAK_DURATION=$DURATION SOAK_RATE=$RATE SOAK_WARMUP_S=$WARMUP SOAK_CLOSED=$CLOSED SOAK_SAMPLE_S=$SAMPLE SOAK_CONNECTIONS=$CONNECTIONS build/soak.sh$( (( smoke )) && echo ' --smoke')"
 commit=$COMMIT
 echo "- host: $host_dll"
 
@@ -122,7 +125,7 @@ counters_pid=$!
 # ---------------------------------------------------------------- the run
 echo "soak: ${DURATION}s against $host_url (pid $host_pid), temp dir $tmp" >&2
 args=(run --url "$host_url" --pid "$host_pid" --tokens "$tmp/tokens" --out "$tmp" --counters "$tmp/counters.csv"
-  --rate "$RATE" --closed "$CLOSED" --duration "$DURATION" --sample "$SAMPLE" --connections "$CONNECTIONS"
+  --rate "$RATE" --warmup "$WARMUP" --closed "$CLOSED" --duration "$DURATION" --sample "$SAMPLE" --connections "$CONNECTIONS"
   --max-rss-slope "$MAX_RSS_SLOPE" --max-heap-slope "$MAX_HEAP_SLOPE" --max-threads-slope "$MAX_THREADS_SLOPE" --max-handles-slope "$MAX_HANDLES_SLOPE")
 (( smoke || CLOSED > 0 )) || args+=(--check-slopes)
 run_status=0
@@ -148,7 +151,7 @@ set datafile separator ","
 set key top left
 set grid
 set xlabel "time (s)"
-set multiplot layout 3,1 title "Soak: $RATE req/s fixed-rate mix for ${DURATION} s, commit $commit"
+set multiplot layout 3,1 title "Soak: $RATE req/s fixed-rate mix (after a ${WARMUP} s ramp) for ${DURATION} s, commit $commit"
 set ylabel "MB"
 plot "$tmp/samples.csv" using 1:2 skip 1 with linespoints title "RSS", "" using 1:3 skip 1 with linespoints title "GC heap after last GC"
 set ylabel "count"

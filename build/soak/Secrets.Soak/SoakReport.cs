@@ -26,7 +26,7 @@ internal sealed class SoakReport(
     public List<string> Print(TextWriter output)
     {
         var failures = new List<string>();
-        var load = options.Closed > 0 ? $"closed loop, {options.Closed} workers" : string.Create(Invariant, $"{options.Rate:0} req/s fixed rate");
+        var load = options.Closed > 0 ? $"closed loop, {options.Closed} workers" : string.Create(Invariant, $"{options.Rate:0} req/s fixed rate after a {options.WarmupS} s ramp");
         output.WriteLine();
         output.WriteLine(string.Create(Invariant, $"## Soak: {elapsed.TotalSeconds:0} s, {load}, {options.Connections} connections, a sample every {options.SampleS} s"));
         output.WriteLine();

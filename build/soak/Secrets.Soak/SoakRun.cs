@@ -102,7 +102,10 @@ internal static class SoakRun
             }
         }
 
-        var ticksPerRequest = options.Closed > 0 ? 0 : Stopwatch.Frequency / options.Rate;
+        // Open loop: the rate rises linearly from 0 over the warm-up (while the host's code is still being tiered up), then holds.
+        double rate = options.Rate, warmup = options.WarmupS, rampRequests = rate * warmup / 2;
+        double DueBy(double t) => t < warmup ? rate * t * t / (2 * warmup) : rampRequests + (rate * (t - warmup));
+        double DueAt(long n) => n < rampRequests ? Math.Sqrt(2 * warmup * n / rate) : warmup + ((n - rampRequests) / rate);
         var pending = new List<Task>();
         while (!hostDied)
         {
@@ -112,10 +115,10 @@ internal static class SoakRun
                 break;
             if (options.Closed == 0)
             {
-                var due = (long)(elapsed.TotalSeconds * options.Rate);
+                var due = (long)DueBy(elapsed.TotalSeconds);
                 // A host that stalls does not slow this down: its requests wait in the client's pool until they time out.
                 for (; sent < due; sent++)
-                    pending.Add(FireAsync(sent, start + (long)(sent * ticksPerRequest)));
+                    pending.Add(FireAsync(sent, start + (long)(DueAt(sent) * Stopwatch.Frequency)));
                 if (pending.Count > 10_000)
                     pending.RemoveAll(t => t.IsCompleted);
             }
