@@ -19,8 +19,10 @@
 # limit: RATE_LIMIT_PER_CLIENT_RPS=0; tokens outlive the run; the rotated and written paths exist from the seed on).
 # Fails (exit 1) on any other answer (a 500 among them), a connection error or a timeout (no answer within 10 s of
 # being sent; a host that stalls is not given fewer requests), the host dying, or, in a full run, a slope over the
-# second half of the run above its limit: RSS > SOAK_MAX_RSS_SLOPE (1 MB/min), GC heap > SOAK_MAX_HEAP_SLOPE (1 MB/min), threads >
-# SOAK_MAX_THREADS_SLOPE (1/min), open handles > SOAK_MAX_HANDLES_SLOPE (1/min).
+# second half of the run above its limit: RSS > SOAK_MAX_RSS_SLOPE (1 MB/min), GC heap > SOAK_MAX_HEAP_SLOPE (1 MB/min),
+# threads > SOAK_MAX_THREADS_SLOPE (1/min) or open handles > SOAK_MAX_HANDLES_SLOPE (1/min) while their last quarter
+# stays above every count of the first half after the warm-up (they churn in a band as connections and pool threads
+# come and go, and a slope over its steps alone is not growth).
 #
 # Samples every SOAK_SAMPLE_S (10) s: RSS (VmRSS) and threads from /proc/<pid>/status, handles (entries of
 # /proc/<pid>/fd), GC heap after the last GC and gen2 GCs (dotnet-counters, System.Runtime), req/s, p99 and errors.
@@ -143,25 +145,8 @@ echo "- load at end: $(uptime | sed 's/.*load average: //')"
 if [[ $PLOT != none && -s $tmp/samples.csv ]]; then
   [[ $PLOT == /* ]] || PLOT=$repo/$PLOT
   mkdir -p "$(dirname "$PLOT")"
-  terminal=png; gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && terminal=pngcairo
-  gnuplot >"$tmp/gnuplot.log" 2>&1 <<GNUPLOT || { cat "$tmp/gnuplot.log" >&2; die "gnuplot"; }
-set terminal $terminal size 1000,900
-set output "$PLOT"
-set datafile separator ","
-set key top left
-set grid
-set xlabel "time (s)"
-set multiplot layout 3,1 title "Soak: $RATE req/s fixed-rate mix (after a ${WARMUP} s ramp) for ${DURATION} s, commit $commit"
-set ylabel "MB"
-plot "$tmp/samples.csv" using 1:2 skip 1 with linespoints title "RSS", "" using 1:3 skip 1 with linespoints title "GC heap after last GC"
-set ylabel "count"
-plot "$tmp/samples.csv" using 1:5 skip 1 with linespoints title "threads", "" using 1:6 skip 1 with linespoints title "open handles", "" using 1:4 skip 1 with linespoints title "gen2 GCs (total)"
-set ylabel "req/s"
-set y2label "p99 ms"
-set y2tics
-plot "$tmp/samples.csv" using 1:7 skip 1 with linespoints title "answers/s", "" using 1:8 skip 1 axes x1y2 with linespoints title "p99 ms (right)"
-unset multiplot
-GNUPLOT
+  soak_plot "$tmp/samples.csv" "$PLOT" "Soak: $RATE req/s fixed-rate mix (after a ${WARMUP} s ramp) for ${DURATION} s, commit $commit" \
+    >"$tmp/gnuplot.log" 2>&1 || { cat "$tmp/gnuplot.log" >&2; die "gnuplot"; }
   echo "- plot: ${PLOT#"$repo"/}"
 fi
 

@@ -53,3 +53,29 @@ wait_live() { local pid=$1 url=$2 log=$3; for _ in $(seq 120); do
     kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2; die "the host exited during start-up"; }
     curl -fsS --max-time 2 -o /dev/null "$url" 2>/dev/null && return 0; sleep 0.5; done
   tail -n 20 "$log" >&2; die "the host did not answer $url within 60 s"; }
+
+# soak_plot CSV PNG TITLE: build/soak.sh's samples.csv (t_s, rss_mb, gc_heap_mb, gen2, threads, handles, rps, p99_ms,
+# errors) as three panels against time: memory (RSS, GC heap), handles and threads, answers/s and p99
+soak_plot() {
+  local csv=$1 png=$2 title=$3 terminal=png
+  gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && terminal=pngcairo
+  gnuplot <<GNUPLOT
+set terminal $terminal size 1100,900
+set output "$png"
+set datafile separator ","
+set key outside right top
+set grid
+set xlabel "time (s)"
+set multiplot layout 3,1 title "$title"
+set ylabel "MB"
+plot "$csv" using 1:2 skip 1 with linespoints title "RSS", "" using 1:3 skip 1 with linespoints title "GC heap"
+set ylabel "handles"
+set y2label "threads"
+set y2tics
+plot "$csv" using 1:6 skip 1 with linespoints title "handles", "" using 1:5 skip 1 axes x1y2 with linespoints title "threads (right)"
+set ylabel "answers/s"
+set y2label "p99 ms"
+plot "$csv" using 1:7 skip 1 with linespoints title "answers/s", "" using 1:8 skip 1 axes x1y2 with linespoints title "p99 ms (right)"
+unset multiplot
+GNUPLOT
+}
