@@ -22,13 +22,13 @@ internal static class LoadTokens
         using var issuer = new TestIssuer("https://bench-issuer.test");
         issuer.WriteJwks(Path.Combine(dir, "jwks.json"));
         File.WriteAllText(Path.Combine(dir, "issuer.txt"), issuer.Issuer);
-        File.WriteAllText(Path.Combine(dir, "bearer.txt"), issuer.Token(b => LongLived(b, "bench-bearer")));
+        File.WriteAllText(Path.Combine(dir, "bearer.txt"), issuer.Token(LongLived("bench-bearer")));
 
         using var dpop = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         File.WriteAllText(Path.Combine(dir, "dpop-key.pem"), dpop.ExportECPrivateKeyPem());
         var jkt = Jose.Thumbprint(PublicJwk(dpop));
         File.WriteAllText(Path.Combine(dir, "dpop-token.txt"),
-            issuer.Token(b => { LongLived(b, "bench-dpop"); b.Claims["cnf"] = new Dictionary<string, object> { ["jkt"] = jkt }; }, issuer.Es256.Key));
+            issuer.Token(b => { LongLived("bench-dpop")(b); b.Claims["cnf"] = new Dictionary<string, object> { ["jkt"] = jkt }; }, issuer.Es256.Key));
         Console.WriteLine($"minted issuer, bearer and DPoP tokens in {dir}");
         return 0;
     }
@@ -59,13 +59,7 @@ internal static class LoadTokens
     }
 
     /// <summary>One subject per token: a grant is per subject, and a DPoP-bound one refuses an unbound caller.</summary>
-    private static void LongLived(JwsBuilder token, string subject)
-    {
-        token.Claims.Remove("jti");
-        token.Claims["sub"] = subject;
-        token.Claims["client_id"] = "bench-client";
-        token.Claims["exp"] = DateTimeOffset.UtcNow.AddHours(4).ToUnixTimeSeconds();
-    }
+    private static Action<JwsBuilder> LongLived(string subject) => TestIssuer.LongLived(subject, "bench-client", TimeSpan.FromHours(4));
 
     private static Dictionary<string, object> PublicJwk(ECDsa key)
     {

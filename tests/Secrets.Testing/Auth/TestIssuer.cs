@@ -106,6 +106,18 @@ public sealed class TestIssuer : IDisposable
         return builder.Build();
     }
 
+    /// <summary>
+    /// An edit for a load run's token: <paramref name="subject"/> and <paramref name="clientId"/>, valid for
+    /// <paramref name="lifetime"/>, and no jti, as a client's long-lived token is not spent per request.
+    /// </summary>
+    public static Action<JwsBuilder> LongLived(string subject, string clientId, TimeSpan lifetime) => token =>
+    {
+        token.Claims.Remove("jti");
+        token.Claims["sub"] = subject;
+        token.Claims["client_id"] = clientId;
+        token.Claims["exp"] = DateTimeOffset.UtcNow.Add(lifetime).ToUnixTimeSeconds();
+    };
+
     /// <summary>An edit that binds the token to a DPoP key: <c>cnf: {"jkt": thumbprint}</c> (RFC 9449 §6.1).</summary>
     public static Action<JwsBuilder> BoundToDpop(ProofKey key)
     {
