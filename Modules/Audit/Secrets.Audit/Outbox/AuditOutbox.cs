@@ -39,6 +39,7 @@ internal sealed class AuditOutbox : IAsyncDisposable
     private readonly Lock ackLock = new();
     private readonly List<OutboxSegment> segments;
     private readonly Thread writer;
+    private readonly FileStream directoryLock;
     private readonly TaskCompletionSource writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SafeFileHandle active;
     private long allocated;          // writer only: the active segment is records or flushed zeros up to here
@@ -58,9 +59,10 @@ internal sealed class AuditOutbox : IAsyncDisposable
     private volatile bool corrupt;
     private volatile bool disposed;
 
-    private AuditOutbox(AuditOutboxOptions options, ILogger logger, OutboxRecovery.State state)
+    private AuditOutbox(AuditOutboxOptions options, ILogger logger, OutboxRecovery.State state, FileStream directoryLock)
     {
         this.options = options;
+        this.directoryLock = directoryLock;
         this.logger = logger;
         segments = state.Segments;
         committedLength = state.LastLength;
@@ -80,10 +82,22 @@ internal sealed class AuditOutbox : IAsyncDisposable
     /// <summary>
     /// Opens (or creates) the outbox in <see cref="AuditOutboxOptions.Path"/>, cutting off a torn final record.
     /// Throws <see cref="AuditOutboxException"/>: <see cref="AuditOutboxFailure.Unwritable"/> when the directory
-    /// cannot be created or written, <see cref="AuditOutboxFailure.Corrupt"/> when a durable record fails its checks.
+    /// cannot be created or written, <see cref="AuditOutboxFailure.Corrupt"/> when a durable record fails its checks,
+    /// <see cref="AuditOutboxFailure.InUse"/> when another outbox (another process) holds the directory.
     /// </summary>
-    public static AuditOutbox Open(AuditOutboxOptions options, ILogger<AuditOutbox> logger) =>
-        new(options, logger, OutboxRecovery.Open(options, logger));
+    public static AuditOutbox Open(AuditOutboxOptions options, ILogger<AuditOutbox> logger)
+    {
+        var held = OutboxLock.Acquire(options.Path, OutboxLock.DefaultWait);
+        try
+        {
+            return new(options, logger, OutboxRecovery.Open(options, logger), held);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The offset the next appended record will get (one past the last durable record).</summary>
     public long NextOffset
@@ -366,6 +380,10 @@ internal sealed class AuditOutbox : IAsyncDisposable
         catch (Exception e)
         {
             writerDone.TrySetException(e);
+        }
+        finally
+        {
+            directoryLock.Dispose();   // the directory is free for the next process only once nothing here writes to it
         }
     }
 

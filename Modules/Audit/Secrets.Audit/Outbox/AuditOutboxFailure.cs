@@ -11,4 +11,7 @@ internal enum AuditOutboxFailure
 
     /// <summary>A record that was once durable fails its length or CRC check; nothing after it is read or skipped to.</summary>
     Corrupt,
+
+    /// <summary>Another outbox holds the directory's lock: one directory belongs to one process (one node) at a time.</summary>
+    InUse,
 }
