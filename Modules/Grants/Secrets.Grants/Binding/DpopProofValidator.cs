@@ -106,19 +106,43 @@ internal sealed class DpopProofValidator(DpopOptions options, DpopNonceIssuer no
         return DpopProofResult.Valid(new DpopProof(jti, DateTimeOffset.FromUnixTimeSeconds(iat), thumbprint));
     }
 
+    /// <summary>
+    /// The header or payload as a JSON object, or null. The reader accepts strings it cannot turn into text (invalid
+    /// UTF-8, an escaped lone surrogate such as <c>"\ud800"</c>) and leaves the failure to whoever reads them later;
+    /// such a document is refused here, so that every check after this one reads only well-formed strings.
+    /// </summary>
     private static JsonDocument? ParseObject(byte[] utf8)
     {
+        JsonDocument document;
         try
         {
-            var document = JsonDocument.Parse(utf8, JsonOptions);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-                return document;
-            document.Dispose();
-            return null;
+            document = JsonDocument.Parse(utf8, JsonOptions);
         }
         catch (JsonException)
         {
             return null;
+        }
+        if (document.RootElement.ValueKind == JsonValueKind.Object && HasOnlyWellFormedStrings(document.RootElement))
+            return document;
+        document.Dispose();
+        return null;
+    }
+
+    private static bool HasOnlyWellFormedStrings(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString() is not null,
+                JsonValueKind.Object => element.EnumerateObject().All(p => p.Name is not null && HasOnlyWellFormedStrings(p.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(HasOnlyWellFormedStrings),
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;   // invalid UTF-8 or a lone surrogate in a string or a member name
         }
     }
 
