@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Binding;
 
@@ -122,28 +123,10 @@ internal sealed class DpopProofValidator(DpopOptions options, DpopNonceIssuer no
         {
             return null;
         }
-        if (document.RootElement.ValueKind == JsonValueKind.Object && HasOnlyWellFormedStrings(document.RootElement))
+        if (document.RootElement.ValueKind == JsonValueKind.Object && JsonStrings.AreWellFormed(document.RootElement))
             return document;
         document.Dispose();
         return null;
-    }
-
-    private static bool HasOnlyWellFormedStrings(JsonElement element)
-    {
-        try
-        {
-            return element.ValueKind switch
-            {
-                JsonValueKind.String => element.GetString() is not null,
-                JsonValueKind.Object => element.EnumerateObject().All(p => p.Name is not null && HasOnlyWellFormedStrings(p.Value)),
-                JsonValueKind.Array => element.EnumerateArray().All(HasOnlyWellFormedStrings),
-                _ => true,
-            };
-        }
-        catch (InvalidOperationException)
-        {
-            return false;   // invalid UTF-8 or a lone surrogate in a string or a member name
-        }
     }
 
     private static string? String(JsonElement element, string name) =>
