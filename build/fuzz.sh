@@ -43,6 +43,10 @@ mkdir -p "$out"
 echo "publishing tests/Secrets.Fuzz (Release)"
 flock "$lock" dotnet publish tests/Secrets.Fuzz/Secrets.Fuzz.csproj -c Release -o "$bin" -v q --nologo >"$out/publish.log" 2>&1 \
   || { cat "$out/publish.log"; exit 1; }
+# instrumented code writes to AFL's shared memory, so it runs only under afl-fuzz: seeding and replaying crashes
+# use an uninstrumented copy
+plain="$out/plain"
+cp -r "$bin" "$plain"
 echo "instrumenting $assembly"
 sharpfuzz "$bin/$assembly" >"$out/instrument.log" 2>&1 || { cat "$out/instrument.log"; exit 1; }
 
@@ -50,7 +54,7 @@ corpus="$out/corpus"
 mkdir -p "$corpus"
 cp tests/Secrets.Fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null || true
 if [[ "$target" == dpop ]]; then
-  dotnet "$bin/Secrets.Fuzz.dll" seed dpop "$corpus"
+  dotnet "$plain/Secrets.Fuzz.dll" seed dpop "$corpus"
 fi
 
 # dotnet is not an AFL-instrumented binary (the instrumentation is in the .NET assembly); SharpFuzz speaks
@@ -72,7 +76,7 @@ if [[ -e "${crashes[0]}" ]]; then
   status=1
   for crash in "${crashes[@]}"; do
     echo "crash: $crash"
-    dotnet "$bin/Secrets.Fuzz.dll" run "$target" "$crash" 2>&1 | head -20 || true
+    dotnet "$plain/Secrets.Fuzz.dll" run "$target" "$crash" 2>&1 | head -20 || true
   done
 fi
 if [[ -e "${hangs[0]}" ]]; then
