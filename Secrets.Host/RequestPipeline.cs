@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Secrets.Shared.Kernel;
 
 namespace Secrets.Host;
@@ -38,6 +39,8 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
                 throw new SecretsProblem(ErrorCode.PayloadTooLarge);
             if (http.Request.ContentLength is null)
                 http.Request.Body = ReadCountingStream.Limited(http.Request.Body, limit);
+            if (IsBodyWithoutContentType(http))
+                throw new SecretsProblem(ErrorCode.UnsupportedMediaType);
             await next(http);
         }
         catch (Exception) when (http.RequestAborted.IsCancellationRequested)
@@ -56,6 +59,18 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
             await ProblemBody.WriteAsync(http, ProblemBody.For(code, correlationId) with { Detail = problem?.Detail ?? code.Detail }, problem?.RetryAfter);
         }
     }
+
+    /// <summary>
+    /// A body without any Content-Type for an endpoint that names the media types it reads: routing lets it through (a
+    /// missing type is no mismatch), and the endpoint would then answer a bare 415 with an empty body. It is the same
+    /// refusal as a wrong type, so it gets the same typed problem. Endpoints that take any type (<c>*/*</c>, the AuthZEN
+    /// ones, which answer 400 themselves) are left alone.
+    /// </summary>
+    private static bool IsBodyWithoutContentType(HttpContext http) =>
+        string.IsNullOrEmpty(http.Request.ContentType)
+        && (http.Request.ContentLength > 0 || (http.Request.ContentLength is null && http.Request.Headers.TransferEncoding.Count > 0))
+        && http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { ContentTypes.Count: > 0 } accepts
+        && !accepts.ContentTypes.Contains("*/*");
 
     private static ErrorCode Classify(Exception ex) => ex switch
     {

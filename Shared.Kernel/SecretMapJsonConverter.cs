@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Secrets.Shared.Kernel;
@@ -7,7 +6,7 @@ namespace Secrets.Shared.Kernel;
 internal sealed class SecretMapJsonConverter : JsonConverter<SecretMap>
 {
     public override SecretMap Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        SecretMap.FromValue(SecretValue.FromJson(JsonNode.Parse(ref reader)))
+        SecretMap.FromValue(SecretValue.FromJson(JsonStrings.ReadNode(ref reader)))
         ?? throw new JsonException("a secret map must be a JSON object");
 
     public override void Write(Utf8JsonWriter writer, SecretMap value, JsonSerializerOptions options)

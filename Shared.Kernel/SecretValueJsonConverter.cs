@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Secrets.Shared.Kernel;
@@ -9,7 +8,7 @@ internal sealed class SecretValueJsonConverter : JsonConverter<SecretValue>
     public override bool HandleNull => true;
 
     public override SecretValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        SecretValue.FromJson(JsonNode.Parse(ref reader));
+        SecretValue.FromJson(JsonStrings.ReadNode(ref reader));
 
     public override void Write(Utf8JsonWriter writer, SecretValue value, JsonSerializerOptions options) =>
         value.WriteTo(writer);

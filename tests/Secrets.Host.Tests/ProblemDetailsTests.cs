@@ -69,6 +69,23 @@ public sealed class ProblemDetailsTests : IClassFixture<ProblemDetailsTests.Host
         JsonNode.Parse(text)!["code"]!.GetValue<string>().ShouldBeOneOf("INVALID_REQUEST", "UNSUPPORTED_MEDIA_TYPE");
     }
 
+    /// <summary>
+    /// Found by the body properties (RequestBodyPropertyTests, shrunk): <c>POST /api/secrets</c> with the body <c>{}</c>
+    /// and no Content-Type header was a bare 415 with an empty body, not a problem; so was a restore's archive without one.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/secrets")]
+    [InlineData("/api/secrets/copy")]
+    [InlineData("/api/secrets/admin/restore")]
+    public async Task A_body_without_a_content_type_is_415_UNSUPPORTED_MEDIA_TYPE(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent("{}"u8.ToArray()) };
+
+        var response = await client.SendAsync(request);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
     [Fact]
     public async Task Every_problem_carries_the_detail_of_its_code_and_never_a_stack_trace()
     {

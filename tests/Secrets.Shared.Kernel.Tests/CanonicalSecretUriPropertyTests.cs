@@ -7,11 +7,20 @@ namespace Secrets.Shared.Kernel.Tests;
 /// <summary>
 /// Properties of URI normalisation (docs/URIS.md#normalisation): generated valid URIs parse to the canonical form computed
 /// from their parts; normalisation is idempotent and round-trips; canonical strings never carry
-/// traversal, encoded separators or stray wildcards; arbitrary input fails only with a documented rejection code (docs/URIS.md#rejections).
+/// traversal, encoded separators or stray wildcards; arbitrary input fails only with a documented rejection code (docs/URIS.md#rejections);
+/// no input, however long or repetitive, keeps the parser busy beyond a small bound. The parser's properties (arbitrary and
+/// URI-shaped input, idempotence, round trip, long input) run 100,000 generated cases each; a failure is shrunk and
+/// reported with the seed that reproduces it.
 /// </summary>
 public sealed class CanonicalSecretUriPropertyTests
 {
-    private const long Iterations = 3_000;
+    private const long Iterations = 100_000;
+
+    /// <summary>For the properties that only check how generated valid URIs are written: the parser's own properties above take the full count.</summary>
+    private const long ShapeIterations = 10_000;
+
+    /// <summary>What one parse may take at most, even of the longest input on a loaded machine: a hang or backtracking fails it.</summary>
+    private static readonly TimeSpan ParseBound = TimeSpan.FromSeconds(2);
 
     private static readonly HashSet<string> UriCodes = new(StringComparer.Ordinal)
     {
@@ -157,6 +166,29 @@ public sealed class CanonicalSecretUriPropertyTests
             WhitespaceGen,
             (scheme, sep, mount, path, tail, pad) => pad + scheme + sep + mount + (path.Length == 0 ? "" : "/" + path) + tail + pad);
 
+    /// <summary>
+    /// Long inputs, up to 10,000 characters: repetitions of the grammar's tokens (escape runs, separators, segments,
+    /// fragments and queries) behind a valid scheme, often inside whitespace that trimming removes, so that many of them
+    /// reach the segment decoder at full length. Inputs above the length limit exercise the early refusal.
+    /// </summary>
+    private static readonly Gen<string> LongInputGen =
+        Gen.Select(
+            Gen.OneOf("openbao://secret/", "yaml://secret/", "hashicorp+kv2://kv/", "openbao+kv2://", ""),
+            Gen.OneOf("a/", "%C3%A9", "%", "%4", "%E9", "%2F", "/", "..", "./", "a", "é", "#", "?version=1&", "*", " ", "\u0001", "%25", "a:b@", "%F0%9F%98%80")
+                .Array[1, 4].Select(t => string.Concat(t)),
+            Gen.Int[1, 5_000],
+            Gen.Int[0, 8_000],
+            Gen.OneOf("", "#k", "?version=7", "/*", "%"),
+            (head, unit, repeat, pad, tail) =>
+            {
+                var body = new StringBuilder(head);
+                while (body.Length < 10_000 && repeat-- > 0)
+                    body.Append(unit);
+                var spaces = new string(' ', Math.Min(pad, Math.Max(0, 10_000 - body.Length) / 2));
+                var input = spaces + body.Append(tail) + spaces;
+                return input.Length <= 10_000 ? input : input[..10_000];
+            });
+
     // ---- properties ------------------------------------------------------------------------------
 
     [Fact]
@@ -167,7 +199,7 @@ public sealed class CanonicalSecretUriPropertyTests
             var uri = CanonicalSecretUri.Parse(c.Input, c.VersionArgument, c.Allow);
             uri.ToString().ShouldBe(c.Expected);
             uri.IsPrefix.ShouldBe(c.IsPrefix);
-        }, iter: Iterations);
+        }, iter: ShapeIterations);
     }
 
     [Fact]
@@ -202,21 +234,33 @@ public sealed class CanonicalSecretUriPropertyTests
         {
             var uri = CanonicalSecretUri.Parse(c.Input, c.VersionArgument, c.Allow);
             AssertCanonicalShape(uri);
-        }, iter: Iterations);
+        }, iter: ShapeIterations);
     }
 
     [Fact]
     public void Arbitrary_strings_are_accepted_in_canonical_form_or_rejected_with_a_typed_code()
     {
         Gen.Select(AnyStringGen, AnyVersionArgument, AnyAllowance, (s, v, a) => new AnyCase(s, v, a))
-            .Sample(CheckArbitrary, iter: 20_000);
+            .Sample(CheckArbitrary, iter: Iterations);
     }
 
     [Fact]
     public void Uri_shaped_strings_are_accepted_in_canonical_form_or_rejected_with_a_typed_code()
     {
         Gen.Select(UriShapedGen, AnyVersionArgument, AnyAllowance, (s, v, a) => new AnyCase(s, v, a))
-            .Sample(CheckArbitrary, iter: 20_000);
+            .Sample(CheckArbitrary, iter: Iterations);
+    }
+
+    [Fact]
+    public void Long_and_repetitive_inputs_are_decided_within_a_small_bound()
+    {
+        // A guard per parse, not a timed average: each parse runs on its own task and must finish within the bound,
+        // so one slow input (a hang, catastrophic backtracking, a quadratic loop) fails with that input, shrunk.
+        Gen.Select(LongInputGen, AnyAllowance, (s, a) => new AnyCase(s, null, a)).Sample(c =>
+        {
+            var parse = Task.Run(() => CheckArbitrary(c));
+            parse.Wait(ParseBound).ShouldBeTrue($"parsing {c.Input.Length} characters took longer than {ParseBound}");
+        }, iter: Iterations);
     }
 
     [Fact]
@@ -236,7 +280,7 @@ public sealed class CanonicalSecretUriPropertyTests
                     "openbao+kv2://" + body + "?version=" + version.ToString(CultureInfo.InvariantCulture) + "#" + fragment.Raw);
                 b.ShouldBe(a);
                 c.ShouldBe(a);
-            }, iter: Iterations);
+            }, iter: ShapeIterations);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Secrets.Shared.Kernel;
 
 namespace Secrets.Grants.Binding;
 
@@ -106,20 +107,26 @@ internal sealed class DpopProofValidator(DpopOptions options, DpopNonceIssuer no
         return DpopProofResult.Valid(new DpopProof(jti, DateTimeOffset.FromUnixTimeSeconds(iat), thumbprint));
     }
 
+    /// <summary>
+    /// The header or payload as a JSON object, or null. The reader accepts strings it cannot turn into text (invalid
+    /// UTF-8, an escaped lone surrogate such as <c>"\ud800"</c>) and leaves the failure to whoever reads them later;
+    /// such a document is refused here, so that every check after this one reads only well-formed strings.
+    /// </summary>
     private static JsonDocument? ParseObject(byte[] utf8)
     {
+        JsonDocument document;
         try
         {
-            var document = JsonDocument.Parse(utf8, JsonOptions);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-                return document;
-            document.Dispose();
-            return null;
+            document = JsonDocument.Parse(utf8, JsonOptions);
         }
         catch (JsonException)
         {
             return null;
         }
+        if (document.RootElement.ValueKind == JsonValueKind.Object && JsonStrings.AreWellFormed(document.RootElement))
+            return document;
+        document.Dispose();
+        return null;
     }
 
     private static string? String(JsonElement element, string name) =>

@@ -86,6 +86,11 @@ internal static class AuthZenServing
         {
             throw new SecretsProblem(ErrorCode.InvalidRequest, detail: "the body is not JSON, or repeats a member");
         }
+        if (!JsonStrings.AreWellFormed(body.RootElement))
+        {
+            body.Dispose();
+            throw new SecretsProblem(ErrorCode.InvalidRequest, detail: "the body is not JSON, or repeats a member");   // a string that is not UTF-8 text
+        }
         if (body.RootElement.ValueKind == JsonValueKind.Object)
             return body;
         body.Dispose();
