@@ -51,7 +51,11 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
         catch (Exception ex) when (!http.Response.HasStarted)
         {
             var code = Classify(ex);
-            if (code.Status >= 500)
+            // a typed 503 (a dependency away, with Retry-After) is the answer working as designed; the part that saw the
+            // dependency fail logs it, throttled. Anything else that ends in a 5xx is a fault worth a line each time.
+            if (code.Status == 503 && ex is SecretsProblem)
+                logger.LogDebug("request refused with {Code}", code.Value);
+            else if (code.Status >= 500)
                 logger.LogError("request failed with {Code}: {ExceptionType}", code.Value, ex.GetType().Name);
             var problem = ex as SecretsProblem;
             foreach (var (name, value) in problem?.Headers ?? [])

@@ -154,6 +154,31 @@ public sealed class GrantLimitsTests : IClassFixture<RedisServer>, IDisposable
     }
 
     [Fact]
+    public async Task With_redis_down_thirty_refusals_log_one_throttled_line_not_thirty_errors()
+    {
+        PdpAnswers(_ => true, maxUses: 5);
+        var host = new SecretsHostFactory(new Dictionary<string, string?>
+        {
+            ["ENABLE_AUTHORIZATION"] = "true",
+            ["PDP_URL"] = pdp.Urls[0],
+            ["REDIS_URL"] = "127.0.0.1:" + LoopbackPorts.Unused(),
+            ["RATE_LIMIT_PER_CLIENT_RPS"] = "0",
+        });
+        hosts.Add(host);
+        var client = host.CreateClient();
+        var started = DateTime.UtcNow;
+
+        for (var i = 0; i < 30; i++)
+            (await client.GetAsync(Read)).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        var lines = host.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Grant state unavailable", StringComparison.Ordinal)).ToList();
+        lines.Count.ShouldBeInRange(1, (int)Math.Ceiling(seconds) + 1);   // one a second, not one per request
+        host.Logs.Events.ShouldNotContain(e => e.MessageTemplate.Text.StartsWith("request failed with", StringComparison.Ordinal));
+        (await AuditProbe.EventsAsync(client, "event_type=AUTHZ_DENIED")).Count.ShouldBe(30);   // every refusal is still audited
+    }
+
+    [Fact]
     public async Task Decisions_and_grant_cache_counters_are_exported_as_prometheus_metrics()
     {
         PdpAnswers(_ => true, maxUses: 3);

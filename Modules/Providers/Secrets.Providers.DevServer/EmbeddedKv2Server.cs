@@ -139,9 +139,10 @@ internal sealed class EmbeddedKv2Server : IHostedService, IInProcessKv2Server, I
         if (Volatile.Read(ref disposed) == 1)
             return;
         await StopAsync(CancellationToken.None);
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
-            return;
-        lifecycle.Dispose();
+        // The lifecycle semaphore is not disposed: the host may call StopAsync at the same moment as the container
+        // disposes (they race at test-host shutdown), and a StopAsync waiting on a disposed semaphore would throw. It
+        // holds no wait handle (AvailableWaitHandle is never asked for), so there is nothing to release.
+        Interlocked.Exchange(ref disposed, 1);
     }
 
     private int disposed;

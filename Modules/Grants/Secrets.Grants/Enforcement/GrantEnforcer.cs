@@ -323,6 +323,15 @@ internal sealed partial class GrantEnforcer(
     private string Challenge(Caller caller, string error, string description, params (string Name, string Value)[] extra) =>
         Challenges.For(Challenges.SchemeOf(caller), dpop.Algorithms, error, description, extra);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Grant state unavailable, denying: {Reason}")]
-    private static partial void LogStateUnavailable(ILogger logger, string reason);
+    /// <summary>One line a second while the grant state is away (every request would log one), with the count held back.</summary>
+    private static readonly Throttle StateUnavailableLines = new(TimeSpan.FromSeconds(1));
+
+    private static void LogStateUnavailable(ILogger logger, string reason)
+    {
+        if (StateUnavailableLines.TryPass(out var heldBack))
+            LogStateUnavailable(logger, reason, heldBack);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Grant state unavailable, denying: {Reason} ({HeldBack} more refusals since the last line)")]
+    private static partial void LogStateUnavailable(ILogger logger, string reason, long heldBack);
 }
