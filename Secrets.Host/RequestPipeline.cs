@@ -72,7 +72,9 @@ internal sealed class RequestPipeline(RequestDelegate next, HostLimits limits, I
     /// </summary>
     private static bool IsBodyWithoutContentType(HttpContext http) =>
         string.IsNullOrEmpty(http.Request.ContentType)
-        && (http.Request.ContentLength > 0 || (http.Request.ContentLength is null && http.Request.Headers.TransferEncoding.Count > 0))
+        && (http.Request.ContentLength > 0 || (http.Request.ContentLength is null && http.Request.Headers.TransferEncoding.Count > 0)
+            // an empty POST/PUT/PATCH to an endpoint that reads a JSON body gets the same bare 415 from the endpoint
+            || HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method) || HttpMethods.IsPatch(http.Request.Method))
         && http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { ContentTypes.Count: > 0 } accepts
         && !accepts.ContentTypes.Contains("*/*");
 
